@@ -1,0 +1,58 @@
+"""The FastAPI application: API routers under /api, the built dashboard at /."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from induction_sim import __version__
+from induction_sim.api.errors import install_error_handlers
+from induction_sim.api.routes import health
+from induction_sim.api.state import AppState
+from induction_sim.settings import Settings
+from induction_sim.storage.database import DatabaseInfo, create_engine
+
+log = logging.getLogger(__name__)
+
+_NOT_BUILT = """<!doctype html><title>induction-sim</title>
+<p>The dashboard is not built. Run <code>make run</code> from the repository root
+(it builds <code>frontend/dist</code>), or use the API at <a href="/docs">/docs</a>.</p>"""
+
+
+def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
+    """Build the app for a database that is already up and migrated (see `running_database`)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(database.url, pool_size=settings.db_pool_size)
+        app.state.sim = AppState(settings=settings, database=database, engine=engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Induction Hardening Simulator",
+        version=__version__,
+        lifespan=lifespan,
+        description="Physics-grounded simulator of an induction hardening machine.",
+    )
+    install_error_handlers(app)
+    app.include_router(health.router, prefix="/api")
+
+    dist = settings.frontend_dist
+    if (dist / "index.html").is_file():
+        app.mount("/", StaticFiles(directory=dist, html=True), name="dashboard")
+    else:
+        log.warning("dashboard not built (%s missing); serving API only", dist / "index.html")
+
+        @app.get("/", include_in_schema=False)
+        async def dashboard_missing() -> HTMLResponse:
+            return HTMLResponse(_NOT_BUILT)
+
+    return app

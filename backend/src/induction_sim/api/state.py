@@ -1,0 +1,23 @@
+"""What the app holds while it runs, created in the lifespan and reached through the request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from induction_sim.settings import Settings
+from induction_sim.storage.database import DatabaseInfo
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    database: DatabaseInfo
+    engine: AsyncEngine
+
+
+def app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.sim
+    return state

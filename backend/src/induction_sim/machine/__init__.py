@@ -1,0 +1,1 @@
+"""Machine: recipes, PLC state machine and interlocks, auxiliaries, sensors, faults."""

@@ -1,0 +1,62 @@
+"""All configuration in one place: environment variables and an optional `.env` file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The monorepo root when running from a source checkout (backend/src/induction_sim/ → ../../..).
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+_ASYNC_SCHEME = "postgresql+asyncpg"
+_ACCEPTED_SCHEMES = ("postgresql", "postgres", _ASYNC_SCHEME)
+
+
+class Settings(BaseSettings):
+    """Runtime settings. Names read as environment variables (`SIM_` prefix unless noted)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SIM_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    database_url: Annotated[
+        str | None,
+        Field(
+            default=None,
+            validation_alias=AliasChoices("DATABASE_URL", "SIM_DATABASE_URL"),
+            description="External PostgreSQL ≥ 15; unset → embedded PostgreSQL under data_dir.",
+        ),
+    ]
+    data_dir: Path = Field(
+        default=Path(".data"), description="Where the embedded PostgreSQL keeps its files."
+    )
+    host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("HOST", "SIM_HOST"))
+    port: int = Field(
+        default=8000,
+        ge=0,
+        le=65535,
+        validation_alias=AliasChoices("PORT", "SIM_PORT"),
+        description="0 picks a free port (printed at start-up).",
+    )
+    frontend_dist: Path = Field(
+        default=REPO_ROOT / "frontend" / "dist",
+        description="Built dashboard served at /; built by `make run`.",
+    )
+    db_pool_size: int = Field(default=10, ge=1, le=100)
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str | None) -> str | None:
+        """Accept postgresql:// and postgresql+asyncpg:// and always use the asyncpg driver."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        scheme, sep, rest = value.partition("://")
+        if not sep or scheme not in _ACCEPTED_SCHEMES or not rest:
+            raise ValueError(
+                f"must look like postgresql+asyncpg://user@host:5432/dbname (got scheme {scheme!r})"
+            )
+        return f"{_ASYNC_SCHEME}://{rest}"

@@ -1,0 +1,1 @@
+"""Storage: the PostgreSQL "PLC memory" — bootstrap, schema, migrations, writers and queries."""

@@ -1,0 +1,142 @@
+"""Reach the database — embedded or external — check it, create the app database, migrate.
+
+`running_database(settings)` is what the server and the CLI use: it yields a `DatabaseInfo`
+once PostgreSQL is up, new enough and at the latest schema, and stops an embedded server on exit.
+Every failure becomes a `StartupError` whose message names the problem and what to do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from induction_sim.errors import StartupError
+from induction_sim.settings import Settings
+from induction_sim.storage.embedded import EmbeddedPostgres
+from induction_sim.storage.migrate import upgrade_to_head
+
+DatabaseKind = Literal["embedded", "external"]
+
+MIN_SERVER_VERSION_NUM = 150000  # PostgreSQL 15: the promised floor
+APP_DATABASE = "induction_sim"
+CONNECT_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class DatabaseInfo:
+    url: str  # SQLAlchemy URL with the asyncpg driver
+    kind: DatabaseKind
+    server_version: str  # e.g. "18.6"
+
+    @property
+    def display(self) -> str:
+        """The URL without a password, for logs."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+
+def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args={"timeout": CONNECT_TIMEOUT_S},
+    )
+
+
+def check_server_version(version_num: int, version: str, where: str) -> None:
+    if version_num < MIN_SERVER_VERSION_NUM:
+        raise StartupError(
+            f"PostgreSQL {version} at {where} is too old: induction-sim needs PostgreSQL 15 or "
+            "newer; upgrade it, or unset DATABASE_URL to use the embedded PostgreSQL"
+        )
+
+
+def _describe_connect_error(exc: BaseException, where: str) -> str:
+    root: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+    name = type(root).__name__
+    if isinstance(root, socket.gaierror):
+        return f"cannot resolve the database host in {where} ({root}): check DATABASE_URL"
+    if isinstance(root, OSError):  # refused, unreachable, timed out
+        reason = root.strerror or str(root) or name
+        return f"cannot reach PostgreSQL at {where} ({reason}): start it or fix DATABASE_URL"
+    if name == "InvalidCatalogNameError":
+        return f"the database in {where} does not exist ({root}): create it or fix DATABASE_URL"
+    if name in ("InvalidPasswordError", "InvalidAuthorizationSpecificationError"):
+        return f"PostgreSQL at {where} refused the login ({root}): fix the user/password"
+    return f"cannot use PostgreSQL at {where} ({name}: {root})"
+
+
+async def _server_version(engine: AsyncEngine, where: str) -> str:
+    try:
+        async with engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    text(
+                        "SELECT current_setting('server_version_num')::int, "
+                        "current_setting('server_version')"
+                    )
+                )
+            ).one()
+    except (TimeoutError, OSError, SQLAlchemyError) as exc:
+        raise StartupError(_describe_connect_error(exc, where)) from exc
+    version_num, version = int(row[0]), str(row[1]).split(" ")[0]
+    check_server_version(version_num, version, where)
+    return version
+
+
+async def _create_database_if_missing(admin_url: str, name: str) -> None:
+    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            exists = await conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                # CREATE DATABASE takes no bind parameters; `name` is our constant, quoted.
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
+
+
+async def prepare(url: str, kind: DatabaseKind, admin_url: str | None = None) -> DatabaseInfo:
+    """Check the server, create the app database (embedded only) and migrate to the head."""
+    try:
+        where = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError as exc:
+        raise StartupError(f"DATABASE_URL is malformed ({exc})") from exc
+    if admin_url is not None:
+        await _create_database_if_missing(admin_url, make_url(url).database or APP_DATABASE)
+    engine = create_engine(url, pool_size=1)
+    try:
+        version = await _server_version(engine, where)
+        try:
+            await upgrade_to_head(engine)
+        except SQLAlchemyError as exc:
+            raise StartupError(f"database migration failed on {where}: {exc}") from exc
+    finally:
+        await engine.dispose()
+    return DatabaseInfo(url=url, kind=kind, server_version=version)
+
+
+@contextmanager
+def running_database(settings: Settings) -> Iterator[DatabaseInfo]:
+    """Start or reach the database and bring its schema to the head; stop what we started."""
+    with ExitStack() as stack:
+        if settings.database_url is None:
+            server = stack.enter_context(EmbeddedPostgres(settings.data_dir))
+            info = asyncio.run(
+                prepare(server.url(APP_DATABASE), "embedded", admin_url=server.url("postgres"))
+            )
+        else:
+            info = asyncio.run(prepare(settings.database_url, "external"))
+        yield info

@@ -1,0 +1,51 @@
+"""The dashboard's "latest rows of run R after time T" query rides an index on a large table."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from induction_sim.machine.signals import SIGNAL_NAMES
+from induction_sim.storage.queries import telemetry_after
+
+pytestmark = pytest.mark.db
+
+ROWS_PER_RUN = 60_000
+RUNS = 2  # 120,000 rows: two overlapping runs, so time alone does not find a run's rows
+
+
+async def _fill(conn: AsyncConnection) -> None:
+    signals = ", ".join(SIGNAL_NAMES)
+    values = ", ".join("random()" for _ in SIGNAL_NAMES)
+    await conn.execute(
+        text(
+            f"INSERT INTO telemetry (run_id, seq, timestamp_sim, machine_state, {signals}) "  # noqa: S608 - constant column names
+            f"SELECT r, s, timestamp '2026-01-01' + s * interval '1 second', 'HEATING', {values} "
+            "FROM generate_series(1, :runs) r, generate_series(0, :rows - 1) s"
+        ),
+        {"runs": RUNS, "rows": ROWS_PER_RUN},
+    )
+    await conn.execute(text("ANALYZE telemetry"))
+
+
+async def test_latest_rows_of_a_run_after_a_time_use_an_index(conn: AsyncConnection) -> None:
+    await _fill(conn)
+    assert await conn.scalar(text("SELECT count(*) FROM telemetry")) >= 100_000
+
+    after = datetime(2026, 1, 1, 16, 0, tzinfo=UTC)
+    query = telemetry_after(run_id=2, after=after, limit=600)
+    sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    plan = "\n".join(r[0] for r in await conn.execute(text(f"EXPLAIN {sql}")))
+
+    assert "Index" in plan, plan
+    assert "Seq Scan" not in plan, plan
+    assert "ix_telemetry_run_id_timestamp_sim" in plan, plan
+
+    rows = (await conn.execute(query)).all()
+    assert len(rows) == 600
+    assert all(r.run_id == 2 and r.timestamp_sim > after for r in rows)
+    assert rows[0].seq == ROWS_PER_RUN - 1  # newest first
