@@ -1,0 +1,130 @@
+/**
+ * Typed client for the simulator's REST API.
+ *
+ * Every failure — an HTTP error, an unreachable server, a body of the wrong shape — surfaces as an
+ * {@link ApiError} that carries the HTTP status (0 when no response arrived) and a readable `detail`
+ * taken from the backend's `{"detail": ...}` error body.
+ */
+
+/** Status used when no HTTP response arrived at all (server down, network error). */
+export const NO_RESPONSE = 0;
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly status: number;
+  readonly detail: string;
+  readonly path: string;
+
+  constructor(path: string, status: number, detail: string) {
+    super(status === NO_RESPONSE ? detail : `${detail} (HTTP ${String(status)})`);
+    this.path = path;
+    this.status = status;
+    this.detail = detail;
+  }
+
+  get isClientError(): boolean {
+    return this.status >= 400 && this.status < 500;
+  }
+}
+
+/** Turns untyped JSON into a typed value, or throws an `Error` naming what is wrong. */
+export type Decoder<T> = (raw: unknown) => T;
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** FastAPI validation errors: `[{"loc": ["body", "rows"], "msg": "..."}]` → `"body.rows: ..."`. */
+function describeValidationIssue(issue: unknown): string {
+  if (!isRecord(issue)) return JSON.stringify(issue);
+  const message = typeof issue.msg === 'string' ? issue.msg : JSON.stringify(issue);
+  const location = Array.isArray(issue.loc) ? issue.loc.map(String).join('.') : '';
+  return location ? `${location}: ${message}` : message;
+}
+
+/**
+ * The readable part of an error body. Accepts `{"detail": "text"}`, FastAPI's list of validation
+ * issues, or anything else (falls back to the raw text, then to the status text).
+ */
+export function readErrorDetail(bodyText: string, statusText: string): string {
+  const fallback = bodyText.trim() || statusText || 'Request failed';
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return fallback;
+  }
+  if (!isRecord(body) || !('detail' in body)) return fallback;
+  const { detail } = body;
+  if (typeof detail === 'string' && detail.trim()) return detail;
+  if (Array.isArray(detail) && detail.length > 0) return detail.map(describeValidationIssue).join('; ');
+  return fallback;
+}
+
+function describeNetworkFailure(error: unknown): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  return `Cannot reach the server (${reason})`;
+}
+
+async function request(path: string, init: RequestInit): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError(path, NO_RESPONSE, describeNetworkFailure(error));
+  }
+  if (!response.ok) {
+    const bodyText = await response.text().catch(() => '');
+    throw new ApiError(path, response.status, readErrorDetail(bodyText, response.statusText));
+  }
+  return response;
+}
+
+/** `GET path`, parsed as JSON and checked by `decode`. */
+export async function getJson<T>(path: string, decode: Decoder<T>, options: RequestOptions = {}): Promise<T> {
+  const response = await request(path, {
+    method: 'GET',
+    headers: { Accept: 'application/json' },
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  let raw: unknown;
+  try {
+    raw = await response.json();
+  } catch {
+    throw new ApiError(path, response.status, `Response from ${path} is not JSON`);
+  }
+  try {
+    return decode(raw);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ApiError(path, response.status, `Unexpected response from ${path}: ${reason}`);
+  }
+}
+
+/** Small helpers for decoders: read one field of a JSON object with its expected type. */
+export function expectRecord(raw: unknown): Record<string, unknown> {
+  if (!isRecord(raw)) throw new Error('expected a JSON object');
+  return raw;
+}
+
+export function expectString(record: Record<string, unknown>, key: string): string {
+  const value = record[key];
+  if (typeof value !== 'string') throw new Error(`field "${key}" should be a string`);
+  return value;
+}
+
+export function expectOneOf<const T extends string>(
+  record: Record<string, unknown>,
+  key: string,
+  allowed: readonly T[],
+): T {
+  const value = expectString(record, key);
+  const match = allowed.find((candidate) => candidate === value);
+  if (match === undefined) throw new Error(`field "${key}" should be one of ${allowed.join(', ')}`);
+  return match;
+}
