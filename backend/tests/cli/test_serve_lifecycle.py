@@ -116,7 +116,8 @@ def test_data_survives_a_restart(tmp_path: Path) -> None:
         asyncio.run(
             execute(
                 server.url(APP_DATABASE),
-                "INSERT INTO runs (kind, engine_version, start_sim) VALUES ('live', 'x', now()) RETURNING id",
+                "INSERT INTO runs (kind, engine_version, start_sim) "
+                "VALUES ('live', 'x', now()) RETURNING id",
             )
         )
     with serving(tmp_path) as (proc, _), EmbeddedPostgres(tmp_path) as server:
