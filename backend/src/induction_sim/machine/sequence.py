@@ -1,0 +1,154 @@
+"""The PLC's step sequence as a pure value: where the machine is, and where it will be.
+
+A `Cursor` is the machine's position (state, seconds in it, part, remaining cycle steps).
+`Cursor.runs(limit)` lays out the states of the next `limit` seconds, and `Cursor.advance(k)` is
+the position `k` seconds later — the same walk, so planning a chunk and committing part of it can
+never disagree. Hold states (ALARM, E_STOP, STOPPED) last until a command changes the cursor.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from induction_sim.machine.states import (
+    CLAMPING_S,
+    IDLE_S,
+    LOADING_S,
+    SCAN_QUENCH_TAIL_S,
+    SHOT_QUENCH_S,
+    UNLOADING_S,
+    MachineState,
+)
+
+S = MachineState
+HOLD_STATES = frozenset({S.ALARM, S.E_STOP, S.STOPPED})
+# States in which a part is in the machine.
+PART_STATES = frozenset({S.LOADING, S.CLAMPING, S.HEATING, S.QUENCHING, S.TEMPERING, S.UNLOADING})
+
+
+@dataclass(frozen=True)
+class Step:
+    state: MachineState
+    duration_s: int
+
+
+@dataclass(frozen=True)
+class Run:
+    """`length` seconds in `state` starting at offset `start`; `elapsed0` seconds were spent in
+    the state before the run began (a run continuing from the previous chunk)."""
+
+    state: MachineState
+    start: int
+    length: int
+    part_id: int  # 0: none
+    elapsed0: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+
+@dataclass(frozen=True)
+class Cursor:
+    state: MachineState
+    elapsed_s: int
+    part_id: int
+    steps: tuple[Step, ...]  # the current step first, then the rest of the cycle
+    next_part_id: int = 1
+    stop_requested: bool = False
+
+    @classmethod
+    def initial(cls, running: bool) -> Cursor:
+        return cls(S.IDLE if running else S.STOPPED, 0, 0, ())
+
+    def hold(self, state: MachineState, keep_part: bool = True) -> Cursor:
+        """Enter a hold state now (alarm, e-stop, stop); the cycle resumes after a reset."""
+        part = self.part_id if keep_part and self.state in PART_STATES else 0
+        return replace(self, state=state, elapsed_s=0, steps=(), part_id=part)
+
+    def resume_after_reset(self) -> Cursor:
+        """Leave a hold: unload the part that was in the machine, or go idle."""
+        if self.part_id:
+            steps = (Step(S.UNLOADING, UNLOADING_S), Step(S.IDLE, IDLE_S))
+            return replace(self, state=S.UNLOADING, elapsed_s=0, steps=steps)
+        return replace(self, state=S.IDLE, elapsed_s=0, steps=())
+
+    def runs(self, limit: int, cycle_steps: Callable[[int], tuple[Step, ...]]) -> list[Run]:
+        """The states of the next `limit` seconds. `cycle_steps(load_offset)` plans a new cycle
+        that starts loading `load_offset` seconds from now."""
+        return self._walk(limit, cycle_steps)[0]
+
+    def advance(self, seconds: int, cycle_steps: Callable[[int], tuple[Step, ...]]) -> Cursor:
+        return self._walk(seconds, cycle_steps)[1]
+
+    def _walk(
+        self, limit: int, cycle_steps: Callable[[int], tuple[Step, ...]]
+    ) -> tuple[list[Run], Cursor]:
+        runs: list[Run] = []
+        cur = self
+        at = 0
+        while at < limit:
+            if cur.state in HOLD_STATES:
+                runs.append(Run(cur.state, at, limit - at, cur.part_id, cur.elapsed_s))
+                cur = replace(cur, elapsed_s=cur.elapsed_s + limit - at)
+                at = limit
+                break
+            if not cur.steps:  # between cycles
+                if cur.stop_requested:
+                    cur = replace(
+                        cur, state=S.STOPPED, elapsed_s=0, part_id=0, stop_requested=False
+                    )
+                    continue
+                cur = replace(
+                    cur,
+                    state=S.LOADING,
+                    elapsed_s=0,
+                    part_id=cur.next_part_id,
+                    next_part_id=cur.next_part_id + 1,
+                    steps=cycle_steps(at),
+                )
+            step = cur.steps[0]
+            length = min(step.duration_s - cur.elapsed_s, limit - at)
+            part = cur.part_id if step.state in PART_STATES else 0
+            runs.append(Run(step.state, at, length, part, cur.elapsed_s))
+            at += length
+            if cur.elapsed_s + length < step.duration_s:
+                cur = replace(cur, state=step.state, elapsed_s=cur.elapsed_s + length)
+            else:
+                rest = cur.steps[1:]
+                nxt = rest[0].state if rest else S.IDLE
+                cur = replace(
+                    cur, steps=rest, state=nxt, elapsed_s=0, part_id=cur.part_id if rest else 0
+                )
+        return runs, cur
+
+
+def cycle_steps_for(
+    process: str,
+    hardened_length_mm: float,
+    scan_speed_mm_s: float | None,
+    heat_time_s: float | None,
+    temper_time_s: float | None,
+    scan_speed_factor: float = 1.0,
+) -> tuple[Step, ...]:
+    """One part's cycle: load, clamp, heat (scan or shot), quench, temper?, unload, idle."""
+    if process == "scan":
+        assert scan_speed_mm_s is not None
+        speed = max(scan_speed_mm_s * scan_speed_factor, 0.5)  # a stalled drive still creeps
+        heat = math.ceil(hardened_length_mm / speed)
+        quench = SCAN_QUENCH_TAIL_S
+    else:
+        assert heat_time_s is not None
+        heat, quench = max(1, math.ceil(heat_time_s)), SHOT_QUENCH_S
+    steps = [
+        Step(S.LOADING, LOADING_S),
+        Step(S.CLAMPING, CLAMPING_S),
+        Step(S.HEATING, heat),
+        Step(S.QUENCHING, quench),
+    ]
+    if temper_time_s:
+        steps.append(Step(S.TEMPERING, max(1, math.ceil(temper_time_s))))
+    steps += [Step(S.UNLOADING, UNLOADING_S), Step(S.IDLE, IDLE_S)]
+    return tuple(steps)
