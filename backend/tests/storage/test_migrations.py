@@ -65,3 +65,27 @@ async def test_signals_are_typed_columns_not_json(conn: AsyncConnection) -> None
     assert types["power_kw"] == "real"
     assert types["timestamp_sim"] == "timestamp with time zone"
     assert "json" not in " ".join(types.values())
+
+
+async def test_reference_tables_name_every_code_and_the_view_decodes_labels(
+    conn: AsyncConnection,
+) -> None:
+    from induction_sim.machine.faults import CATALOGUE
+    from induction_sim.machine.states import MachineState
+
+    assert await conn.scalar(text("SELECT count(*) FROM machine_states")) == len(MachineState)
+    assert await conn.scalar(text("SELECT count(*) FROM fault_types")) == len(CATALOGUE)
+    await conn.execute(
+        text("INSERT INTO telemetry SELECT 99, 0, now(), 3, 1, 101, 1, 4, 0" + ", 0" * 23)
+    )
+    row = (
+        await conn.execute(
+            text(
+                "SELECT state_name, alarm_name, fault_labels "
+                "FROM telemetry_labelled WHERE run_id = 99"
+            )
+        )
+    ).one()
+    assert row.state_name == "HEATING"
+    assert row.alarm_name == "COIL_WATER_FLOW_LOW"
+    assert row.fault_labels == ["coil_water_flow_loss:onset", "quench_pump_wear:active"]

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from induction_sim.machine.signals import SIGNAL_NAMES
+from induction_sim.machine.signals import SIGNAL_NAMES, TRUE_VALUE_SIGNALS, true_column
 from induction_sim.storage.queries import telemetry_after
 
 pytestmark = pytest.mark.db
@@ -19,12 +19,14 @@ RUNS = 2  # 120,000 rows: two overlapping runs, so time alone does not find a ru
 
 
 async def _fill(conn: AsyncConnection) -> None:
-    signals = ", ".join(SIGNAL_NAMES)
-    values = ", ".join("random()" for _ in SIGNAL_NAMES)
+    signals = [*SIGNAL_NAMES, *(true_column(n) for n in TRUE_VALUE_SIGNALS)]
+    values = ", ".join("random()" for _ in signals)
     await conn.execute(
         text(
-            f"INSERT INTO telemetry (run_id, seq, timestamp_sim, machine_state, {signals}) "  # noqa: S608 - constant column names
-            f"SELECT r, s, timestamp '2026-01-01' + s * interval '1 second', 'HEATING', {values} "
+            "INSERT INTO telemetry (run_id, seq, timestamp_sim, machine_state, part_id, alarm_code,"  # noqa: S608 - constant column names
+            f" faults_onset, faults_active, faults_recovering, {', '.join(signals)}) "
+            "SELECT r, s, timestamp '2026-01-01' + s * interval '1 second', 3, s / 40, 0, 0, 0, 0, "
+            f"{values} "
             "FROM generate_series(1, :runs) r, generate_series(0, :rows - 1) s"
         ),
         {"runs": RUNS, "rows": ROWS_PER_RUN},

@@ -43,3 +43,13 @@ SIGNALS: tuple[Signal, ...] = (
 )
 
 SIGNAL_NAMES: tuple[str, ...] = tuple(s.name for s in SIGNALS)
+
+# Signals whose true value is stored beside the measured one: the catalogue's sensor-only faults
+# (dirty pyrometer lens, stuck flow meter) act on them, so a label can tell cause from symptom.
+TRUE_VALUE_SIGNALS: tuple[str, ...] = ("surface_temp_c", "coil_water_flow_lpm")
+
+
+def true_column(name: str) -> str:
+    """Column of a signal's true value: `surface_temp_c` → `surface_temp_true_c` (unit last)."""
+    base, unit = name.rsplit("_", 1)
+    return f"{base}_true_{unit}"

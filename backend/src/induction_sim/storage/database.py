@@ -23,6 +23,7 @@ from induction_sim.errors import StartupError
 from induction_sim.settings import Settings
 from induction_sim.storage.embedded import EmbeddedPostgres
 from induction_sim.storage.migrate import upgrade_to_head
+from induction_sim.storage.reference import sync_reference_data
 
 DatabaseKind = Literal["embedded", "external"]
 
@@ -121,6 +122,8 @@ async def prepare(url: str, kind: DatabaseKind, admin_url: str | None = None) ->
         version = await _server_version(engine, where)
         try:
             await upgrade_to_head(engine)
+            async with engine.begin() as conn:
+                await sync_reference_data(conn)
         except SQLAlchemyError as exc:
             raise StartupError(f"database migration failed on {where}: {exc}") from exc
     finally:

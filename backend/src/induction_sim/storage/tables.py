@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from induction_sim.machine.signals import SIGNALS
+from induction_sim.machine.signals import SIGNALS, TRUE_VALUE_SIGNALS, true_column
 
 metadata = MetaData(
     naming_convention={
@@ -74,24 +74,29 @@ runs = Table(
     CheckConstraint(f"status IN {RUN_STATUSES}", name="status"),
 )
 
-# One row per 1 Hz sample. No foreign key to runs: a per-row FK check would tax COPY ingest;
-# writers own run_id, and deleting a run deletes its rows in the same transaction.
+# One row per 1 Hz sample, fixed width so that it can be COPYed straight from numpy columns.
+# Codes, not strings, as in a PLC's memory: `machine_states` and `fault_types` name them, and the
+# view `telemetry_labelled` shows them readably. No foreign key to runs: a per-row FK check would
+# tax COPY ingest; writers own run_id, and deleting a run deletes its rows in the same transaction.
 telemetry = Table(
     "telemetry",
     metadata,
     Column("run_id", BigInteger, nullable=False),
     Column("seq", BigInteger, nullable=False, comment="sample number within the run, from 0"),
     _tstz("timestamp_sim", nullable=False, comment="simulated time: start_sim + seq seconds"),
-    Column("machine_state", Text, nullable=False),
-    Column("part_id", BigInteger, nullable=True, comment="part in the machine, if any"),
-    Column("alarm_code", SmallInteger, nullable=True, comment="latched alarm, if any"),
-    *(Column(s.name, REAL, nullable=False, comment=f"[{s.unit}] {s.description}") for s in SIGNALS),
+    Column("machine_state", SmallInteger, nullable=False, comment="machine_states.code"),
+    Column("part_id", BigInteger, nullable=False, comment="part in the machine; 0: none"),
+    Column("alarm_code", SmallInteger, nullable=False, comment="latched alarm; 0: none"),
+    Column("faults_onset", BigInteger, nullable=False, comment="fault_types.bit mask, onset"),
+    Column("faults_active", BigInteger, nullable=False, comment="fault_types.bit mask, active"),
     Column(
-        "fault_labels",
-        ARRAY(Text),
-        nullable=False,
-        server_default="{}",
-        comment="active faults as fault_id:phase (onset|active|recovering)",
+        "faults_recovering", BigInteger, nullable=False, comment="fault_types.bit mask, recovering"
+    ),
+    *(Column(s.name, REAL, nullable=False, comment=f"[{s.unit}] {s.description}") for s in SIGNALS),
+    *(
+        Column(true_column(s.name), REAL, nullable=False, comment=f"[{s.unit}] true value")
+        for s in SIGNALS
+        if s.name in TRUE_VALUE_SIGNALS
     ),
     PrimaryKeyConstraint("run_id", "seq", name="pk_telemetry"),
     # The mandatory B-tree on simulated time, and the dashboard's "run R after time T" path.
@@ -103,6 +108,31 @@ telemetry = Table(
         postgresql_with={"fillfactor": 100},
     ),
     **APPEND_ONLY,
+)
+
+machine_states = Table(
+    "machine_states",
+    metadata,
+    Column("code", SmallInteger, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False, unique=True),
+)
+
+fault_types = Table(
+    "fault_types",
+    metadata,
+    Column("bit", SmallInteger, primary_key=True, autoincrement=False),
+    Column("id", Text, nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("subsystem", Text, nullable=False),
+    Column("sensor_only", Boolean, nullable=False),
+)
+
+alarm_codes = Table(
+    "alarm_codes",
+    metadata,
+    Column("code", SmallInteger, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False, unique=True),
+    Column("text", Text, nullable=False),
 )
 
 machine_events = Table(

@@ -1,8 +1,8 @@
-"""initial schema: runs, telemetry, events, faults, parts, jobs
+"""initial schema: PLC memory time series, reference tables, jobs
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 02:42:11.423313
+Create Date: 2026-11-25 02:59:27.563530
 """
 
 from collections.abc import Sequence
@@ -18,6 +18,31 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "alarm_codes",
+        sa.Column("code", sa.SmallInteger(), autoincrement=False, nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_alarm_codes")),
+        sa.UniqueConstraint("name", name=op.f("uq_alarm_codes_name")),
+    )
+    op.create_table(
+        "fault_types",
+        sa.Column("bit", sa.SmallInteger(), autoincrement=False, nullable=False),
+        sa.Column("id", sa.Text(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("subsystem", sa.Text(), nullable=False),
+        sa.Column("sensor_only", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("bit", name=op.f("pk_fault_types")),
+        sa.UniqueConstraint("id", name=op.f("uq_fault_types_id")),
+    )
+    op.create_table(
+        "machine_states",
+        sa.Column("code", sa.SmallInteger(), autoincrement=False, nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_machine_states")),
+        sa.UniqueConstraint("name", name=op.f("uq_machine_states_name")),
+    )
     op.create_table(
         "runs",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
@@ -71,9 +96,27 @@ def upgrade() -> None:
             nullable=False,
             comment="simulated time: start_sim + seq seconds",
         ),
-        sa.Column("machine_state", sa.Text(), nullable=False),
-        sa.Column("part_id", sa.BigInteger(), nullable=True, comment="part in the machine, if any"),
-        sa.Column("alarm_code", sa.SmallInteger(), nullable=True, comment="latched alarm, if any"),
+        sa.Column(
+            "machine_state", sa.SmallInteger(), nullable=False, comment="machine_states.code"
+        ),
+        sa.Column(
+            "part_id", sa.BigInteger(), nullable=False, comment="part in the machine; 0: none"
+        ),
+        sa.Column(
+            "alarm_code", sa.SmallInteger(), nullable=False, comment="latched alarm; 0: none"
+        ),
+        sa.Column(
+            "faults_onset", sa.BigInteger(), nullable=False, comment="fault_types.bit mask, onset"
+        ),
+        sa.Column(
+            "faults_active", sa.BigInteger(), nullable=False, comment="fault_types.bit mask, active"
+        ),
+        sa.Column(
+            "faults_recovering",
+            sa.BigInteger(),
+            nullable=False,
+            comment="fault_types.bit mask, recovering",
+        ),
         sa.Column(
             "power_setpoint_kw",
             sa.REAL(),
@@ -164,12 +207,9 @@ def upgrade() -> None:
             nullable=False,
             comment="[mA] earth-leakage current of the coil circuit",
         ),
+        sa.Column("surface_temp_true_c", sa.REAL(), nullable=False, comment="[°C] true value"),
         sa.Column(
-            "fault_labels",
-            postgresql.ARRAY(sa.Text()),
-            server_default="{}",
-            nullable=False,
-            comment="active faults as fault_id:phase (onset|active|recovering)",
+            "coil_water_flow_true_lpm", sa.REAL(), nullable=False, comment="[l/min] true value"
         ),
         sa.PrimaryKeyConstraint("run_id", "seq", name="pk_telemetry"),
         postgresql_with={"fillfactor": 100},
@@ -326,8 +366,33 @@ def upgrade() -> None:
         postgresql_with={"fillfactor": 100},
     )
 
+    # A readable face of the coded PLC memory: state and alarm names, fault labels as
+    # "fault_id:phase". Recreate it when telemetry gains columns (it selects t.*).
+    op.execute(
+        """
+        CREATE VIEW telemetry_labelled AS
+        SELECT t.*,
+               s.name AS state_name,
+               a.name AS alarm_name,
+               ARRAY(
+                   SELECT f.id || ':' || CASE
+                       WHEN t.faults_onset & (1::bigint << f.bit) <> 0 THEN 'onset'
+                       WHEN t.faults_active & (1::bigint << f.bit) <> 0 THEN 'active'
+                       ELSE 'recovering' END
+                   FROM fault_types f
+                   WHERE (t.faults_onset | t.faults_active | t.faults_recovering)
+                         & (1::bigint << f.bit) <> 0
+                   ORDER BY f.bit
+               ) AS fault_labels
+        FROM telemetry t
+        LEFT JOIN machine_states s ON s.code = t.machine_state
+        LEFT JOIN alarm_codes a ON a.code = t.alarm_code
+        """
+    )
+
 
 def downgrade() -> None:
+    op.execute("DROP VIEW IF EXISTS telemetry_labelled")
     op.drop_table("parts")
     op.drop_index("ix_machine_events_timestamp_sim", table_name="machine_events")
     op.drop_index("ix_machine_events_run_id_seq", table_name="machine_events")
@@ -346,3 +411,6 @@ def downgrade() -> None:
     )
     op.drop_table("telemetry")
     op.drop_table("runs")
+    op.drop_table("machine_states")
+    op.drop_table("fault_types")
+    op.drop_table("alarm_codes")
