@@ -1,0 +1,59 @@
+"""Write engine chunks into `telemetry` with binary COPY over the asyncpg driver connection."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from datetime import datetime
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import REAL, BigInteger, DateTime, SmallInteger
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from induction_sim.machine.signals import TRUE_VALUE_SIGNALS, true_column
+from induction_sim.storage.binary_copy import RowFormat, pg_microseconds
+from induction_sim.storage.tables import telemetry
+
+_PG_TYPES = {BigInteger: "int8", SmallInteger: "int2", REAL: "float4", DateTime: "timestamptz"}
+
+
+def _pg_type(column_type: object) -> str:
+    for sa_type, pg in _PG_TYPES.items():
+        if isinstance(column_type, sa_type):
+            return pg
+    raise TypeError(f"no binary COPY mapping for {column_type!r}")
+
+
+TELEMETRY_FORMAT = RowFormat(tuple((c.name, _pg_type(c.type)) for c in telemetry.columns))
+
+
+def telemetry_payload(
+    run_id: int,
+    start_sim: datetime,
+    columns: Mapping[str, NDArray[np.generic]],
+    true_values: Mapping[str, NDArray[np.float64]],
+) -> bytes:
+    """The COPY payload of one chunk: engine columns + run id, simulated time, true values."""
+    seq = columns["seq"]
+    values: dict[str, NDArray[np.generic] | int | float] = dict(columns)
+    values["run_id"] = run_id
+    values["timestamp_sim"] = pg_microseconds(start_sim) + seq.astype(np.int64) * 1_000_000
+    for name in TRUE_VALUE_SIGNALS:
+        values[true_column(name)] = true_values[name]
+    return TELEMETRY_FORMAT.encode(values, int(seq.shape[0]))
+
+
+async def copy_payload(conn: AsyncConnection, table: str, names: list[str], payload: bytes) -> None:
+    """COPY a binary payload through the SQLAlchemy connection's asyncpg driver connection
+    (inside the connection's current transaction)."""
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    await driver.copy_to_table(table, source=_pieces(payload), columns=names, format="binary")
+
+
+async def _pieces(payload: bytes, size: int = 1 << 20) -> AsyncIterator[memoryview]:
+    """asyncpg takes bytes as a file name; an async iterable of pieces is read without threads."""
+    view = memoryview(payload)
+    for start in range(0, len(view), size):
+        yield view[start : start + size]

@@ -1,0 +1,74 @@
+"""Binary COPY from numpy columns lands exactly the values the engine produced."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from induction_sim.machine.chunk import KEY_COLUMNS
+from induction_sim.machine.signals import SIGNAL_NAMES, TRUE_VALUE_SIGNALS, true_column
+from induction_sim.storage.tables import telemetry
+from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
+
+pytestmark = pytest.mark.db
+
+START = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
+
+
+def fake_chunk(n: int, start_seq: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    rng = np.random.default_rng(1)
+    columns: dict[str, np.ndarray] = {
+        name: rng.integers(0, 100, n).astype(dtype) for name, dtype in KEY_COLUMNS.items()
+    }
+    columns["seq"] = np.arange(start_seq, start_seq + n, dtype=np.int64)
+    columns["faults_active"] = np.full(n, (1 << 62) | 5, dtype=np.int64)
+    for name in SIGNAL_NAMES:
+        columns[name] = rng.normal(100, 30, n)
+    columns["surface_temp_c"][3] = np.nan  # a sensor dropout
+    true = {name: rng.normal(50, 5, n) for name in TRUE_VALUE_SIGNALS}
+    return columns, true
+
+
+async def test_copied_rows_read_back_equal(conn: AsyncConnection) -> None:
+    columns, true = fake_chunk(5000, start_seq=100)
+    payload = telemetry_payload(42, START, columns, true)
+    await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
+
+    rows = (
+        await conn.execute(select(telemetry).where(telemetry.c.run_id == 42).order_by("seq"))
+    ).all()
+    assert len(rows) == 5000
+    first = rows[0]._mapping
+    assert first["seq"] == 100
+    assert first["timestamp_sim"] == START + timedelta(seconds=100)
+    assert rows[-1]._mapping["timestamp_sim"] == START + timedelta(seconds=5099)
+    got = {
+        name: np.array([r._mapping[name] for r in rows], dtype=np.float64) for name in SIGNAL_NAMES
+    }
+    for name in SIGNAL_NAMES:
+        expected = columns[name].astype(np.float32).astype(np.float64)
+        np.testing.assert_array_equal(got[name], expected, err_msg=name)
+    assert np.isnan(got["surface_temp_c"][3])
+    assert [r._mapping["faults_active"] for r in rows[:2]] == [(1 << 62) | 5] * 2
+    assert [r._mapping["machine_state"] for r in rows[:50]] == columns["machine_state"][
+        :50
+    ].tolist()
+    for name in TRUE_VALUE_SIGNALS:
+        np.testing.assert_array_equal(
+            np.array([r._mapping[true_column(name)] for r in rows]),
+            true[name].astype(np.float32).astype(np.float64),
+        )
+
+
+async def test_copy_is_part_of_the_transaction(conn: AsyncConnection) -> None:
+    columns, true = fake_chunk(10, start_seq=0)
+    savepoint = await conn.begin_nested()
+    await copy_payload(
+        conn, "telemetry", TELEMETRY_FORMAT.names, telemetry_payload(43, START, columns, true)
+    )
+    await savepoint.rollback()
+    assert await conn.scalar(text("SELECT count(*) FROM telemetry WHERE run_id = 43")) == 0
