@@ -27,17 +27,18 @@ class SensorSpec:
     resolution: float  # quantisation step of the transmitter/ADC
     lo: float  # measuring range
     hi: float
+    zero_when_off: bool = False  # the inverter reports exact zeros while it is off
 
 
 # Noise and resolution: typical industrial transmitters (4–20 mA, 12–16 bit) and the
 # inverter's own measurements; pyrometer ±0.5 % of reading class [physics-reference §5.3, E].
 SENSORS: dict[str, SensorSpec] = {
     "power_setpoint_kw": SensorSpec(0.0, 0.1, 0, 500),
-    "power_kw": SensorSpec(0.3, 0.1, 0, 500),
-    "frequency_hz": SensorSpec(8.0, 1.0, 0, 50_000),
-    "coil_current_a": SensorSpec(6.0, 1.0, 0, 20_000),
-    "coil_voltage_v": SensorSpec(1.5, 0.5, 0, 2_000),
-    "power_factor": SensorSpec(0.002, 0.001, 0, 1),
+    "power_kw": SensorSpec(0.3, 0.1, 0, 500, zero_when_off=True),
+    "frequency_hz": SensorSpec(8.0, 1.0, 0, 50_000, zero_when_off=True),
+    "coil_current_a": SensorSpec(6.0, 1.0, 0, 20_000, zero_when_off=True),
+    "coil_voltage_v": SensorSpec(1.5, 0.5, 0, 2_000, zero_when_off=True),
+    "power_factor": SensorSpec(0.002, 0.001, 0, 1, zero_when_off=True),
     "dc_bus_v": SensorSpec(1.5, 0.5, 0, 1_000),
     "inverter_temp_c": SensorSpec(0.2, 0.1, -20, 150),
     "energy_part_kj": SensorSpec(0.0, 0.1, 0, 100_000),
@@ -114,7 +115,8 @@ def measure(
     spec = SENSORS[name]
     n = true.shape[0]
     t_s = np.arange(start_seq, start_seq + n, dtype=np.float64)
-    value = true + spec.noise_sd * standard_normal(seed, _STREAM[name], start_seq, n)
+    noise = spec.noise_sd * standard_normal(seed, _STREAM[name], start_seq, n)
+    value = true + (np.where(true != 0.0, noise, 0.0) if spec.zero_when_off else noise)
     for imp in impairments:
         if imp.signal != name:
             continue

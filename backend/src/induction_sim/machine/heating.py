@@ -1,0 +1,238 @@
+"""Bridge from the machine's cycle to the part physics: per-part simulation and 1 Hz signals.
+
+Each part is simulated with the conditions the faults impose at its heat start, in one batch with
+the other parts that start heating in the same chunk. Conditions are rounded below what matters
+metallurgically, so parts made under the same conditions share one simulation (`_Entry`): its
+result, and its per-second electrical signals (frequency, coil current and voltage, power) and
+pyrometer reading over the heat — so the Curie step shows in every cycle at no extra cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from induction_sim.machine.modifiers import Modifiers
+from induction_sim.machine.recipe import Recipe
+from induction_sim.machine.sensors import standard_normal
+from induction_sim.machine.sequence import Run, Step, cycle_steps_for
+from induction_sim.machine.states import MachineState
+from induction_sim.physics.inputs import PartConditions, build_inputs
+from induction_sim.physics.part import simulate_parts
+from induction_sim.physics.results import PartResult
+from induction_sim.physics.telemetry import coil_state_at
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+S = MachineState
+
+# Heat-to-heat carbon scatter of one grade's deliveries, 1σ [E; a grade's specification spans
+# 0.05–0.08 % C, physics-reference §1.1].
+CARBON_SCATTER_PCT = 0.01
+AMBIENT_C = 25.0
+QUENCH_TAU_S = 1.5  # surface cooling under the spray as the pyrometer sees it [E, reference §3]
+CARBON_STREAM = 7_001  # noise stream of the per-part carbon offsets (see sensors.standard_normal)
+_ELECTRIC = ("frequency_hz", "coil_current_a", "coil_voltage_v", "power_factor", "dc_bus_v")
+
+
+@dataclass(frozen=True)
+class HeatingSignals:
+    power_coil_w: FloatArray
+    frequency_hz: FloatArray
+    coil_current_a: FloatArray
+    coil_voltage_v: FloatArray
+    power_factor: FloatArray
+    dc_bus_v: FloatArray
+    coil_loss_w: FloatArray
+    surface_temp_c: FloatArray
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One simulated set of conditions: its result and its per-second heating signals."""
+
+    result: PartResult
+    per_second: dict[str, FloatArray]  # signal → value in heating second k (k = 0 … T−1)
+
+
+class CyclePhysics:
+    """Part physics for one machine: simulate new parts, answer per-sample questions."""
+
+    def __init__(self, recipe: Recipe, seed: int = 0) -> None:
+        self.recipe = recipe
+        self.seed = seed
+        self._entries: dict[PartConditions, _Entry] = {}
+        self._part: dict[int, PartConditions] = {}
+        self.nominal = self._simulate([PartConditions()])[PartConditions()].result
+
+    def nominal_quench_duty_w(self) -> float:
+        """Mean heat the quench removes at nominal production (sizes the tank's exchanger)."""
+        cycle_s = sum(s.duration_s for s in self._nominal_cycle())
+        return self.nominal.energy_part_kj * 1000.0 / cycle_s
+
+    def quench_heat_w(self, state: NDArray[np.int16]) -> FloatArray:
+        """Heat into the quench tank per sample: a nominal part's energy spread over the samples
+        in which the spray runs. Independent of per-part physics on purpose, so that the slow
+        tank state is known before the parts whose quench it sets."""
+        spray = {S.QUENCHING} | ({S.HEATING} if self.recipe.process == "scan" else set())
+        spray_s = sum(s.duration_s for s in self._nominal_cycle() if s.state in spray)
+        spraying = np.isin(state, [int(s) for s in spray])
+        return np.where(spraying, self.nominal.energy_part_kj * 1000.0 / spray_s, 0.0)
+
+    def _nominal_cycle(self) -> tuple[Step, ...]:
+        r = self.recipe
+        return cycle_steps_for(
+            r.process, r.hardened_length_mm, r.scan_speed_mm_s, r.heat_time_s, r.temper_time_s
+        )
+
+    def prepare(
+        self,
+        runs: list[Run],
+        mods: Modifiers,
+        quench_temp_c: FloatArray,
+        quench_flow_factor: FloatArray,
+    ) -> None:
+        """Simulate, in one batch, every part whose heat starts among `runs`."""
+        starts = [
+            r
+            for r in runs
+            if r.state is S.HEATING and r.elapsed0 == 0 and r.part_id not in self._part
+        ]
+        if not starts:
+            return
+        at = np.array([r.start for r in starts])
+        ids = np.array([r.part_id for r in starts])
+        carbon = CARBON_SCATTER_PCT * _normals_for(self.seed, ids)
+        r = self.recipe
+        # rounded below metallurgical relevance, so equal conditions share a simulation
+        columns = {
+            "mains_voltage_factor": _round(mods.mains_factor[at], 0.005),
+            "eccentricity_mm": _round(mods.eccentricity_mm[at], 0.05),
+            "quench_flow_factor": _round(quench_flow_factor[at], 0.005),
+            "quench_concentration_pct": _round(
+                r.quench_concentration_pct + mods.concentration_offset_pct[at], 0.05
+            ),
+            "quench_temp_c": _round(quench_temp_c[at], 0.25),
+            "capacitance_factor": _round(mods.capacitance_factor[at], 0.002),
+            "scan_speed_factor": _round(mods.scan_speed_factor[at], 0.005),
+            "carbon_offset_pct": _round(carbon, 0.005),
+        }
+        names = list(columns)
+        rows = zip(*(columns[n].tolist() for n in names), strict=True)
+        for pid, values in zip(ids.tolist(), rows, strict=True):
+            self._part[pid] = PartConditions(**dict(zip(names, values, strict=True)))
+        missing = {c for c in self._part.values() if c not in self._entries}
+        if missing:
+            self._entries.update(self._simulate(list(missing)))
+
+    def interrupt(self, part_id: int, heated_s: int) -> None:
+        """The heat of this part stopped after `heated_s` seconds: redo its physics."""
+        conditions = self._part.get(part_id)
+        if conditions is None:
+            return
+        fraction = min(max(heated_s / max(self.result(part_id).heat_on_s, 1e-9), 0.0), 1.0)
+        cut = replace(conditions, heat_interrupted_at=round(fraction, 3))
+        self._part[part_id] = cut
+        if cut not in self._entries:
+            self._entries.update(self._simulate([cut]))
+
+    def heated(self, part_id: int) -> bool:
+        return part_id in self._part
+
+    def result(self, part_id: int) -> PartResult:
+        conditions = self._part.get(part_id)
+        return self.nominal if conditions is None else self._entries[conditions].result
+
+    def forget(self, part_id: int) -> None:
+        """The part has left the machine. Bound the cache: keep what parts still in it use."""
+        self._part.pop(part_id, None)
+        if len(self._entries) > 4096:
+            used = set(self._part.values())
+            self._entries = {c: e for c, e in self._entries.items() if c in used}
+
+    def signals(
+        self, part: IntArray, state: NDArray[np.int16], in_state: IntArray
+    ) -> HeatingSignals:
+        """Per-sample electrical state and true pyrometer temperature from each part's entry."""
+        n = part.shape[0]
+        out = {k: np.zeros(n) for k in HeatingSignals.__dataclass_fields__}
+        out["surface_temp_c"] = np.full(n, AMBIENT_C)
+        heating = state == int(S.HEATING)
+        quenching = state == int(S.QUENCHING)
+        active = np.flatnonzero(heating | quenching)
+        if active.size == 0:
+            return HeatingSignals(**out)
+        # one row per distinct entry used here, then a gather per signal
+        conditions = [self._part.get(pid) for pid in part[active].tolist()]
+        local: dict[PartConditions, int] = {}
+        row = np.array([-1 if c is None else local.setdefault(c, len(local)) for c in conditions])
+        known = row >= 0
+        active, row = active[known], row[known]
+        entries = [self._entries[c] for c in local]
+        width = max(e.per_second["power_coil_w"].shape[0] for e in entries)
+        k = np.minimum(in_state[active], width - 1)
+        is_heat = heating[active]
+        for name in (*_ELECTRIC, "power_coil_w", "coil_loss_w", "surface_temp_c"):
+            table = np.stack([_pad(e.per_second[name], width) for e in entries])
+            values = table[row, k]
+            if name == "surface_temp_c":
+                peak = np.array([e.result.peak_surface_temp_c for e in entries])[row]
+                q = self.recipe.quench_temp_c
+                cooled = q + (peak - q) * np.exp(-(in_state[active] + 1.0) / QUENCH_TAU_S)
+                out[name][active] = np.where(is_heat, values, cooled)
+            else:
+                out[name][active] = np.where(is_heat, values, 0.0)
+        return HeatingSignals(**out)
+
+    def _simulate(self, conditions: list[PartConditions]) -> dict[PartConditions, _Entry]:
+        batch = simulate_parts(build_inputs(self.recipe, conditions))
+        seconds = int(np.ceil(float(np.max(batch.heat_on_s)))) + 1
+        t = np.arange(seconds) + 0.5  # middle of each heating second
+        rows = np.repeat(np.arange(batch.size), seconds)
+        tank = coil_state_at(batch.take(rows), np.tile(t, batch.size))
+        on = tank.power_coil_w > 0
+
+        def grid(values: FloatArray) -> FloatArray:
+            return values.reshape(batch.size, seconds)
+
+        per_second = {
+            "frequency_hz": grid(tank.frequency_hz * on),
+            "coil_current_a": grid(tank.coil_current_a),
+            "coil_voltage_v": grid(tank.coil_voltage_v),
+            "power_factor": grid(tank.power_factor),
+            "dc_bus_v": grid(tank.dc_bus_v),
+            "power_coil_w": grid(tank.power_coil_w),
+            "coil_loss_w": grid(tank.power_coil_w - tank.power_part_w),
+        }
+        # the pyrometer looks at the coil exit: a scan shows sections that have had the full
+        # dwell (after the first dwell), a single shot the heated zone itself
+        age = np.arange(1, seconds + 1, dtype=np.float64)
+        entries: dict[PartConditions, _Entry] = {}
+        for i, c in enumerate(conditions):
+            result = batch.part(i)
+            seen = np.minimum(
+                age, result.dwell_s if self.recipe.process == "scan" else result.heat_on_s
+            )
+            signals = {name: values[i] for name, values in per_second.items()}
+            signals["surface_temp_c"] = np.interp(
+                seen, result.heat_age_s, result.heat_surface_temp_c
+            )
+            entries[c] = _Entry(result, signals)
+        return entries
+
+
+def _normals_for(seed: int, ids: IntArray) -> FloatArray:
+    """Standard normals keyed by part id (independent of which chunk a part falls in)."""
+    lo, hi = int(ids.min()), int(ids.max())
+    span = standard_normal(seed, CARBON_STREAM, lo, hi - lo + 1)
+    return span[ids - lo]
+
+
+def _pad(values: FloatArray, width: int) -> FloatArray:
+    return values if values.shape[0] == width else np.pad(values, (0, width - values.shape[0]))
+
+
+def _round(values: FloatArray, step: float) -> FloatArray:
+    return np.round(np.asarray(values, dtype=np.float64) / step) * step

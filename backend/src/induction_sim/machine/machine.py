@@ -1,0 +1,517 @@
+"""The machine: PLC cycle, interlocks and alarms around the physics — one engine, two drivers.
+
+`Machine.advance(n)` returns the next `n` one-second samples as columns. The batch driver asks for
+thousands at a time, the live driver for one per tick; the output is the same either way.
+
+How a chunk is made, fast: the PLC sequence is planned optimistically for the whole chunk (a short
+Python loop over cycle steps, not samples), all signals are computed vectorised over it, then the
+interlocks are checked on the measured signals. If one trips, everything after the trip is thrown
+away, the alarm is latched, and planning resumes from there. Python work is per cycle step and per
+alarm; numpy work is per sample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+import numpy as np
+from numpy.typing import NDArray
+
+from induction_sim.machine import auxiliaries as aux
+from induction_sim.machine.chunk import EventRecord, PartRecord, SampleChunk
+from induction_sim.machine.faults import BY_ID, FaultInstance
+from induction_sim.machine.heating import CyclePhysics
+from induction_sim.machine.interlocks import first_trip, still_active
+from induction_sim.machine.modifiers import modifiers_for
+from induction_sim.machine.quality import evaluate
+from induction_sim.machine.recipe import Recipe
+from induction_sim.machine.sensors import Impairment, measure
+from induction_sim.machine.sequence import Cursor, Run, Step, cycle_steps_for
+from induction_sim.machine.signals import SIGNAL_NAMES
+from induction_sim.machine.states import ALARMS, UNLOADING_S, AlarmCode, MachineState
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+S = MachineState
+
+
+class CommandError(Exception):
+    """An operator command the machine refuses in its current state (the API answers 409)."""
+
+
+@dataclass(frozen=True)
+class OperatorModel:
+    """How the simulated operator of a batch run answers alarms. Live runs: a real person."""
+
+    auto: bool = True
+    ack_delay_s: int = 45
+    reset_delay_s: int = 20
+    retry_s: int = 30
+
+
+@dataclass(frozen=True)
+class MachineConfig:
+    recipe: Recipe
+    seed: int = 0
+    faults: tuple[FaultInstance, ...] = ()
+    impairments: tuple[Impairment, ...] = ()
+    operator: OperatorModel = OperatorModel()
+    start_sim: datetime = datetime(2026, 1, 1, tzinfo=UTC)
+    autostart: bool = True
+
+
+@dataclass
+class LatchedAlarm:
+    code: AlarmCode
+    raised_seq: int
+    acknowledged: bool = False
+    ack_due_seq: int | None = None  # simulated operator
+    reset_due_seq: int | None = None
+
+
+@dataclass
+class Memory:
+    """What the next chunk needs from the last sample (the slow states and the last readings)."""
+
+    coil_out_c: float
+    tank_c: float
+    inverter_c: float
+    energy_part_kj: float = 0.0
+    last_measured: dict[str, float] = field(default_factory=dict)
+    held: dict[AlarmCode, bool] = field(default_factory=dict)
+
+
+class Machine:
+    def __init__(self, config: MachineConfig) -> None:
+        self.config = config
+        self.recipe = config.recipe
+        self.seq = 0
+        self.cursor = Cursor.initial(running=config.autostart)
+        self.alarm: LatchedAlarm | None = None
+        self.faults: list[FaultInstance] = list(config.faults)
+        self.physics = CyclePhysics(config.recipe, config.seed)
+        self.part_started_seq: dict[int, int] = {}
+        self.interrupted: set[int] = set()
+        self.memory = Memory(
+            coil_out_c=aux.COIL_WATER_INLET_C,
+            tank_c=self.recipe.quench_temp_c,
+            inverter_c=aux.COIL_WATER_INLET_C,
+        )
+        self._events: list[EventRecord] = []
+        # The last emitted sample: the cursor may already stand at the next step.
+        self._last_state = self.cursor.state
+        self._last_part = 0
+        self._last_in_state = 0
+        self._plant_water_c = aux.plant_water_for(
+            self.recipe.quench_temp_c, self.physics.nominal_quench_duty_w()
+        )
+
+    @property
+    def state(self) -> MachineState:
+        return self.cursor.state
+
+    # --- operator commands (between samples) -----------------------------------------------
+
+    def start(self) -> None:
+        if self.state in (S.ALARM, S.E_STOP):
+            raise CommandError(f"machine is in {self.state.name}: acknowledge and reset first")
+        if self.state is not S.STOPPED and not self.cursor.stop_requested:
+            raise CommandError("machine is already running")
+        self._event("operator_action", message="start")
+        if self.state is S.STOPPED:
+            self._set_cursor(replace(self.cursor, state=S.IDLE, elapsed_s=0))
+        self.cursor = replace(self.cursor, stop_requested=False)
+
+    def stop(self) -> None:
+        if self.state is S.STOPPED or self.cursor.stop_requested:
+            raise CommandError("machine is already stopped or stopping")
+        self._event("operator_action", message="stop after the current cycle")
+        self.cursor = replace(self.cursor, stop_requested=True)
+
+    def estop(self) -> None:
+        if self.state is S.E_STOP:
+            raise CommandError("emergency stop is already active")
+        self._event("operator_action", message="emergency stop")
+        self._trip(AlarmCode.EMERGENCY_STOP, S.E_STOP)
+
+    def acknowledge(self, operator: str, comment: str | None = None) -> None:
+        if self.alarm is None:
+            raise CommandError("no active alarm to acknowledge")
+        if self.alarm.acknowledged:
+            raise CommandError(f"alarm {int(self.alarm.code)} is already acknowledged")
+        self.alarm.acknowledged = True
+        self._event(
+            "alarm_acknowledged",
+            code=int(self.alarm.code),
+            message=ALARMS[self.alarm.code].text,
+            operator=operator,
+            comment=comment,
+        )
+
+    def reset(self, operator: str | None = None) -> None:
+        if self.alarm is None:
+            raise CommandError("nothing to reset: no latched alarm")
+        if not self.alarm.acknowledged:
+            raise CommandError(f"acknowledge alarm {int(self.alarm.code)} before the reset")
+        if still_active(
+            self.alarm.code, self.memory.last_measured, self.recipe, aux.COIL_WATER_NOMINAL_LPM
+        ):
+            raise CommandError(
+                f"interlock still active ({ALARMS[self.alarm.code].text}): remove the cause first"
+            )
+        self._event(
+            "alarm_reset",
+            code=int(self.alarm.code),
+            message=ALARMS[self.alarm.code].text,
+            operator=operator,
+        )
+        self.alarm = None
+        self._set_cursor(self.cursor.resume_after_reset())
+
+    def inject(self, fault: FaultInstance) -> FaultInstance:
+        """Start a fault at the next sample."""
+        placed = replace(fault, onset_s=float(self.seq))
+        self.faults.append(placed)
+        self._event("fault_injected", message=f"{fault.fault_id} severity {fault.severity:g}")
+        return placed
+
+    def clear(self, fault_id: str) -> None:
+        """End every running instance of `fault_id` at the next sample."""
+        now = float(self.seq)
+        running = [
+            i
+            for i, f in enumerate(self.faults)
+            if f.fault_id == fault_id and f.onset_s <= now < f.end_s
+        ]
+        if not running:
+            raise CommandError(f"fault {fault_id!r} is not active")
+        for i in running:
+            f = self.faults[i]
+            self.faults[i] = replace(f, duration_s=now - f.onset_s)
+        self._event("fault_cleared", message=fault_id)
+
+    # --- the engine ------------------------------------------------------------------------
+
+    def advance(self, n: int) -> SampleChunk:
+        """The next `n` samples, 1 s apart in simulated time."""
+        pieces: list[SampleChunk] = []
+        remaining = n
+        while remaining > 0:
+            self._simulated_operator()
+            runs = self._plan(remaining)
+            length = runs[-1].end
+            chunk, mods_inverter, in_state = self._synthesise(runs, length)
+            trip, raw = first_trip(
+                chunk.columns,
+                chunk.columns["machine_state"],
+                in_state,
+                mods_inverter,
+                self.recipe,
+                aux.COIL_WATER_NOMINAL_LPM,
+                self.memory.held,
+            )
+            keep = length if trip is None else trip.index + 1
+            pieces.append(self._commit(chunk, runs, keep, in_state))
+            self.memory.held = {code: bool(c[keep - 1]) for code, c in raw.items()}
+            remaining -= keep
+            if trip is not None:
+                self._trip(trip.code, S.ALARM)
+        return SampleChunk.concatenate(pieces)
+
+    def _cycle_steps(self, seq0: int) -> Callable[[int], tuple[Step, ...]]:
+        """Plans a cycle loading at offset `at` from `seq0`; the scan speed is the drive's actual
+        speed when heating starts (a drive fault makes the heat longer)."""
+
+        def steps(at: int) -> tuple[Step, ...]:
+            r = self.recipe
+            factor = 1.0
+            if r.process == "scan":
+                heat_start = np.array([float(seq0 + at + 8)])
+                factor = float(modifiers_for(self.faults, heat_start).scan_speed_factor[0])
+            return cycle_steps_for(
+                r.process,
+                r.hardened_length_mm,
+                r.scan_speed_mm_s,
+                r.heat_time_s,
+                r.temper_time_s,
+                factor,
+            )
+
+        return steps
+
+    def _plan(self, limit: int) -> list[Run]:
+        if self.alarm is not None and self.config.operator.auto:
+            due = [d for d in (self.alarm.ack_due_seq, self.alarm.reset_due_seq) if d is not None]
+            if due:
+                limit = max(1, min(limit, min(due) - self.seq))
+        return self.cursor.runs(limit, self._cycle_steps(self.seq))
+
+    def _synthesise(self, runs: list[Run], length: int) -> tuple[SampleChunk, FloatArray, IntArray]:
+        seq0 = self.seq
+        seq = np.arange(seq0, seq0 + length, dtype=np.int64)
+        t_s = seq.astype(np.float64)
+        lengths = np.array([r.length for r in runs])
+        state = np.repeat(np.array([int(r.state) for r in runs], dtype=np.int16), lengths)
+        part = np.repeat(np.array([r.part_id for r in runs], dtype=np.int64), lengths)
+        in_state = np.arange(length, dtype=np.int64) - np.repeat(
+            np.array([r.start - r.elapsed0 for r in runs], dtype=np.int64), lengths
+        )
+        mods = modifiers_for(self.faults, t_s)
+        heating = state == int(S.HEATING)
+        quenching = state == int(S.QUENCHING)
+        r = self.recipe
+
+        quench_on = quenching | (heating & (in_state >= 1)) if r.process == "scan" else quenching
+        q = aux.quench_flow(r.quench_flow_lpm, quench_on, mods.quench_pump_factor, mods.quench_clog)
+        tank = aux.tank_temperature(
+            self.physics.quench_heat_w(state),
+            mods.hx_factor,
+            self._plant_water_c,
+            self.memory.tank_c,
+        )
+        # what the part's spray sees: the set flow through this pump and these nozzles
+        spray = aux.quench_flow(
+            r.quench_flow_lpm,
+            np.ones(length, dtype=bool),
+            mods.quench_pump_factor,
+            mods.quench_clog,
+        )
+        self.physics.prepare(runs, mods, tank, spray.flow_factor)
+        el = self.physics.signals(part, state, in_state)
+
+        water = aux.coil_water(
+            el.coil_loss_w,
+            mods.coil_flow_factor,
+            mods.coil_inlet_offset_c,
+            mods.coil_leak,
+            self.memory.coil_out_c,
+        )
+        inverter_c = aux.inverter_temperature(el.power_coil_w, water.in_c, self.memory.inverter_c)
+        dc_bus_v = np.where(heating, el.dc_bus_v, aux.dc_bus(np.zeros(length), mods.mains_factor))
+
+        # energy per part: integrates the coil power, restarts when the next part is loaded
+        energy = np.cumsum(el.power_coil_w) / 1000.0
+        restart = np.flatnonzero((state == int(S.LOADING)) & (in_state == 0))
+        offset = np.full(length, self.memory.energy_part_kj)
+        for i in restart:
+            offset[i:] = -(energy[i - 1] if i > 0 else 0.0)
+        energy_part_kj = offset + energy
+
+        scan_speed = np.zeros(length)
+        position = np.zeros(length)
+        if r.process == "scan":
+            assert r.scan_speed_mm_s is not None
+            scan_speed = np.where(heating, r.scan_speed_mm_s * mods.scan_speed_factor, 0.0)
+            position = np.where(
+                heating, np.minimum(scan_speed * (in_state + 1), r.hardened_length_mm), 0.0
+            )
+        spinning = (state >= int(S.CLAMPING)) & (state <= int(S.TEMPERING))
+        true: dict[str, FloatArray] = {
+            "power_setpoint_kw": np.where(heating, r.power_kw, 0.0),
+            "power_kw": el.power_coil_w / 1000.0,
+            "frequency_hz": el.frequency_hz,
+            "coil_current_a": el.coil_current_a,
+            "coil_voltage_v": el.coil_voltage_v,
+            "power_factor": el.power_factor,
+            "dc_bus_v": dc_bus_v,
+            "inverter_temp_c": inverter_c,
+            "energy_part_kj": energy_part_kj,
+            "surface_temp_c": el.surface_temp_c,
+            "scan_position_mm": position,
+            "scan_speed_mm_s": scan_speed,
+            "spindle_rpm": np.where(spinning, r.rotation_rpm, 0.0),
+            "coil_water_flow_lpm": water.flow_lpm,
+            "coil_water_in_c": water.in_c,
+            "coil_water_out_c": water.out_c,
+            "quench_flow_lpm": q.flow_lpm,
+            "quench_pressure_bar": q.pressure_bar,
+            "quench_temp_c": tank,
+            "quench_concentration_pct": r.quench_concentration_pct + mods.concentration_offset_pct,
+            "ground_leakage_ma": aux.earth_leakage(heating, mods.ground_fault, mods.coil_leak),
+        }
+        measured = {
+            name: measure(name, true[name], self.config.seed, seq0, self.config.impairments)
+            for name in SIGNAL_NAMES
+        }
+        # sensor-only faults act on the measured value alone
+        measured["surface_temp_c"] = np.round(measured["surface_temp_c"] * mods.pyrometer_factor)
+        stuck = mods.flow_sensor_stuck > 0
+        if stuck.any():
+            first = int(np.argmax(stuck))
+            held = (
+                float(measured["coil_water_flow_lpm"][first - 1])
+                if first > 0
+                else self.memory.last_measured.get(
+                    "coil_water_flow_lpm", aux.COIL_WATER_NOMINAL_LPM
+                )
+            )
+            measured["coil_water_flow_lpm"] = np.where(stuck, held, measured["coil_water_flow_lpm"])
+
+        onset, active, recovering = self._fault_masks(t_s)
+        columns: dict[str, NDArray[np.generic]] = {
+            "seq": seq,
+            "machine_state": state,
+            "part_id": part,
+            "alarm_code": np.full(
+                length, int(self.alarm.code) if self.alarm else 0, dtype=np.int16
+            ),
+            "faults_onset": onset,
+            "faults_active": active,
+            "faults_recovering": recovering,
+            **measured,
+        }
+        return SampleChunk(seq0, columns, true), mods.inverter_fault, in_state
+
+    def _fault_masks(self, t_s: FloatArray) -> tuple[IntArray, IntArray, IntArray]:
+        n = t_s.shape[0]
+        masks = (
+            np.zeros(n, dtype=np.int64),
+            np.zeros(n, dtype=np.int64),
+            np.zeros(n, dtype=np.int64),
+        )
+        for f in self.faults:
+            if f.onset_s > t_s[-1] or f.end_s + f.recovery_s < t_s[0]:
+                continue
+            bit = np.int64(1) << np.int64(BY_ID[f.fault_id].bit)
+            for mask, phase in zip(masks, f.phase_at(t_s), strict=True):
+                mask[phase] |= bit
+        return masks
+
+    # --- committing, alarms, events ----------------------------------------------------------
+
+    def _commit(
+        self, chunk: SampleChunk, runs: list[Run], keep: int, in_state: IntArray
+    ) -> SampleChunk:
+        """Keep the first `keep` samples: emit their events and finished parts, move on."""
+        kept = SampleChunk(
+            chunk.start_seq,
+            {k: v[:keep] for k, v in chunk.columns.items()},
+            {k: v[:keep] for k, v in chunk.true_values.items()},
+        )
+        previous = self._last_state
+        for run in runs:
+            if run.start >= keep:
+                break
+            at = self.seq + run.start
+            if run.elapsed0 == 0 and run.state is not previous:
+                self._events.append(
+                    EventRecord(
+                        at, "state_change", from_state=previous.name, to_state=run.state.name
+                    )
+                )
+            previous = run.state
+            if run.state is S.LOADING and run.elapsed0 == 0:
+                self.part_started_seq[run.part_id] = at
+            if (
+                run.state is S.UNLOADING
+                and run.elapsed0 + min(run.length, keep - run.start) == UNLOADING_S
+            ):
+                kept.parts.append(self._finish_part(run.part_id, at + run.length - 1))
+        self.cursor = self.cursor.advance(keep, self._cycle_steps(self.seq))
+        self.seq += keep
+        self._last_state = MachineState(int(chunk.columns["machine_state"][keep - 1]))
+        self._last_part = int(chunk.columns["part_id"][keep - 1])
+        self._last_in_state = int(in_state[keep - 1])
+        m = self.memory
+        m.coil_out_c = float(chunk.true_values["coil_water_out_c"][keep - 1])
+        m.tank_c = float(chunk.true_values["quench_temp_c"][keep - 1])
+        m.inverter_c = float(chunk.true_values["inverter_temp_c"][keep - 1])
+        m.energy_part_kj = float(chunk.true_values["energy_part_kj"][keep - 1])
+        m.last_measured = {name: float(kept.columns[name][keep - 1]) for name in SIGNAL_NAMES}
+        kept.events, self._events = self._events, []
+        return kept
+
+    def _finish_part(self, part_id: int, finished_seq: int) -> PartRecord:
+        interrupted = part_id in self.interrupted
+        if not self.physics.heated(part_id):
+            return self._unheated_part(part_id, finished_seq)
+        result = self.physics.result(part_id)
+        verdict = evaluate(self.recipe, result, interrupted=interrupted)
+        self.interrupted.discard(part_id)
+        self.physics.forget(part_id)
+        return PartRecord(
+            part_id=part_id,
+            recipe_name=self.recipe.name,
+            steel_grade=self.recipe.steel_grade,
+            started_seq=self.part_started_seq.pop(part_id, finished_seq),
+            finished_seq=finished_seq,
+            surface_hrc=result.surface_hrc,
+            case_depth_mm=result.case_depth_mm,
+            case_depth_iso_mm=result.case_depth_iso_mm,
+            peak_surface_temp_c=result.peak_surface_temp_c,
+            energy_part_kj=result.energy_part_kj,
+            energy_coil_kj=result.energy_coil_kj,
+            profile_depth_mm=result.depth_mm,
+            profile_hv=result.hv,
+            verdict=verdict.verdict,
+            reasons=verdict.reasons,
+            interrupted=interrupted,
+        )
+
+    def _unheated_part(self, part_id: int, finished_seq: int) -> PartRecord:
+        """A part unloaded after an alarm before its heat: scrap or rework, never a good part."""
+        self.interrupted.discard(part_id)
+        nan = float("nan")
+        return PartRecord(
+            part_id=part_id,
+            recipe_name=self.recipe.name,
+            steel_grade=self.recipe.steel_grade,
+            started_seq=self.part_started_seq.pop(part_id, finished_seq),
+            finished_seq=finished_seq,
+            surface_hrc=nan,
+            case_depth_mm=nan,
+            case_depth_iso_mm=nan,
+            peak_surface_temp_c=nan,
+            energy_part_kj=0.0,
+            energy_coil_kj=0.0,
+            profile_depth_mm=np.empty(0),
+            profile_hv=np.empty(0),
+            verdict="NOK",
+            reasons=("INTERRUPTED",),
+            interrupted=True,
+        )
+
+    def _trip(self, code: AlarmCode, hold: MachineState) -> None:
+        """Latch an alarm at the current sample: heating stops, the part in the coil is lost."""
+        last, part = self._last_state, self._last_part
+        if part and last is S.HEATING:
+            self.interrupted.add(part)
+            self.physics.interrupt(part, self._last_in_state + 1)
+        elif part and last in (S.LOADING, S.CLAMPING, S.QUENCHING, S.TEMPERING):
+            self.interrupted.add(part)
+        op = self.config.operator
+        self.alarm = LatchedAlarm(
+            code,
+            self.seq,
+            ack_due_seq=self.seq + op.ack_delay_s if op.auto else None,
+        )
+        self._event("alarm_raised", code=int(code), message=ALARMS[code].text)
+        self._set_cursor(self.cursor.hold(hold))
+
+    def _simulated_operator(self) -> None:
+        """Batch runs: acknowledge after a while, then reset (retrying while the cause stays)."""
+        alarm = self.alarm
+        if alarm is None or not self.config.operator.auto:
+            return
+        op = self.config.operator
+        if alarm.ack_due_seq is not None and self.seq >= alarm.ack_due_seq:
+            self.acknowledge("auto-operator")
+            alarm.ack_due_seq = None
+            alarm.reset_due_seq = self.seq + op.reset_delay_s
+        elif alarm.reset_due_seq is not None and self.seq >= alarm.reset_due_seq:
+            try:
+                self.reset("auto-operator")
+            except CommandError:
+                alarm.reset_due_seq = self.seq + op.retry_s
+
+    def _set_cursor(self, cursor: Cursor) -> None:
+        if cursor.state is not self.cursor.state:
+            self._event(
+                "state_change", from_state=self.cursor.state.name, to_state=cursor.state.name
+            )
+        self.cursor = cursor
+
+    def _event(self, kind: str, **fields: object) -> None:
+        self._events.append(EventRecord(self.seq, kind, **fields))  # type: ignore[arg-type]

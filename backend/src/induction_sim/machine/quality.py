@@ -1,0 +1,105 @@
+"""Per-part quality verdict: OK or NOK with reasons, against the recipe's quality window.
+
+Reasons (several can apply to one part):
+
+  SOFT                  surface hardness below surface_hrc_min
+  HARD                  surface hardness above surface_hrc_max
+  SHALLOW               effective case depth (SAE J423, 50 HRC) below case_depth_min_mm
+  DEEP                  effective case depth above case_depth_max_mm
+  OVERHEAT              peak surface temperature above peak_temp_max_c (grain growth, liquation,
+                        crack risk; ≈ 1100–1150 °C, reference §4.2 [Doyon2019])
+  ENERGY_OUT_OF_WINDOW  energy delivered to the coil outside nominal ± energy_tolerance_pct
+                        (the QA energy monitor of reference §5.4)
+  INTERRUPTED           the heat was stopped before completion (inverter trip, alarm)
+  NO_PART               the coil was empty (nothing was hardened)
+
+The judgement uses what a QA line can know: the part's measured-equivalent results from the
+physics (true values, not sensor readings), and the recipe's window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from induction_sim.machine.recipe import Recipe
+from induction_sim.physics.results import PartResult, PartResults
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+class Reason(StrEnum):
+    SOFT = "SOFT"
+    HARD = "HARD"
+    SHALLOW = "SHALLOW"
+    DEEP = "DEEP"
+    OVERHEAT = "OVERHEAT"
+    ENERGY_OUT_OF_WINDOW = "ENERGY_OUT_OF_WINDOW"
+    INTERRUPTED = "INTERRUPTED"
+    NO_PART = "NO_PART"
+
+
+OK = "OK"
+NOK = "NOK"
+
+
+@dataclass(frozen=True)
+class QualityVerdict:
+    verdict: str  # "OK" | "NOK"
+    reasons: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == OK
+
+
+def quality_flags(
+    recipe: Recipe, results: PartResults, interrupted: BoolArray | None = None
+) -> dict[Reason, BoolArray]:
+    """Vectorised: one boolean array (N,) per reason. ``interrupted`` overrides the physics flag
+    (the machine may also interrupt a part after its heat, e.g. during the quench)."""
+    low, high = recipe.energy_window_kj
+    stopped = results.interrupted if interrupted is None else (results.interrupted | interrupted)
+    return {
+        Reason.SOFT: results.surface_hrc < recipe.surface_hrc_min,
+        Reason.HARD: results.surface_hrc > recipe.surface_hrc_max,
+        Reason.SHALLOW: results.case_depth_mm < recipe.case_depth_min_mm,
+        Reason.DEEP: results.case_depth_mm > recipe.case_depth_max_mm,
+        Reason.OVERHEAT: results.peak_surface_temp_c > recipe.peak_temp_max_c,
+        Reason.ENERGY_OUT_OF_WINDOW: (results.energy_coil_kj < low)
+        | (results.energy_coil_kj > high),
+        Reason.INTERRUPTED: np.asarray(stopped, dtype=np.bool_),
+        Reason.NO_PART: ~results.part_present,
+    }
+
+
+def judge_parts(
+    recipe: Recipe, results: PartResults, interrupted: BoolArray | None = None
+) -> list[QualityVerdict]:
+    """A verdict per part of a batch, reasons in the order of :class:`Reason`."""
+    flags = quality_flags(recipe, results, interrupted)
+    verdicts: list[QualityVerdict] = []
+    for i in range(results.size):
+        reasons = tuple(str(reason) for reason, flag in flags.items() if bool(flag[i]))
+        verdicts.append(QualityVerdict(NOK if reasons else OK, reasons))
+    return verdicts
+
+
+def evaluate(recipe: Recipe, result: PartResult, interrupted: bool = False) -> QualityVerdict:
+    """Verdict for one part. ``interrupted`` adds INTERRUPTED even if the heat itself finished."""
+    low, high = recipe.energy_window_kj
+    checks = (
+        (Reason.SOFT, result.surface_hrc < recipe.surface_hrc_min),
+        (Reason.HARD, result.surface_hrc > recipe.surface_hrc_max),
+        (Reason.SHALLOW, result.case_depth_mm < recipe.case_depth_min_mm),
+        (Reason.DEEP, result.case_depth_mm > recipe.case_depth_max_mm),
+        (Reason.OVERHEAT, result.peak_surface_temp_c > recipe.peak_temp_max_c),
+        (Reason.ENERGY_OUT_OF_WINDOW, not low <= result.energy_coil_kj <= high),
+        (Reason.INTERRUPTED, interrupted or result.interrupted),
+        (Reason.NO_PART, not result.part_present),
+    )
+    reasons = tuple(str(reason) for reason, failed in checks if failed)
+    return QualityVerdict(NOK if reasons else OK, reasons)

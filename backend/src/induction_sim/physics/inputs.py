@@ -1,0 +1,300 @@
+"""Inputs of the part simulation: the process (from a recipe), per-part actual conditions, arrays.
+
+* :class:`ProcessSpec` — what a recipe asks for, in recipe units (mm, kW, l/min, °C, s). The
+  machine layer's pydantic ``Recipe`` maps onto it (``Recipe.process_spec()``), so this package
+  never imports pydantic.
+* :class:`PartConditions` — what actually happened to one part. Every field defaults to nominal.
+  Faults set these; they act *through* the physics (a weaker pump lowers the quench HTC, which
+  lowers the cooling rate, which lowers hardness), never as offsets on outputs.
+* :class:`PartInputs` — the batch as SI arrays of shape (N,), built by :func:`build_inputs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from .materials import resolve_grade
+from .metallurgy import ISO_18203_FACTOR, hollomon_jaffe
+from .quench import MEDIUM_CODES
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+AMBIENT_C = 25.0  # shop air [E]
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    """The process a recipe specifies (recipe units; see ``machine.recipe.Recipe``)."""
+
+    steel_grade: str
+    diameter_mm: float
+    hardened_length_mm: float
+    process: str  # "scan" | "single_shot"
+    frequency_hz: float
+    power_kw: float
+    coil_height_mm: float
+    coil_gap_mm: float
+    quench_medium: str  # "water" | "polymer" | "oil"
+    quench_concentration_pct: float
+    quench_flow_lpm: float
+    quench_temp_c: float
+    quench_delay_s: float
+    scan_speed_mm_s: float | None = None
+    heat_time_s: float | None = None
+    coil_turns: int = 1
+    rotation_rpm: float = 200.0
+    temper_temp_c: float | None = None
+    temper_time_s: float | None = None
+    surface_hv_min: float | None = None  # specified minimum surface hardness (ISO 18203 basis)
+
+
+class SupportsProcessSpec(Protocol):
+    """Anything that can describe its process (the pydantic ``Recipe`` does)."""
+
+    def process_spec(self) -> ProcessSpec: ...
+
+
+@dataclass(frozen=True)
+class PartConditions:
+    """Actual conditions of one part; defaults are nominal (the recipe as written).
+
+    power_factor            delivered coil power / set point (mains sag, inverter derating)
+    mains_voltage_factor    DC-bus headroom factor (mains sag limits the reachable tank voltage)
+    gap_mm                  actual mean coil-to-part gap (None: recipe gap)
+    eccentricity_mm         offset of the part axis; the weak side sees gap + eccentricity·s
+                            (s = 1 without rotation, 0.5 rotating) — reported results are the
+                            weak side's, the electrical state sees the mean gap
+    rotation_rpm            actual spindle speed (None: recipe); 0 = rotation stopped
+    quench_flow_factor      actual / set quench flow (pump wear, clogged nozzles)
+    quench_concentration_pct  actual polymer concentration (None: recipe)
+    quench_temp_c           actual quenchant temperature (None: recipe)
+    extra_quench_delay_s    added coil-exit → spray delay (valve, sequence)
+    capacitance_factor      actual / nominal tank capacitance (failed capacitor elements)
+    scan_speed_factor       actual / set scan speed (drive error, stall < 1)
+    heat_interrupted_at     fraction of the planned heat done when the inverter tripped (None: not)
+    part_present            False: empty coil (mis-load)
+    carbon_offset_pct       heat-to-heat carbon deviation (wt %), e.g. −0.05
+    initial_temp_c          part temperature at heat start (None: ambient 25 °C)
+    """
+
+    power_factor: float = 1.0
+    mains_voltage_factor: float = 1.0
+    gap_mm: float | None = None
+    eccentricity_mm: float = 0.0
+    rotation_rpm: float | None = None
+    quench_flow_factor: float = 1.0
+    quench_concentration_pct: float | None = None
+    quench_temp_c: float | None = None
+    extra_quench_delay_s: float = 0.0
+    capacitance_factor: float = 1.0
+    scan_speed_factor: float = 1.0
+    heat_interrupted_at: float | None = None
+    part_present: bool = True
+    carbon_offset_pct: float = 0.0
+    initial_temp_c: float | None = None
+
+
+NOMINAL = PartConditions()
+
+
+@dataclass(frozen=True)
+class PartInputs:
+    """The batch in SI arrays of shape (N,). Build with :func:`build_inputs`.
+
+    ``grade_code`` indexes ``grade_names``. Lengths in m, power in W, times in s,
+    temperatures in °C.
+    """
+
+    grade_names: tuple[str, ...]
+    grade_code: IntArray
+    carbon_offset_pct: FloatArray
+    radius_m: FloatArray
+    gap_m: FloatArray  # actual mean gap (electrical)
+    weak_gap_m: FloatArray  # weak side of an eccentric part (thermal/metallurgical result)
+    design_gap_m: FloatArray  # recipe gap, used to tune the tank
+    coil_height_m: FloatArray
+    turns: FloatArray
+    hardened_length_m: FloatArray
+    frequency_set_hz: FloatArray
+    power_nominal_w: FloatArray
+    power_set_w: FloatArray
+    mains_factor: FloatArray
+    capacitance_factor: FloatArray
+    is_scan: BoolArray
+    scan_speed_m_s: FloatArray  # actual (scan); 0 for single shot
+    heat_time_s: FloatArray  # single shot: planned heat time; scan: 0
+    heat_fraction: FloatArray  # 1 unless interrupted
+    quench_delay_s: FloatArray
+    quench_medium: IntArray
+    quench_concentration_pct: FloatArray
+    quench_flow_lpm: FloatArray
+    quench_temp_c: FloatArray
+    initial_temp_c: FloatArray
+    ambient_c: FloatArray
+    part_present: BoolArray
+    iso_limit_hv: FloatArray  # NaN: use 0.8 × surface HV reached
+    temper_parameter: FloatArray  # Hollomon–Jaffe P, NaN: no temper
+
+    @property
+    def size(self) -> int:
+        return int(self.radius_m.shape[0])
+
+    def take(self, index: npt.NDArray[np.intp]) -> PartInputs:
+        """Subset of the batch (same grade table)."""
+        values: dict[str, object] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            values[f.name] = value if f.name == "grade_names" else value[index]
+        return PartInputs(**values)  # type: ignore[arg-type]
+
+    def as_matrix(self) -> FloatArray:
+        """All per-part values as columns of one float matrix (for de-duplication)."""
+        cols = [
+            np.asarray(getattr(self, f.name), dtype=np.float64)
+            for f in fields(self)
+            if f.name != "grade_names"
+        ]
+        return np.column_stack(cols)
+
+
+def _spec_of(recipe: ProcessSpec | SupportsProcessSpec) -> ProcessSpec:
+    return recipe if isinstance(recipe, ProcessSpec) else recipe.process_spec()
+
+
+def build_inputs(
+    recipes: Sequence[ProcessSpec | SupportsProcessSpec] | ProcessSpec | SupportsProcessSpec,
+    conditions: Sequence[PartConditions] | PartConditions | None = None,
+) -> PartInputs:
+    """Map recipe(s) + per-part conditions onto SI arrays.
+
+    ``recipes`` may be one recipe for all parts or one per part; ``conditions`` one per part
+    (None: a single nominal part per recipe).
+    """
+    recipe_list = (
+        [_spec_of(recipes)]
+        if isinstance(recipes, ProcessSpec) or not isinstance(recipes, Sequence)
+        else [_spec_of(r) for r in recipes]
+    )
+    if conditions is None:
+        cond_list = [NOMINAL] * len(recipe_list)
+    elif isinstance(conditions, PartConditions):
+        cond_list = [conditions]
+    else:
+        cond_list = list(conditions)
+    if len(recipe_list) == 1 and len(cond_list) > 1:
+        recipe_list = recipe_list * len(cond_list)
+    if len(cond_list) == 1 and len(recipe_list) > 1:
+        cond_list = cond_list * len(recipe_list)
+    if len(recipe_list) != len(cond_list):
+        raise ValueError("recipes and conditions must have the same length (or length 1)")
+
+    grade_names: list[str] = []
+    codes: list[int] = []
+    rows: list[dict[str, float]] = []
+    for spec, cond in zip(recipe_list, cond_list, strict=True):
+        grade = resolve_grade(spec.steel_grade).name
+        if grade not in grade_names:
+            grade_names.append(grade)
+        codes.append(grade_names.index(grade))
+        rows.append(_row(spec, cond))
+
+    def col(name: str) -> FloatArray:
+        return np.array([r[name] for r in rows], dtype=np.float64)
+
+    return PartInputs(
+        grade_names=tuple(grade_names),
+        grade_code=np.array(codes, dtype=np.int64),
+        carbon_offset_pct=col("carbon_offset_pct"),
+        radius_m=col("radius_m"),
+        gap_m=col("gap_m"),
+        weak_gap_m=col("weak_gap_m"),
+        design_gap_m=col("design_gap_m"),
+        coil_height_m=col("coil_height_m"),
+        turns=col("turns"),
+        hardened_length_m=col("hardened_length_m"),
+        frequency_set_hz=col("frequency_set_hz"),
+        power_nominal_w=col("power_nominal_w"),
+        power_set_w=col("power_set_w"),
+        mains_factor=col("mains_factor"),
+        capacitance_factor=col("capacitance_factor"),
+        is_scan=col("is_scan") > 0.5,
+        scan_speed_m_s=col("scan_speed_m_s"),
+        heat_time_s=col("heat_time_s"),
+        heat_fraction=col("heat_fraction"),
+        quench_delay_s=col("quench_delay_s"),
+        quench_medium=col("quench_medium").astype(np.int64),
+        quench_concentration_pct=col("quench_concentration_pct"),
+        quench_flow_lpm=col("quench_flow_lpm"),
+        quench_temp_c=col("quench_temp_c"),
+        initial_temp_c=col("initial_temp_c"),
+        ambient_c=col("ambient_c"),
+        part_present=col("part_present") > 0.5,
+        iso_limit_hv=col("iso_limit_hv"),
+        temper_parameter=col("temper_parameter"),
+    )
+
+
+def _row(spec: ProcessSpec, cond: PartConditions) -> dict[str, float]:
+    is_scan = spec.process == "scan"
+    if is_scan and not spec.scan_speed_mm_s:
+        raise ValueError("scan_speed_mm_s is required for a scan process")
+    if not is_scan and not spec.heat_time_s:
+        raise ValueError("heat_time_s is required for a single_shot process")
+    gap_mm = spec.coil_gap_mm if cond.gap_mm is None else cond.gap_mm
+    rpm = spec.rotation_rpm if cond.rotation_rpm is None else cond.rotation_rpm
+    ecc_share = 0.5 if rpm > 1.0 else 1.0
+    weak_gap_mm = gap_mm + abs(cond.eccentricity_mm) * ecc_share
+    medium = MEDIUM_CODES.get(spec.quench_medium)
+    if medium is None:
+        raise ValueError(f"quench_medium: unknown medium {spec.quench_medium!r}")
+    conc = (
+        spec.quench_concentration_pct
+        if cond.quench_concentration_pct is None
+        else cond.quench_concentration_pct
+    )
+    temper_p = float("nan")
+    if spec.temper_temp_c is not None and spec.temper_time_s:
+        temper_p = float(hollomon_jaffe(np.array(spec.temper_temp_c), np.array(spec.temper_time_s)))
+    interrupted = cond.heat_interrupted_at
+    return {
+        "carbon_offset_pct": cond.carbon_offset_pct,
+        "radius_m": 0.5e-3 * spec.diameter_mm,
+        "gap_m": 1e-3 * gap_mm,
+        "weak_gap_m": 1e-3 * weak_gap_mm,
+        "design_gap_m": 1e-3 * spec.coil_gap_mm,
+        "coil_height_m": 1e-3 * spec.coil_height_mm,
+        "turns": float(spec.coil_turns),
+        "hardened_length_m": 1e-3 * spec.hardened_length_mm,
+        "frequency_set_hz": spec.frequency_hz,
+        "power_nominal_w": 1e3 * spec.power_kw,
+        "power_set_w": 1e3 * spec.power_kw * max(cond.power_factor, 0.0),
+        "mains_factor": max(cond.mains_voltage_factor, 1e-3),
+        "capacitance_factor": max(cond.capacitance_factor, 1e-3),
+        "is_scan": 1.0 if is_scan else 0.0,
+        "scan_speed_m_s": (
+            1e-3 * (spec.scan_speed_mm_s or 0.0) * max(cond.scan_speed_factor, 0.05)
+            if is_scan
+            else 0.0
+        ),
+        "heat_time_s": 0.0 if is_scan else float(spec.heat_time_s or 0.0),
+        "heat_fraction": 1.0 if interrupted is None else float(np.clip(interrupted, 0.02, 1.0)),
+        "quench_delay_s": max(spec.quench_delay_s + cond.extra_quench_delay_s, 0.0),
+        "quench_medium": float(medium),
+        "quench_concentration_pct": conc,
+        "quench_flow_lpm": spec.quench_flow_lpm * max(cond.quench_flow_factor, 0.0),
+        "quench_temp_c": spec.quench_temp_c if cond.quench_temp_c is None else cond.quench_temp_c,
+        "initial_temp_c": AMBIENT_C if cond.initial_temp_c is None else cond.initial_temp_c,
+        "ambient_c": AMBIENT_C,
+        "part_present": 1.0 if cond.part_present else 0.0,
+        "iso_limit_hv": (
+            float("nan") if spec.surface_hv_min is None else ISO_18203_FACTOR * spec.surface_hv_min
+        ),
+        "temper_parameter": temper_p,
+    }

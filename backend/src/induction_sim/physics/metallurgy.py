@@ -1,0 +1,200 @@
+"""Phase transformations and hardness: austenitisation, quench products, HV, HRC, case depth.
+
+* Austenite formation on rapid heating — Leblond–Devaux rate law (Leblond & Devaux 1984, as used
+  by COMSOL's metal-processing module [COMSOL]): df/dt = (f_eq(T) − f)/τ(T) with f_eq from the
+  lever rule between Ac1 and Ac3 and τ = τ0·exp(−(T − Ac1)/θ) (reference §4.2) [E]. At
+  induction heating rates this shifts the temperature of full austenite up to ≈ 850–900 °C, the
+  heating-rate shift of Ac1/Ac3 seen by Yang et al. [Yang].
+* On cooling, the cooling rate through 700 °C decides whether austenite can reach Ms without
+  diffusional products (critical cooling rate check, reference §3 [E]); the martensite share of
+  the austenite follows Koistinen–Marburger (1959), f = 1 − exp(−0.011·(Ms − T_q)) [KM].
+* Hardness of each product by Maynier et al. (1978) [Maynier], mixed by phase fractions.
+* HV → HRC by the ASTM E140 table points of reference §4.3; effective case depth by SAE J423
+  (50 HRC ≈ 513 HV) and ISO 18203 (0.8 × minimum specified surface hardness).
+* Optional induction tempering by the Hollomon–Jaffe parameter (1945) [HJ-Canale].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from .materials import Composition
+
+FloatArray = npt.NDArray[np.float64]
+
+KM_ALPHA_PER_K = 0.011  # Koistinen & Marburger (1959) [KM]
+RETAINED_AUSTENITE_HV = 200.0  # [E] reference §4.3
+SAE_J423_LIMIT_HV = 513.0  # 50 HRC by ASTM E140 [SAE-J423]
+ISO_18203_FACTOR = 0.8  # limit = 0.8 × minimum surface hardness [ISO 18203, reference §4.4]
+HOLLOMON_JAFFE_C = 20.0  # carbon / low-alloy steels [HJ-Canale]
+
+# ASTM E140 (steel) HV → HRC points quoted in reference §4.3, plus 800 → 64 and 940 → 68 from the
+# same table. Outside 238–940 HV HRC is extrapolated linearly (HRC < 20 is not a valid scale, but a
+# continuous number keeps soft parts ordered).
+_E140_HV = np.array([238.0, 302.0, 392.0, 446.0, 513.0, 595.0, 653.0, 697.0, 746.0, 800.0, 940.0])
+_E140_HRC = np.array([20.0, 30.0, 40.0, 45.0, 50.0, 55.0, 58.0, 60.0, 62.0, 64.0, 68.0])
+_LOW_SLOPE = (_E140_HRC[1] - _E140_HRC[0]) / (_E140_HV[1] - _E140_HV[0])
+_HIGH_SLOPE = (_E140_HRC[-1] - _E140_HRC[-2]) / (_E140_HV[-1] - _E140_HV[-2])
+
+# Tempering: as-quenched fraction of hardness kept vs Hollomon–Jaffe parameter, from the 1045
+# furnace curve of reference §4.5 normalised by 60 HRC (697 HV) [E].
+_TEMPER_P = np.array([0.0, 8000.0, 8500.0, 9500.0, 11500.0, 13500.0, 15500.0, 17500.0, 20000.0])
+_TEMPER_KEEP = np.array([1.0, 1.0, 0.937, 0.854, 0.713, 0.607, 0.495, 0.390, 0.30])
+
+
+def hv_to_hrc(hv: FloatArray | float) -> FloatArray:
+    """Vickers → Rockwell C by linear interpolation of ASTM E140 points (see module constants)."""
+    hv_arr = np.asarray(hv, dtype=np.float64)
+    hrc = np.interp(hv_arr, _E140_HV, _E140_HRC)
+    hrc = np.where(hv_arr < _E140_HV[0], _E140_HRC[0] + _LOW_SLOPE * (hv_arr - _E140_HV[0]), hrc)
+    hrc = np.where(
+        hv_arr > _E140_HV[-1], _E140_HRC[-1] + _HIGH_SLOPE * (hv_arr - _E140_HV[-1]), hrc
+    )
+    return np.asarray(hrc, dtype=np.float64)
+
+
+def hrc_to_hv(hrc: FloatArray | float) -> FloatArray:
+    """Rockwell C → Vickers (inverse of :func:`hv_to_hrc` on the E140 points)."""
+    hrc_arr = np.asarray(hrc, dtype=np.float64)
+    hv = np.interp(hrc_arr, _E140_HRC, _E140_HV)
+    hv = np.where(hrc_arr < _E140_HRC[0], _E140_HV[0] + (hrc_arr - _E140_HRC[0]) / _LOW_SLOPE, hv)
+    hv = np.where(
+        hrc_arr > _E140_HRC[-1], _E140_HV[-1] + (hrc_arr - _E140_HRC[-1]) / _HIGH_SLOPE, hv
+    )
+    return np.asarray(hv, dtype=np.float64)
+
+
+def austenite_step(
+    fraction: FloatArray,
+    temp_c: FloatArray,
+    dt_s: FloatArray,
+    ac1_c: FloatArray | float,
+    ac3_c: FloatArray,
+    tau0_s: float,
+    theta_k: float,
+) -> FloatArray:
+    """One implicit Leblond–Devaux step; austenite only grows (no reversion on cooling)."""
+    above = np.maximum(temp_c - ac1_c, 0.0)
+    f_eq = np.minimum(above / (ac3_c - ac1_c), 1.0)
+    ratio = dt_s * np.exp(np.minimum(above, 700.0) / theta_k) / tau0_s  # dt/τ
+    grown = (fraction + ratio * f_eq) / (1.0 + ratio)
+    # grown < fraction exactly when f_eq < fraction: the maximum keeps austenite from reverting.
+    return np.asarray(np.maximum(grown, fraction), dtype=np.float64)
+
+
+def martensite_capacity(
+    cooling_rate_c_s: FloatArray, rate_full_c_s: FloatArray, rate_half_c_s: FloatArray
+) -> FloatArray:
+    """Share of austenite that escapes diffusional transformation, log-linear in cooling rate.
+
+    1 at or above the critical rate for full martensite, 0.5 at the 50 % rate, 0 a decade of the
+    same ratio below (Maynier's critical-rate presentation; rates per grade are [E], §3).
+    """
+    x = np.log(np.maximum(cooling_rate_c_s, 1e-6) / rate_half_c_s) / np.log(
+        rate_full_c_s / rate_half_c_s
+    )
+    return np.asarray(np.clip(0.5 + 0.5 * x, 0.0, 1.0), dtype=np.float64)
+
+
+def bainite_share(cooling_rate_c_s: FloatArray, rate_half_c_s: FloatArray) -> FloatArray:
+    """Bainite share of the diffusional products: 1 near the 50 % rate, 0 ten times slower [E]."""
+    x = np.log10(np.maximum(cooling_rate_c_s, 1e-6) / (0.1 * rate_half_c_s))
+    return np.asarray(np.clip(x, 0.0, 1.0), dtype=np.float64)
+
+
+def koistinen_marburger(ms_c: FloatArray, final_temp_c: FloatArray) -> FloatArray:
+    """Martensite fraction of the available austenite at the final temperature [KM]."""
+    return np.asarray(
+        1.0 - np.exp(-KM_ALPHA_PER_K * np.maximum(ms_c - final_temp_c, 0.0)), dtype=np.float64
+    )
+
+
+def _log_vr(cooling_rate_c_s: FloatArray) -> FloatArray:
+    # Maynier's Vr is in °C/h; keep inside the fitted range (≈ 0.1–3000 °C/s).
+    vr = np.clip(cooling_rate_c_s, 0.1, 3000.0) * 3600.0
+    return np.asarray(np.log10(vr), dtype=np.float64)
+
+
+def maynier_hv(
+    carbon_pct: FloatArray, comp: Composition, cooling_rate_c_s: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Vickers hardness of martensite, bainite and ferrite–pearlite (Maynier 1978) [Maynier]."""
+    c = carbon_pct
+    lv = _log_vr(cooling_rate_c_s)
+    hv_m = 127.0 + 949.0 * c + 27.0 * comp.si + 11.0 * comp.mn + 8.0 * comp.ni + 16.0 * comp.cr
+    hv_m = hv_m + 21.0 * lv
+    hv_b = (
+        -323.0
+        + 185.0 * c
+        + 330.0 * comp.si
+        + 153.0 * comp.mn
+        + 65.0 * comp.ni
+        + 144.0 * comp.cr
+        + 191.0 * comp.mo
+    )
+    slope_b = (
+        89.0
+        + 53.0 * c
+        - 55.0 * comp.si
+        - 22.0 * comp.mn
+        - 10.0 * comp.ni
+        - 20.0 * comp.cr
+        - 33.0 * comp.mo
+    )
+    hv_b = hv_b + slope_b * lv
+    hv_fp = (
+        42.0
+        + 223.0 * c
+        + 53.0 * comp.si
+        + 30.0 * comp.mn
+        + 12.6 * comp.ni
+        + 7.0 * comp.cr
+        + 19.0 * comp.mo
+    )
+    hv_fp = hv_fp + (10.0 - 19.0 * comp.si + 4.0 * comp.ni + 8.0 * comp.cr + 130.0 * comp.v) * lv
+    return (
+        np.asarray(hv_m, dtype=np.float64),
+        np.asarray(hv_b, dtype=np.float64),
+        np.asarray(hv_fp, dtype=np.float64),
+    )
+
+
+def hollomon_jaffe(temp_c: FloatArray, time_s: FloatArray) -> FloatArray:
+    """Tempering parameter P = T_K·(C + log10 t_h), C = 20 [HJ-Canale]."""
+    hours = np.maximum(time_s, 1e-3) / 3600.0
+    return np.asarray((temp_c + 273.15) * (HOLLOMON_JAFFE_C + np.log10(hours)), dtype=np.float64)
+
+
+def temper_keep_factor(parameter: FloatArray, alloy_shift: float) -> FloatArray:
+    """Fraction of as-quenched martensite hardness kept after tempering at parameter P.
+
+    ``alloy_shift`` (in P units) delays softening for Cr/Mo steels [E]. NaN P means no temper.
+    """
+    p = np.nan_to_num(parameter, nan=0.0) - alloy_shift
+    return np.asarray(np.interp(p, _TEMPER_P, _TEMPER_KEEP), dtype=np.float64)
+
+
+def depth_to_limit_mm(depth_m: FloatArray, hv: FloatArray, limit_hv: FloatArray) -> FloatArray:
+    """Depth where HV first falls below ``limit_hv`` going inwards from the surface.
+
+    depth_m, hv: (M, N) with node M-1 on the surface; limit_hv (N,). Linear interpolation between
+    nodes; 0 when the surface itself is below the limit.
+    """
+    hv_s = hv[::-1]  # surface first
+    d_s = depth_m[::-1]
+    below = hv_s < limit_hv[None, :]
+    any_below = below.any(axis=0)
+    first = np.argmax(below, axis=0)
+    n = hv.shape[1]
+    cols = np.arange(n)
+    prev = np.maximum(first - 1, 0)
+    h0 = hv_s[prev, cols]
+    h1 = hv_s[first, cols]
+    d0 = d_s[prev, cols]
+    d1 = d_s[first, cols]
+    frac = np.where(h0 > h1, (h0 - limit_hv) / np.where(h0 > h1, h0 - h1, 1.0), 0.0)
+    depth = d0 + np.clip(frac, 0.0, 1.0) * (d1 - d0)
+    depth = np.where(first == 0, 0.0, depth)
+    depth = np.where(any_below, depth, d_s[-1])  # hard through: the radius
+    return np.asarray(depth * 1e3, dtype=np.float64)

@@ -1,0 +1,458 @@
+"""Public entry: simulate the induction hardening of parts, vectorised over a batch axis.
+
+One tracked cross-section per part is followed in its own (moving) frame, reference §3: for a
+scan it is heated while the coil passes (dwell = effective coil height ÷ scan speed), then air
+cools for the quench delay, then is sprayed; a single shot is the same with dwell = heat time.
+Every part takes the same number of steps per phase with its own step sizes, so the batch advances
+in lock-step (one tridiagonal solve for all parts per step) and a part's result does not depend
+on which other parts share the batch.
+
+Per heating step: eddy-current solve with the local ρe(T), μr(H, T) → coil impedance → tank
+operating point (frequency, current, voltage-limited power) → heat source → implicit enthalpy
+conduction step → Leblond–Devaux austenite. Then: air during the delay, quench HTC(T_s) during
+the spray, cooling rate through 700 °C recorded per node. Finally metallurgy per node
+(critical-rate check, Koistinen–Marburger, Maynier, optional temper) and case depths.
+
+No randomness anywhere: the same inputs give the same outputs, bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from .circuit import as_columns, design_tank, drive, operating_point
+from .electromagnetics import (
+    coil_geometry,
+    coil_impedance_ohm,
+    eddy_current_profile,
+    geometry_columns,
+    interior_inverse_area,
+    thick_load_surface_power,
+)
+from .grid import RadialGrid, _unique, build_grid
+from .inputs import (
+    NOMINAL,
+    PartConditions,
+    PartInputs,
+    ProcessSpec,
+    SupportsProcessSpec,
+    build_inputs,
+)
+from .materials import GRADES, SteelGrade, andrews_ac3_c, andrews_ms_c
+from .metallurgy import (
+    ISO_18203_FACTOR,
+    RETAINED_AUSTENITE_HV,
+    SAE_J423_LIMIT_HV,
+    austenite_step,
+    bainite_share,
+    depth_to_limit_mm,
+    hv_to_hrc,
+    koistinen_marburger,
+    martensite_capacity,
+    maynier_hv,
+    temper_keep_factor,
+)
+from .quench import quench_curve, quench_htc_w_m2k
+from .results import DEPTH_GRID_MM, CoilHistory, PartResult, PartResults
+from .thermal import air_htc_w_m2k, conduction_step
+
+FloatArray = npt.NDArray[np.float64]
+
+HEAT_STEPS = 24
+EM_EVERY = 2  # thermal steps per eddy-current/circuit update
+DELAY_STEPS = 3
+QUENCH_STEPS = 22
+QUENCH_WINDOW_S = 8.0  # long enough for every austenitised node to pass 700 °C
+QUENCH_FIRST_STEP_S = 0.004
+# Cooling rate "through 700 °C" (Maynier's Vr and the critical-rate check [Maynier]) is taken as
+# the mean rate between the crossing of 800 °C and of 550 °C (a t8/5-type measure centred near
+# 700 °C). A mean over the transformation range, unlike a point derivative, sees a slow air-cooled
+# stretch before a late spray: the physical reason a long quench delay gives a soft skin.
+# Nodes peaking below 800 °C use 700 → 550 °C.
+CROSSING_LEVELS_C = (800.0, 700.0, 550.0)
+AUSTENITE_REPORT_FRACTION = 0.5
+# Maynier's critical-rate fits fall by about a decade per +0.2 % C; used only for heat-to-heat
+# carbon offsets [E].
+CARBON_RATE_DECADES_PER_PCT = 4.6
+# Cr/Mo delay tempering: shift of the Hollomon–Jaffe curve for alloy grades [E].
+ALLOY_TEMPER_SHIFT = {"4140": 1000.0}
+
+
+@lru_cache(maxsize=8)
+def _geometric_steps(first: float, total: float, count: int) -> FloatArray:
+    lo, hi = 1.0 + 1e-9, 2.0
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        if first * (mid**count - 1.0) / (mid - 1.0) > total:
+            hi = mid
+        else:
+            lo = mid
+    steps = first * (0.5 * (lo + hi)) ** np.arange(count)
+    return np.asarray(steps * (total / steps.sum()), dtype=np.float64)
+
+
+def simulate_parts(inputs: PartInputs) -> PartResults:
+    """Simulate N parts at once; returns arrays with the part axis first.
+
+    Identical parts are simulated once (physics is deterministic, so this changes nothing but the
+    time); grades are simulated group by group because their property tables differ.
+    """
+    if inputs.size == 1:
+        return _simulate_group(GRADES[inputs.grade_names[int(inputs.grade_code[0])]], inputs)
+    matrix = np.nan_to_num(inputs.as_matrix(), nan=-1.0e300)
+    _, first_index, inverse = np.unique(matrix, axis=0, return_index=True, return_inverse=True)
+    unique = inputs.take(first_index)
+    order: list[npt.NDArray[np.intp]] = []
+    groups: list[PartResults] = []
+    for code in np.unique(unique.grade_code):
+        members = np.flatnonzero(unique.grade_code == code)
+        grade = GRADES[unique.grade_names[int(code)]]
+        groups.append(_simulate_group(grade, unique.take(members)))
+        order.append(members)
+    stacked = groups[0] if len(groups) == 1 else PartResults.concatenate(groups)
+    position = np.empty(unique.size, dtype=np.intp)
+    position[np.concatenate(order)] = np.arange(unique.size)
+    return stacked.take(position[inverse.reshape(-1)])
+
+
+def simulate_part(
+    recipe: ProcessSpec | SupportsProcessSpec, conditions: PartConditions | None = None
+) -> PartResult:
+    """Simulate one part (a thin wrapper over :func:`simulate_parts`)."""
+    inputs = build_inputs(recipe, conditions or NOMINAL)
+    return simulate_parts(inputs).part(0)
+
+
+def simulate_recipe_batch(
+    recipe: ProcessSpec | SupportsProcessSpec, conditions: Sequence[PartConditions]
+) -> PartResults:
+    """Convenience: one recipe, one :class:`PartConditions` per part."""
+    return simulate_parts(build_inputs(recipe, list(conditions)))
+
+
+def _initial_field_guess(grade: SteelGrade, inp: PartInputs, h_eff_m: FloatArray) -> FloatArray:
+    # Cold magnetic thick load at μr ≈ 10, 75 % of the set power into the part: only seeds μr(H).
+    omega = 2.0 * np.pi * inp.frequency_set_hz
+    rho = grade.resistivity_ohm_m(inp.initial_temp_c)
+    p_s = thick_load_surface_power(rho, np.full_like(rho, 10.0), omega)
+    per_length = 0.75 * inp.power_set_w / h_eff_m
+    return np.asarray(
+        np.sqrt(per_length / (2.0 * np.pi * inp.radius_m * p_s)) + 1.0, dtype=np.float64
+    )
+
+
+def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
+    n = inp.size
+    grid = build_grid(inp.radius_m)
+    comp = grade.composition
+    carbon = comp.c + inp.carbon_offset_pct
+    ac1 = grade.ac1_c
+    ac3 = np.asarray(andrews_ac3_c(carbon, comp), dtype=np.float64)
+    ms = np.asarray(andrews_ms_c(carbon, comp), dtype=np.float64)
+    present = inp.part_present
+    present_f = present.astype(np.float64)
+
+    geom_el = coil_geometry(inp.radius_m, inp.gap_m, inp.coil_height_m, inp.turns, present)
+    geom_th = coil_geometry(inp.radius_m, inp.weak_gap_m, inp.coil_height_m, inp.turns, present)
+    geom_design = coil_geometry(
+        inp.radius_m, inp.design_gap_m, inp.coil_height_m, inp.turns, np.ones(n, dtype=np.bool_)
+    )
+    design = design_tank(geom_design, inp.frequency_set_hz, inp.power_nominal_w)
+    eccentric = bool(np.any(inp.weak_gap_m != inp.gap_m))
+
+    h_eff = geom_design.effective_height_m
+    planned_dwell = np.where(
+        inp.is_scan, h_eff / np.maximum(inp.scan_speed_m_s, 1e-9), inp.heat_time_s
+    )
+    planned_on = np.where(
+        inp.is_scan, inp.hardened_length_m / np.maximum(inp.scan_speed_m_s, 1e-9), inp.heat_time_s
+    )
+    dwell = planned_dwell * inp.heat_fraction
+    heat_on = planned_on * inp.heat_fraction
+    heated_length = np.where(inp.is_scan, inp.hardened_length_m, h_eff)
+    dt_heat = dwell / HEAT_STEPS
+    dt_delay = np.maximum(inp.quench_delay_s, 1e-3) / DELAY_STEPS
+
+    temp = np.repeat(inp.initial_temp_c[None, :], grid.nodes, axis=0)
+    enthalpy = grade.enthalpy_j_kg(temp, 0.0)
+    rate_prev = np.zeros_like(temp)  # dT/dt of the last step: predicts the field-solve midpoint
+    peak = temp.copy()
+    austenite = np.zeros_like(temp)
+    crossing_s = np.full((len(CROSSING_LEVELS_C), *temp.shape), np.nan)
+
+    n_steps = HEAT_STEPS + DELAY_STEPS + QUENCH_STEPS
+    n_rec = HEAT_STEPS // EM_EVERY
+    time_hist = np.zeros((n, n_steps + 1))
+    surf_hist = np.zeros((n, n_steps + 1))
+    surf_hist[:, 0] = temp[-1]
+    age_hist = np.zeros((n, n_rec))
+    surf_rec = np.zeros((n, n_rec))
+    omega_hist = np.zeros((n, n_rec))
+    inv_area_hist = np.zeros((n, n_rec), dtype=np.complex128)
+    voltage_limited = np.zeros(n, dtype=np.bool_)
+    energy_dep = np.zeros(n)  # J per metre of the section
+    energy_coil = np.zeros(n)  # J: coil power × time over the dwell
+
+    omega = 2.0 * np.pi * inp.frequency_set_hz
+    field = _initial_field_guess(grade, inp, geom_el.effective_height_m)
+    ambient = inp.ambient_c
+    t_now = np.zeros(n)
+
+    def advance(
+        dt: FloatArray, source: FloatArray | None, htc: FloatArray, sink: FloatArray
+    ) -> FloatArray:
+        nonlocal temp, enthalpy, rate_prev, austenite
+        t_lin, enthalpy, _ = conduction_step(
+            grade, grid, temp, enthalpy, austenite, dt, source, htc, sink
+        )
+        if t_lin.max() > ac1:  # no austenite can form below Ac1: skip the kinetics
+            austenite = austenite_step(
+                austenite,
+                t_lin,
+                dt[None, :],
+                ac1,
+                ac3[None, :],
+                grade.leblond_tau0_s,
+                grade.leblond_theta_k,
+            )
+        new_temp = grade.temperature_from_enthalpy_c(enthalpy, austenite, t_lin)
+        rate_prev = (new_temp - temp) / dt[None, :]
+        old = temp
+        temp = new_temp
+        np.maximum(peak, temp, out=peak)
+        return old
+
+    step = 0
+    source = np.zeros_like(temp)
+    section_power = np.zeros(n)
+    coil_power = np.zeros(n)
+    for k in range(HEAT_STEPS):
+        if k % EM_EVERY == 0:
+            # Eddy currents, coil and tank for the current temperature field; held for
+            # EM_EVERY thermal steps (the profile changes slowly against the thermal step).
+            # Properties at the predicted mid-point of the hold interval (removes the lag bias).
+            t_em = temp + rate_prev * (0.5 * EM_EVERY * dt_heat)[None, :]
+            rho = grade.resistivity_ohm_m(t_em)
+            mu = grade.relative_permeability(field[None, :], t_em)
+            eddy = eddy_current_profile(grid, rho, mu, omega)
+            inv_el = interior_inverse_area(geom_el, eddy.active_w_m, eddy.reactive_var_m, omega)
+            freq, surface_field, coil_power, limited = drive(
+                geom_el,
+                inv_el,
+                omega,
+                design,
+                inp.power_set_w,
+                inp.capacitance_factor,
+                inp.mains_factor,
+            )
+            if eccentric:  # weak side: same coil current, weaker coupling
+                inv_th = interior_inverse_area(geom_th, eddy.active_w_m, eddy.reactive_var_m, omega)
+                _, per_amp_th = coil_impedance_ohm(geom_th, inv_th, omega)
+                _, per_amp_el = coil_impedance_ohm(geom_el, inv_el, omega)
+                surface_field = surface_field * per_amp_th / per_amp_el
+            scale = surface_field * surface_field * present_f
+            source = eddy.power_w_m * scale[None, :]
+            section_power = eddy.active_w_m * scale
+            r = k // EM_EVERY
+            age_hist[:, r] = k * dt_heat
+            surf_rec[:, r] = temp[-1]
+            omega_hist[:, r] = omega
+            inv_area_hist[:, r] = inv_el
+            voltage_limited |= limited
+            omega = 2.0 * np.pi * freq
+            field = np.where(surface_field > 1.0, surface_field, field)
+        energy_dep += dt_heat * section_power
+        energy_coil += dt_heat * coil_power
+        advance(dt_heat, source, air_htc_w_m2k(temp[-1], ambient), ambient)
+        step += 1
+        t_now = t_now + dt_heat
+        time_hist[:, step] = t_now
+        surf_hist[:, step] = temp[-1]
+
+    state = operating_point(
+        geometry_columns(geom_el),
+        inv_area_hist,
+        omega_hist,
+        as_columns(design),
+        inp.power_set_w[:, None],
+        inp.capacitance_factor[:, None],
+        inp.mains_factor[:, None],
+    )
+
+    quench_start = t_now + np.maximum(inp.quench_delay_s, 1e-3)
+    for _ in range(DELAY_STEPS):
+        old = advance(dt_delay, None, air_htc_w_m2k(temp[-1], ambient), ambient)
+        _record_crossings(crossing_s, old, temp, t_now, dt_delay)
+        step += 1
+        t_now = t_now + dt_delay
+        time_hist[:, step] = t_now
+        surf_hist[:, step] = temp[-1]
+
+    curve = quench_curve(
+        inp.quench_medium,
+        inp.quench_concentration_pct,
+        inp.quench_flow_lpm,
+        inp.quench_temp_c,
+        2.0 * inp.radius_m,
+    )
+    for dtq in _geometric_steps(QUENCH_FIRST_STEP_S, QUENCH_WINDOW_S, QUENCH_STEPS).tolist():
+        dt_q = np.full(n, dtq)
+        old = advance(dt_q, None, quench_htc_w_m2k(temp[-1], curve), inp.quench_temp_c)
+        _record_crossings(crossing_s, old, temp, t_now, dt_q)
+        step += 1
+        t_now = t_now + dt_q
+        time_hist[:, step] = t_now
+        surf_hist[:, step] = temp[-1]
+    cooling_rate = _cooling_rate(crossing_s, temp, t_now)
+
+    hv, martensite = _hardness(grade, inp, carbon, ms, austenite, cooling_rate)
+    surface_hv = hv[-1]
+    iso_limit = np.where(
+        np.isnan(inp.iso_limit_hv), ISO_18203_FACTOR * surface_hv, inp.iso_limit_hv
+    )
+    case_sae = depth_to_limit_mm(grid.depth_m, hv, np.full(n, SAE_J423_LIMIT_HV))
+    case_iso = depth_to_limit_mm(grid.depth_m, hv, iso_limit)
+    aust_depth = _depth_where_above(grid, austenite, AUSTENITE_REPORT_FRACTION)
+
+    profiles = _to_depth_grid(grid, [hv, peak, austenite, martensite, cooling_rate])
+    mean_p_coil = energy_coil / np.maximum(dwell, 1e-12)
+    energy_part = energy_dep * heated_length * present_f
+    return PartResults(
+        depth_mm=DEPTH_GRID_MM,
+        surface_hrc=hv_to_hrc(surface_hv),
+        surface_hv=surface_hv,
+        case_depth_mm=case_sae,
+        case_depth_iso_mm=case_iso,
+        peak_surface_temp_c=peak[-1].copy(),
+        energy_part_kj=energy_part / 1e3,
+        energy_coil_kj=mean_p_coil * heat_on / 1e3,
+        surface_martensite_fraction=martensite[-1].copy(),
+        surface_cooling_rate_700_c_s=cooling_rate[-1].copy(),
+        austenitised_depth_mm=aust_depth,
+        heat_on_s=heat_on,
+        dwell_s=dwell,
+        quench_start_s=quench_start,
+        mean_frequency_hz=state.frequency_hz.mean(axis=1),
+        mean_power_coil_kw=mean_p_coil / 1e3,
+        mean_power_part_kw=state.power_part_w.mean(axis=1) / 1e3,
+        interrupted=inp.heat_fraction < 1.0,
+        part_present=present.copy(),
+        voltage_limited=voltage_limited,
+        hv=profiles[0],
+        peak_temp_c=profiles[1],
+        austenite_fraction=profiles[2],
+        martensite_fraction=profiles[3],
+        cooling_rate_700_c_s=profiles[4],
+        time_s=time_hist,
+        surface_temp_c=surf_hist,
+        heat_age_s=age_hist,
+        heat_surface_temp_c=surf_rec,
+        frequency_hz=state.frequency_hz,
+        coil_current_a=state.coil_current_a,
+        coil_voltage_v=state.coil_voltage_v,
+        power_coil_kw=state.power_coil_w / 1e3,
+        power_part_kw=state.power_part_w / 1e3,
+        power_factor=state.power_factor,
+        efficiency=state.efficiency,
+        dc_bus_v=state.dc_bus_v,
+        coil=CoilHistory(
+            inverse_area_m2=inv_area_hist,
+            omega_rad_s=omega_hist,
+            age_s=age_hist,
+            geometry=geom_el,
+            design=design,
+            power_set_w=inp.power_set_w,
+            capacitance_factor=inp.capacitance_factor,
+            mains_factor=inp.mains_factor,
+            is_scan=inp.is_scan,
+            dwell_s=dwell,
+            heat_on_s=heat_on,
+        ),
+    )
+
+
+def _record_crossings(
+    crossing_s: FloatArray, old: FloatArray, new: FloatArray, t0: FloatArray, dt: FloatArray
+) -> None:
+    """Store (in place) when each node first falls through each level, interpolated in the step."""
+    hottest = float(old.max())
+    for j, level in enumerate(CROSSING_LEVELS_C):
+        if hottest <= level:
+            continue
+        crossed = (old > level) & (new <= level) & np.isnan(crossing_s[j])
+        if crossed.any():
+            frac = (old - level) / np.maximum(old - new, 1e-12)
+            when = t0[None, :] + frac * dt[None, :]
+            crossing_s[j][crossed] = when[crossed]
+
+
+def _cooling_rate(crossing_s: FloatArray, temp_end: FloatArray, t_end: FloatArray) -> FloatArray:
+    """Mean cooling rate through the transformation range per node (see CROSSING_LEVELS_C)."""
+    t800, t700, t550 = crossing_s
+    hi_level = np.where(np.isnan(t800), CROSSING_LEVELS_C[1], CROSSING_LEVELS_C[0])
+    t_hi = np.where(np.isnan(t800), t700, t800)
+    # Not yet at 550 °C when the window ends: use the end state as the lower point.
+    t_lo = np.where(np.isnan(t550), t_end[None, :], t550)
+    temp_lo = np.where(np.isnan(t550), temp_end, CROSSING_LEVELS_C[2])
+    rate = (hi_level - temp_lo) / np.maximum(t_lo - t_hi, 1e-6)
+    rate = np.where(np.isnan(t_hi), 1.0, np.maximum(rate, 0.01))
+    return np.asarray(rate, dtype=np.float64)
+
+
+def _hardness(
+    grade: SteelGrade,
+    inp: PartInputs,
+    carbon: FloatArray,
+    ms: FloatArray,
+    austenite: FloatArray,
+    cooling_rate: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Phase fractions and mixed hardness per node (M, N); returns (HV, martensite fraction)."""
+    shift = 10.0 ** (-CARBON_RATE_DECADES_PER_PCT * inp.carbon_offset_pct)
+    rate_full = grade.critical_rate_full_c_s * shift
+    rate_half = grade.critical_rate_half_c_s * shift
+    capacity = martensite_capacity(cooling_rate, rate_full[None, :], rate_half[None, :])
+    km = koistinen_marburger(ms, inp.quench_temp_c)
+    f_m = austenite * capacity * km[None, :]
+    f_ra = austenite * capacity - f_m
+    f_diff = austenite * (1.0 - capacity)
+    f_b = f_diff * bainite_share(cooling_rate, rate_half[None, :])
+    f_fp = f_diff - f_b
+    hv_m, hv_b, hv_fp = maynier_hv(carbon[None, :], grade.composition, cooling_rate)
+    keep = temper_keep_factor(inp.temper_parameter, ALLOY_TEMPER_SHIFT.get(grade.name, 0.0))
+    base_hv = grade.initial_hv + 223.0 * inp.carbon_offset_pct  # Maynier FP carbon slope
+    hv_m = np.maximum(hv_m * keep[None, :], base_hv[None, :])
+    hv = (
+        f_m * hv_m
+        + f_ra * RETAINED_AUSTENITE_HV
+        + f_b * hv_b
+        + f_fp * hv_fp
+        + (1.0 - austenite) * base_hv[None, :]
+    )
+    return np.asarray(hv, dtype=np.float64), np.asarray(f_m, dtype=np.float64)
+
+
+def _depth_where_above(grid: RadialGrid, values: FloatArray, level: float) -> FloatArray:
+    return depth_to_limit_mm(grid.depth_m, values, np.full(values.shape[1], level))
+
+
+def _to_depth_grid(grid: RadialGrid, fields_mn: list[FloatArray]) -> list[FloatArray]:
+    """Interpolate node profiles (M, N) onto DEPTH_GRID_MM → (N, D), grouped by radius."""
+    n = grid.radius_m.shape[0]
+    out = [np.empty((n, DEPTH_GRID_MM.size)) for _ in fields_mn]
+    radii, inverse = _unique(grid.radius_m)
+    for g in range(radii.size):
+        cols = np.flatnonzero(inverse == g)
+        depth_mm = grid.depth_m[::-1, cols[0]] * 1e3  # increasing from the surface
+        target = np.minimum(DEPTH_GRID_MM, depth_mm[-1])
+        hi = np.clip(np.searchsorted(depth_mm, target, side="right"), 1, depth_mm.size - 1)
+        lo = hi - 1
+        w = (target - depth_mm[lo]) / (depth_mm[hi] - depth_mm[lo])
+        for values, dest in zip(fields_mn, out, strict=True):
+            v = values[::-1][:, cols]
+            dest[cols] = (v[lo] * (1.0 - w)[:, None] + v[hi] * w[:, None]).T
+    return out
