@@ -125,5 +125,118 @@ def serve(
     console.print("induction-sim stopped")
 
 
+@app.command()
+def recipes() -> None:
+    """List the built-in recipes."""
+    from rich.table import Table
+
+    from induction_sim.machine.recipe import builtin_recipes
+
+    table = Table("name", "grade", "process", "Ø mm", "kW", "kHz", "mm/s | s", "HRC", "case mm")
+    for name, r in builtin_recipes().items():
+        speed = f"{r.scan_speed_mm_s:g} mm/s" if r.process == "scan" else f"{r.heat_time_s:g} s"
+        table.add_row(
+            name,
+            r.steel_grade,
+            r.process,
+            f"{r.diameter_mm:g}",
+            f"{r.power_kw:g}",
+            f"{r.frequency_hz / 1000:g}",
+            speed,
+            f"{r.surface_hrc_min:g}–{r.surface_hrc_max:g}",
+            f"{r.case_depth_min_mm:g}–{r.case_depth_max_mm:g}",
+        )
+    Console().print(table)
+
+
+def _parse_fault(text: str) -> tuple[str, float]:
+    fault_id, _, severity = text.partition(":")
+    try:
+        value = float(severity) if severity else 1.0
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r}: severity must be a number, e.g. {fault_id}:0.5"
+        ) from None
+    return fault_id, value
+
+
+@app.command()
+def part(
+    recipe: Annotated[str, typer.Option(help="Built-in recipe name, or a JSON/YAML file.")],
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(help="TYPE:SEVERITY (0–1), repeatable, e.g. quench_pump_wear:0.5"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Simulate one part and print its hardness profile, case depth and verdict."""
+    import json
+
+    from pydantic import ValidationError as RecipeError
+
+    from induction_sim.machine.faults import BY_ID, FaultInstance, OnsetMode
+    from induction_sim.machine.recipe import RecipeNotFoundError, load_recipe
+    from induction_sim.machine.single_part import simulate_under_faults
+
+    try:
+        chosen = load_recipe(recipe)
+    except (RecipeNotFoundError, RecipeError, OSError, ValueError) as exc:
+        raise _fail(f"recipe {recipe!r}: {exc}") from None
+    faults = []
+    for item in fault or []:
+        fault_id, severity = _parse_fault(item)
+        if fault_id not in BY_ID:
+            raise _fail(f"unknown fault {fault_id!r}; known: {', '.join(sorted(BY_ID))}")
+        if not 0.0 <= severity <= 1.0:
+            raise _fail(f"fault {fault_id}: severity {severity:g} is outside 0–1")
+        faults.append(FaultInstance(fault_id, severity, OnsetMode.STEP, onset_s=0.0))
+    result, verdict = simulate_under_faults(chosen, tuple(faults))
+    summary = {
+        "recipe": chosen.name,
+        "faults": [f"{f.fault_id}:{f.severity:g}" for f in faults],
+        "surface_hrc": round(result.surface_hrc, 2),
+        "case_depth_mm": round(result.case_depth_mm, 3),
+        "case_depth_iso_mm": round(result.case_depth_iso_mm, 3),
+        "peak_surface_temp_c": round(result.peak_surface_temp_c, 1),
+        "energy_kj": round(result.energy_coil_kj, 1),
+        "energy_part_kj": round(result.energy_part_kj, 1),
+        "verdict": verdict.verdict,
+        "reasons": list(verdict.reasons),
+        "profile": [
+            {"depth_mm": round(float(d), 2), "hv": round(float(h), 1)}
+            for d, h in zip(result.depth_mm, result.hv, strict=True)
+        ],
+    }
+    if as_json:
+        typer.echo(json.dumps(summary))
+        return
+    out = Console()
+    colour = "green" if verdict.ok else "red"
+    out.print(
+        f"[bold]{chosen.name}[/] {' '.join(summary['faults']) or '(no faults)'}\n"  # type: ignore[arg-type]
+        f"surface {summary['surface_hrc']} HRC · case depth {summary['case_depth_mm']} mm "
+        f"(SAE J423), {summary['case_depth_iso_mm']} mm (ISO 18203) · peak "
+        f"{summary['peak_surface_temp_c']} °C · energy {summary['energy_kj']} kJ at the coil\n"
+        f"verdict [bold {colour}]{verdict.verdict}[/] {' '.join(verdict.reasons)}"
+    )
+    for d, h in list(zip(result.depth_mm, result.hv, strict=True))[::5]:
+        out.print(f"  {d:4.1f} mm  {h:6.0f} HV  " + "█" * int(h / 20))
+
+
+@app.command()
+def bench(
+    rows: Annotated[int, typer.Option(min=1000, help="Rows in the engine batch figure.")] = 50_000,
+) -> None:
+    """Measure the engine on this machine and print the figures against their targets."""
+    from rich.table import Table
+
+    from induction_sim.bench import engine_figures
+
+    table = Table("figure", "value", "target", "note", title="induction-sim engine benchmark")
+    for fig in engine_figures(rows):
+        table.add_row(fig.name, f"{fig.value:.3g} {fig.unit}", fig.target, fig.note)
+    Console().print(table)
+
+
 def main() -> None:
     app()

@@ -105,24 +105,11 @@ class CyclePhysics:
         at = np.array([r.start for r in starts])
         ids = np.array([r.part_id for r in starts])
         carbon = CARBON_SCATTER_PCT * _normals_for(self.seed, ids)
-        r = self.recipe
-        # rounded below metallurgical relevance, so equal conditions share a simulation
-        columns = {
-            "mains_voltage_factor": _round(mods.mains_factor[at], 0.005),
-            "eccentricity_mm": _round(mods.eccentricity_mm[at], 0.05),
-            "quench_flow_factor": _round(quench_flow_factor[at], 0.005),
-            "quench_concentration_pct": _round(
-                r.quench_concentration_pct + mods.concentration_offset_pct[at], 0.05
-            ),
-            "quench_temp_c": _round(quench_temp_c[at], 0.25),
-            "capacitance_factor": _round(mods.capacitance_factor[at], 0.002),
-            "scan_speed_factor": _round(mods.scan_speed_factor[at], 0.005),
-            "carbon_offset_pct": _round(carbon, 0.005),
-        }
-        names = list(columns)
-        rows = zip(*(columns[n].tolist() for n in names), strict=True)
-        for pid, values in zip(ids.tolist(), rows, strict=True):
-            self._part[pid] = PartConditions(**dict(zip(names, values, strict=True)))
+        conditions = part_conditions(
+            self.recipe, mods, at, quench_temp_c, quench_flow_factor, carbon
+        )
+        for pid, cond in zip(ids.tolist(), conditions, strict=True):
+            self._part[pid] = cond
         missing = {c for c in self._part.values() if c not in self._entries}
         if missing:
             self._entries.update(self._simulate(list(missing)))
@@ -221,6 +208,34 @@ class CyclePhysics:
             )
             entries[c] = _Entry(result, signals)
         return entries
+
+
+def part_conditions(
+    recipe: Recipe,
+    mods: Modifiers,
+    at: IntArray,
+    quench_temp_c: FloatArray,
+    quench_flow_factor: FloatArray,
+    carbon_offset_pct: FloatArray,
+) -> list[PartConditions]:
+    """What the faults do to the parts heated at samples `at` — the one mapping from machine
+    modifiers to physics conditions. Values are rounded below metallurgical relevance, so that
+    parts made under equal conditions share one simulation."""
+    columns = {
+        "mains_voltage_factor": _round(mods.mains_factor[at], 0.005),
+        "eccentricity_mm": _round(mods.eccentricity_mm[at], 0.05),
+        "quench_flow_factor": _round(quench_flow_factor[at], 0.005),
+        "quench_concentration_pct": _round(
+            recipe.quench_concentration_pct + mods.concentration_offset_pct[at], 0.05
+        ),
+        "quench_temp_c": _round(quench_temp_c[at], 0.25),
+        "capacitance_factor": _round(mods.capacitance_factor[at], 0.002),
+        "scan_speed_factor": _round(mods.scan_speed_factor[at], 0.005),
+        "carbon_offset_pct": _round(carbon_offset_pct, 0.005),
+    }
+    names = list(columns)
+    rows = zip(*(columns[n].tolist() for n in names), strict=True)
+    return [PartConditions(**dict(zip(names, values, strict=True))) for values in rows]
 
 
 def _normals_for(seed: int, ids: IntArray) -> FloatArray:

@@ -30,11 +30,20 @@ from induction_sim.machine.recipe import Recipe
 from induction_sim.machine.sensors import Impairment, measure
 from induction_sim.machine.sequence import Cursor, Run, Step, cycle_steps_for
 from induction_sim.machine.signals import SIGNAL_NAMES
-from induction_sim.machine.states import ALARMS, UNLOADING_S, AlarmCode, MachineState
+from induction_sim.machine.states import (
+    ALARMS,
+    CLAMPING_S,
+    LOADING_S,
+    UNLOADING_S,
+    AlarmCode,
+    MachineState,
+)
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 S = MachineState
+MIN_HORIZON = 128  # samples planned right after a trip
+MAX_HORIZON = 16_384  # samples planned at most at once (bounds memory per chunk)
 
 
 class CommandError(Exception):
@@ -100,6 +109,7 @@ class Machine:
             inverter_c=aux.COIL_WATER_INLET_C,
         )
         self._events: list[EventRecord] = []
+        self._horizon = MAX_HORIZON
         # The last emitted sample: the cursor may already stand at the next step.
         self._last_state = self.cursor.state
         self._last_part = 0
@@ -200,7 +210,7 @@ class Machine:
         remaining = n
         while remaining > 0:
             self._simulated_operator()
-            runs = self._plan(remaining)
+            runs = self._plan(min(remaining, self._horizon))
             length = runs[-1].end
             chunk, mods_inverter, in_state = self._synthesise(runs, length)
             trip, raw = first_trip(
@@ -216,27 +226,35 @@ class Machine:
             pieces.append(self._commit(chunk, runs, keep, in_state))
             self.memory.held = {code: bool(c[keep - 1]) for code, c in raw.items()}
             remaining -= keep
+            # Plan far while nothing trips; after a trip, plan short and grow again, so a
+            # machine that keeps tripping does not recompute long plans it throws away.
+            self._horizon = MIN_HORIZON if trip is not None else min(self._horizon * 2, MAX_HORIZON)
             if trip is not None:
                 self._trip(trip.code, S.ALARM)
         return SampleChunk.concatenate(pieces)
 
-    def _cycle_steps(self, seq0: int) -> Callable[[int], tuple[Step, ...]]:
-        """Plans a cycle loading at offset `at` from `seq0`; the scan speed is the drive's actual
-        speed when heating starts (a drive fault makes the heat longer)."""
+    def _cycle_steps(self, seq0: int, horizon: int) -> Callable[[int], tuple[Step, ...]]:
+        """Plans a cycle that loads at offset `at` from `seq0`; a scan runs at the drive's
+        actual speed when its heat starts (a drive fault makes the heat longer)."""
+        r = self.recipe
+        heat_offset = LOADING_S + CLAMPING_S
+        factor = (
+            modifiers_for(
+                self.faults, np.arange(seq0, seq0 + horizon + 1, dtype=np.float64) + heat_offset
+            ).scan_speed_factor
+            if r.process == "scan" and self.faults
+            else None
+        )
 
         def steps(at: int) -> tuple[Step, ...]:
-            r = self.recipe
-            factor = 1.0
-            if r.process == "scan":
-                heat_start = np.array([float(seq0 + at + 8)])
-                factor = float(modifiers_for(self.faults, heat_start).scan_speed_factor[0])
+            f = 1.0 if factor is None else float(factor[min(at, horizon)])
             return cycle_steps_for(
                 r.process,
                 r.hardened_length_mm,
                 r.scan_speed_mm_s,
                 r.heat_time_s,
                 r.temper_time_s,
-                factor,
+                f,
             )
 
         return steps
@@ -246,7 +264,7 @@ class Machine:
             due = [d for d in (self.alarm.ack_due_seq, self.alarm.reset_due_seq) if d is not None]
             if due:
                 limit = max(1, min(limit, min(due) - self.seq))
-        return self.cursor.runs(limit, self._cycle_steps(self.seq))
+        return self.cursor.runs(limit, self._cycle_steps(self.seq, limit))
 
     def _synthesise(self, runs: list[Run], length: int) -> tuple[SampleChunk, FloatArray, IntArray]:
         seq0 = self.seq
@@ -409,7 +427,7 @@ class Machine:
                 and run.elapsed0 + min(run.length, keep - run.start) == UNLOADING_S
             ):
                 kept.parts.append(self._finish_part(run.part_id, at + run.length - 1))
-        self.cursor = self.cursor.advance(keep, self._cycle_steps(self.seq))
+        self.cursor = self.cursor.advance(keep, self._cycle_steps(self.seq, keep))
         self.seq += keep
         self._last_state = MachineState(int(chunk.columns["machine_state"][keep - 1]))
         self._last_part = int(chunk.columns["part_id"][keep - 1])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -77,30 +78,34 @@ class Impairment:
     rate_per_h: float = 6.0
 
 
-def standard_normal(seed: int, stream: int, start_seq: int, n: int) -> FloatArray:
-    """Standard normals for sample numbers start_seq … start_seq+n−1, independent of chunking."""
+@lru_cache(maxsize=512)
+def _block(seed: int, stream: int, block: int, kind: str) -> FloatArray:
+    """One block of random numbers; cached because the live driver reads it one sample at a time."""
+    rng = np.random.default_rng([seed, stream, block])
+    values = rng.standard_normal(NOISE_BLOCK) if kind == "normal" else rng.random(NOISE_BLOCK)
+    values.flags.writeable = False
+    return values
+
+
+def _draw(seed: int, stream: int, start_seq: int, n: int, kind: str) -> FloatArray:
     if n == 0:
         return np.empty(0)
     first, last = start_seq // NOISE_BLOCK, (start_seq + n - 1) // NOISE_BLOCK
-    blocks = [
-        np.random.default_rng([seed, stream, block]).standard_normal(NOISE_BLOCK)
-        for block in range(first, last + 1)
-    ]
     offset = start_seq - first * NOISE_BLOCK
+    if first == last:
+        return _block(seed, stream, first, kind)[offset : offset + n]
+    blocks = [_block(seed, stream, b, kind) for b in range(first, last + 1)]
     return np.concatenate(blocks)[offset : offset + n]
+
+
+def standard_normal(seed: int, stream: int, start_seq: int, n: int) -> FloatArray:
+    """Standard normals for sample numbers start_seq … start_seq+n−1, independent of chunking."""
+    return _draw(seed, stream, start_seq, n, "normal")
 
 
 def uniform(seed: int, stream: int, start_seq: int, n: int) -> FloatArray:
     """Uniform [0, 1) numbers keyed like `standard_normal` (a separate stream family)."""
-    if n == 0:
-        return np.empty(0)
-    first, last = start_seq // NOISE_BLOCK, (start_seq + n - 1) // NOISE_BLOCK
-    blocks = [
-        np.random.default_rng([seed, 1_000 + stream, block]).random(NOISE_BLOCK)
-        for block in range(first, last + 1)
-    ]
-    offset = start_seq - first * NOISE_BLOCK
-    return np.concatenate(blocks)[offset : offset + n]
+    return _draw(seed, 1_000 + stream, start_seq, n, "uniform")
 
 
 def measure(
