@@ -221,15 +221,32 @@ class FaultInstance:
     duty: float = 0.5  # INTERMITTENT: fraction of the period that is on
     onset_window_s: float = 30.0  # how long a STEP is labelled "onset"
     recovery_s: float = 60.0  # labelled "recovering" after it ends
+    # Conditions (PLC-side triggers). `from_part`: the onset is when part N is loaded (the
+    # machine resolves it). `every_nth_heat`: acts only while heating parts N, 2N, 3N, …
+    from_part: int | None = None
+    every_nth_heat: int | None = None
 
     @property
     def end_s(self) -> float:
         return np.inf if self.duration_s is None else self.onset_s + self.duration_s
 
-    def severity_at(self, t_s: FloatArray) -> FloatArray:
+    def gate(
+        self, part: NDArray[np.int64] | None, heating: NDArray[np.bool_] | None
+    ) -> NDArray[np.bool_] | bool:
+        """Where an every-Nth-heat fault acts (True everywhere for other faults)."""
+        if self.every_nth_heat is None or part is None or heating is None:
+            return True
+        return np.asarray(heating & (part > 0) & (part % self.every_nth_heat == 0), dtype=np.bool_)
+
+    def severity_at(
+        self,
+        t_s: FloatArray,
+        part: NDArray[np.int64] | None = None,
+        heating: NDArray[np.bool_] | None = None,
+    ) -> FloatArray:
         """Effective severity (0–1) at simulated times `t_s`; 0 before onset and after the end."""
         since = t_s - self.onset_s
-        inside = (since >= 0) & (t_s < self.end_s)
+        inside = (since >= 0) & (t_s < self.end_s) & self.gate(part, heating)
         if self.mode is OnsetMode.RAMP:
             level = self.severity * np.clip(since / self.ramp_s, 0.0, 1.0)
         elif self.mode is OnsetMode.INTERMITTENT:
@@ -239,10 +256,15 @@ class FaultInstance:
             level = np.full_like(t_s, self.severity)
         return np.where(inside, level, 0.0)
 
-    def phase_at(self, t_s: FloatArray) -> tuple[NDArray[np.bool_], ...]:
+    def phase_at(
+        self,
+        t_s: FloatArray,
+        part: NDArray[np.int64] | None = None,
+        heating: NDArray[np.bool_] | None = None,
+    ) -> tuple[NDArray[np.bool_], ...]:
         """Boolean masks (onset, active, recovering) at `t_s`; all False before onset."""
         since = t_s - self.onset_s
-        inside = (since >= 0) & (t_s < self.end_s)
+        inside = (since >= 0) & (t_s < self.end_s) & self.gate(part, heating)
         window = self.ramp_s if self.mode is OnsetMode.RAMP else self.onset_window_s
         onset = inside & (since < window)
         active = inside & ~onset

@@ -110,6 +110,7 @@ class Machine:
         )
         self._events: list[EventRecord] = []
         self._horizon = MAX_HORIZON
+        self._plan_faults: list[FaultInstance] = list(self.faults)
         # The last emitted sample: the cursor may already stand at the next step.
         self._last_state = self.cursor.state
         self._last_part = 0
@@ -276,8 +277,9 @@ class Machine:
         in_state = np.arange(length, dtype=np.int64) - np.repeat(
             np.array([r.start - r.elapsed0 for r in runs], dtype=np.int64), lengths
         )
-        mods = modifiers_for(self.faults, t_s)
         heating = state == int(S.HEATING)
+        self._plan_faults = self._resolve_conditional(part, seq0)
+        mods = modifiers_for(self._plan_faults, t_s, part, heating)
         quenching = state == int(S.QUENCHING)
         r = self.recipe
 
@@ -367,7 +369,7 @@ class Machine:
             )
             measured["coil_water_flow_lpm"] = np.where(stuck, held, measured["coil_water_flow_lpm"])
 
-        onset, active, recovering = self._fault_masks(t_s)
+        onset, active, recovering = self._fault_masks(t_s, part, heating)
         columns: dict[str, NDArray[np.generic]] = {
             "seq": seq,
             "machine_state": state,
@@ -382,20 +384,34 @@ class Machine:
         }
         return SampleChunk(seq0, columns, true), mods.inverter_fault, in_state
 
-    def _fault_masks(self, t_s: FloatArray) -> tuple[IntArray, IntArray, IntArray]:
+    def _fault_masks(
+        self, t_s: FloatArray, part: IntArray, heating: NDArray[np.bool_]
+    ) -> tuple[IntArray, IntArray, IntArray]:
         n = t_s.shape[0]
         masks = (
             np.zeros(n, dtype=np.int64),
             np.zeros(n, dtype=np.int64),
             np.zeros(n, dtype=np.int64),
         )
-        for f in self.faults:
-            if f.onset_s > t_s[-1] or f.end_s + f.recovery_s < t_s[0]:
+        for f in self._plan_faults:
+            if f.from_part is not None or f.onset_s > t_s[-1] or f.end_s + f.recovery_s < t_s[0]:
                 continue
             bit = np.int64(1) << np.int64(BY_ID[f.fault_id].bit)
-            for mask, phase in zip(masks, f.phase_at(t_s), strict=True):
+            for mask, phase in zip(masks, f.phase_at(t_s, part, heating), strict=True):
                 mask[phase] |= bit
         return masks
+
+    def _resolve_conditional(self, part: IntArray, seq0: int) -> list[FaultInstance]:
+        """This plan's faults, aligned with `self.faults`: a "from part N" fault gets its onset
+        where part N loads in the plan, or stays pending (inactive) if it does not."""
+        resolved: list[FaultInstance] = []
+        for f in self.faults:
+            if f.from_part is not None:
+                reached = np.flatnonzero(part >= f.from_part)
+                if reached.size:
+                    f = replace(f, onset_s=float(seq0 + reached[0]), from_part=None)
+            resolved.append(f)
+        return resolved
 
     # --- committing, alarms, events ----------------------------------------------------------
 
@@ -438,6 +454,11 @@ class Machine:
         m.inverter_c = float(chunk.true_values["inverter_temp_c"][keep - 1])
         m.energy_part_kj = float(chunk.true_values["energy_part_kj"][keep - 1])
         m.last_measured = {name: float(kept.columns[name][keep - 1]) for name in SIGNAL_NAMES}
+        # conditional onsets inside the kept samples are now history
+        self.faults = [
+            planned if f.from_part is not None and planned.onset_s < self.seq else f
+            for f, planned in zip(self.faults, self._plan_faults, strict=True)
+        ]
         kept.events, self._events = self._events, []
         return kept
 

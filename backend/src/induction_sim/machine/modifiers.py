@@ -54,13 +54,19 @@ class Modifiers:
         return {f.name: float(getattr(self, f.name)[i]) for f in fields(self)}
 
 
-def modifiers_for(faults: list[FaultInstance], t_s: FloatArray) -> Modifiers:
-    """Combine all fault instances over the sample times `t_s` (s since the run's start)."""
+def modifiers_for(
+    faults: list[FaultInstance],
+    t_s: FloatArray,
+    part: NDArray[np.int64] | None = None,
+    heating: NDArray[np.bool_] | None = None,
+) -> Modifiers:
+    """Combine all fault instances over the sample times `t_s` (s since the run's start);
+    `part` and `heating` per sample let every-Nth-heat faults act on their heats only."""
     m = Modifiers.nominal(t_s.shape[0])
     for fault in faults:
         if fault.onset_s > t_s[-1] or fault.end_s < t_s[0]:
             continue
-        s = fault.severity_at(t_s)
+        s = fault.severity_at(t_s, part, heating)
         match fault.fault_id:
             case "coil_water_flow_loss":
                 m.coil_flow_factor *= 1.0 - 0.95 * s
