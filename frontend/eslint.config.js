@@ -59,4 +59,9 @@ export default defineConfig([
     extends: [js.configs.recommended],
     languageOptions: { globals: globals.node },
   },
+  // The performance harness runs in node and hands functions to the page (page.evaluate).
+  {
+    files: ['perf/**/*.js'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
 ]);

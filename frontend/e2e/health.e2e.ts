@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, type BrowserSession } from './support/chromium.ts';
+import { collectPageErrors, missingLiveEndpoints, unexpectedErrors, type PageError } from './support/consoleErrors.ts';
 import { artifactsDir } from './support/paths.ts';
 import './support/target.ts';
 
@@ -11,16 +12,15 @@ const target = inject('e2eTarget');
 describe.skipIf(target.kind === 'skipped')('dashboard served by the real server', () => {
   let browser: BrowserSession | undefined;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: PageError[] = [];
+  let missingEndpoints = new Set<string>();
 
   beforeAll(async () => {
     if (target.kind !== 'ready') return;
+    missingEndpoints = await missingLiveEndpoints(target.baseUrl);
     browser = await launchChromium(target.chromiumPath);
     page = await browser.context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
+    pageErrors = collectPageErrors(page);
   });
 
   afterAll(async () => {
@@ -40,9 +40,26 @@ describe.skipIf(target.kind === 'skipped')('dashboard served by the real server'
     expect(details).toContain('embedded');
     expect(details).toMatch(/^PostgreSQL \d+(\.\d+)* \(embedded\) · v\d+\.\d+\.\d+/);
     expect(await page.getByTestId('dashboard').isVisible()).toBe(true);
-    expect(pageErrors).toEqual([]);
+    expect(unexpectedErrors(pageErrors, missingEndpoints)).toEqual([]);
 
     await mkdir(artifactsDir, { recursive: true });
     await page.screenshot({ path: path.join(artifactsDir, 'health.png'), fullPage: true });
+  });
+
+  it('shows the live trends panel in a sensible state, whatever live endpoints the server has', async () => {
+    if (target.kind !== 'ready') return;
+
+    const trends = page.getByTestId('panel-trends');
+    await page.locator('[data-testid="panel-trends"]:not([data-live="loading"])').waitFor({ timeout: 15_000 });
+    const live = await trends.getAttribute('data-live');
+
+    if (missingEndpoints.has('/api/signals')) {
+      expect(live).toBe('unavailable');
+      expect(await trends.getByTestId('trends-message').textContent()).toBe('Live data is not available on this server.');
+    } else {
+      expect(live).toBe('ready');
+    }
+    expect(await trends.getByRole('alert').count()).toBe(0);
+    expect(unexpectedErrors(pageErrors, missingEndpoints)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import uvicorn
@@ -18,6 +18,9 @@ from rich.console import Console
 
 from induction_sim.errors import StartupError
 from induction_sim.settings import Settings
+
+if TYPE_CHECKING:
+    from induction_sim.drivers.scenario import Scenario
 
 app = typer.Typer(
     help="Induction hardening machine simulator.", no_args_is_help=True, add_completion=False
@@ -236,6 +239,102 @@ def bench(
     for fig in engine_figures(rows):
         table.add_row(fig.name, f"{fig.value:.3g} {fig.unit}", fig.target, fig.note)
     Console().print(table)
+
+
+@app.command()
+def generate(
+    scenario: Annotated[str, typer.Option(help="Built-in scenario name, or a JSON/YAML file.")],
+    rows: Annotated[int, typer.Option(min=1, help="Telemetry rows (1 row = 1 s of machine time).")],
+    seed: Annotated[int, typer.Option(help="Seed: same scenario + seed → same dataset.")] = 0,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="Worker processes.")] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Generate a labelled dataset into the configured database, with a progress bar."""
+    import asyncio
+    import json
+
+    from pydantic import ValidationError as ScenarioError
+
+    from induction_sim.drivers.scenario import ScenarioNotFoundError, load_scenario
+    from induction_sim.storage.database import running_database
+
+    try:
+        chosen = load_scenario(scenario)
+    except (ScenarioNotFoundError, ScenarioError, OSError, ValueError) as exc:
+        raise _fail(f"scenario {scenario!r}: {exc}") from None
+    settings = load_settings()
+    try:
+        with sigterm_as_interrupt(), running_database(settings) as database:
+            summary = asyncio.run(_generate(database.url, chosen, rows, seed, workers, as_json))
+    except StartupError as exc:
+        raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted: the job was cancelled and its run marked incomplete") from None
+    if as_json:
+        typer.echo(json.dumps(summary))
+    else:
+        console.print(
+            f"run {summary['run_id']}: {summary['rows']:,} rows in {summary['seconds']:.2f} s "
+            f"({summary['rows_per_s']:,.0f} rows/s), job {summary['job_id']} {summary['status']}"
+        )
+    if summary["status"] != "succeeded":
+        raise _fail(f"job {summary['job_id']} {summary['status']}: {summary['error']}")
+
+
+async def _generate(
+    url: str, scenario: Scenario, rows: int, seed: int, workers: int, quiet: bool
+) -> dict[str, Any]:
+    import asyncio
+    import time
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from sqlalchemy import select
+
+    from induction_sim.drivers.factory import Factory
+    from induction_sim.storage.database import create_engine
+    from induction_sim.storage.tables import generation_jobs
+
+    engine = create_engine(url, pool_size=2)
+    factory = Factory(engine, url, workers=workers)
+    factory.start()
+    try:
+        job_id = await factory.create(scenario, rows, seed)
+        started = time.perf_counter()
+        task = asyncio.create_task(factory.run(job_id, scenario, rows, seed))
+        columns = (
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,.0f}/{task.total:,.0f} rows"),
+            TextColumn("{task.fields[rate]:,.0f} rows/s"),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=console, disable=quiet, transient=False) as bar:
+            shown = bar.add_task(f"{scenario.name} seed {seed}", total=rows, rate=0.0)
+            while not task.done():
+                live = factory.live(job_id) or {"rows_done": 0, "rows_per_s": 0.0}
+                bar.update(shown, completed=live["rows_done"], rate=live["rows_per_s"])
+                await asyncio.wait({task}, timeout=0.2)
+            bar.update(shown, completed=rows)
+        await task
+        seconds = time.perf_counter() - started
+        async with engine.connect() as conn:
+            job = (
+                await conn.execute(select(generation_jobs).where(generation_jobs.c.id == job_id))
+            ).one()
+        return {
+            "job_id": job_id,
+            "run_id": job.run_id,
+            "status": job.status,
+            "rows": job.rows_written,
+            "seconds": round(seconds, 3),
+            "rows_per_s": round(job.rows_written / seconds, 1),
+            "compute_s": job.compute_s,
+            "write_s": job.write_s,
+            "error": job.error,
+        }
+    finally:
+        await factory.close()
+        await engine.dispose()
 
 
 def main() -> None:

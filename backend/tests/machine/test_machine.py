@@ -134,3 +134,13 @@ def test_no_sample_carries_a_fault_label_before_its_onset() -> None:
     assert not labels[:1500].any()
     assert labels[1500]
     assert chunk.columns["faults_recovering"][2100]
+
+
+@pytest.mark.parametrize("name", ["1045-shaft-scan", "4140-shaft-scan", "1050-pin-single-shot"])
+def test_every_builtin_recipe_runs_an_hour_without_alarms_making_good_parts(name: str) -> None:
+    from induction_sim.machine.recipe import builtin_recipes
+
+    chunk = run(3600, recipe=builtin_recipes()[name])
+    assert not chunk.columns["alarm_code"].any()
+    assert len(chunk.parts) > 50
+    assert all(p.verdict == "OK" for p in chunk.parts)

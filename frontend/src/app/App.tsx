@@ -1,5 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
+import { LiveStreamProvider } from '../lib/stream/react';
 import { AppShell } from './AppShell';
 import { DashboardLayout } from './DashboardLayout';
 import { createQueryClient } from './queryClient';
@@ -8,9 +9,11 @@ export function App() {
   const [queryClient] = useState(createQueryClient);
   return (
     <QueryClientProvider client={queryClient}>
-      <AppShell>
-        <DashboardLayout />
-      </AppShell>
+      <LiveStreamProvider>
+        <AppShell>
+          <DashboardLayout />
+        </AppShell>
+      </LiveStreamProvider>
     </QueryClientProvider>
   );
 }

@@ -57,7 +57,7 @@ def coil_water(
 ) -> CoilWater:
     """Energy balance ΔT = P_loss / (ṁ c_w), outlet lagging behind it; a leak loses return flow."""
     supply_lpm = COIL_WATER_NOMINAL_LPM * flow_factor
-    return_lpm = supply_lpm * (1.0 - 0.35 * leak)
+    return_lpm = supply_lpm * (1.0 - 0.25 * leak)
     in_c = COIL_WATER_INLET_C + inlet_offset_c
     mass_kg_s = np.maximum(supply_lpm, COIL_WATER_MIN_LPM) * WATER_KG_PER_L / 60.0
     steady_out_c = np.minimum(in_c + coil_loss_w / (mass_kg_s * WATER_CP_J_KGK), 100.0)
@@ -130,7 +130,7 @@ def inverter_temperature(power_w: FloatArray, water_in_c: FloatArray, t0_c: floa
 LEAKAGE_IDLE_MA = 0.6
 LEAKAGE_HEATING_MA = 2.5
 GROUND_FAULT_MA = 60.0  # at severity 1
-COIL_LEAK_MA = 25.0  # water on the coil at severity 1 (conductive coolant)
+COIL_LEAK_MA = 35.0  # water on the coil at severity 1 (conductive coolant) [E]
 
 
 def earth_leakage(heating: BoolArray, ground: FloatArray, leak: FloatArray) -> FloatArray:

@@ -112,7 +112,7 @@ CATALOGUE: tuple[FaultType, ...] = (
         "quench",
         "Heat-exchanger fouling: the tank sheds less heat and warms part after part.",
         "quench_temp_c ↑ over many cycles",
-        "longer film boiling → softer, more scatter; tank-hot interlock at the end",
+        "longer film boiling → softer parts; tank-hot interlock at the end",
         alarm=AlarmCode.QUENCH_TANK_HOT,
     ),
     FaultType(
@@ -149,8 +149,8 @@ CATALOGUE: tuple[FaultType, ...] = (
         "Coil crack / leak",
         "coil cooling",
         "Fatigue crack in the copper: water escapes onto the part and the machine earth.",
-        "coil_water_flow_lpm ↓ (return), ground_leakage_ma ↑",
-        "water pre-cools the surface → soft spots; ground-fault trip",
+        "coil_water_flow_lpm ↓ (return flow), ground_leakage_ma ↑",
+        "earth leakage trips the ground-fault interlock at high severity → INTERRUPTED",
         alarm=AlarmCode.GROUND_FAULT,
     ),
     FaultType(
@@ -159,8 +159,8 @@ CATALOGUE: tuple[FaultType, ...] = (
         "Part mis-seated / eccentric",
         "handling",
         "Part off-centre in the coil: larger and uneven gap.",
-        "frequency_hz ↓ slightly, coil_current_a ↑ for the same power, power ripple",
-        "lower coupling → shallower, lop-sided case (SHALLOW)",
+        "frequency_hz ↓ slightly; otherwise near-normal electrics (hard to see)",
+        "the weak side sees a larger gap → shallower, lop-sided case (SHALLOW)",
     ),
     FaultType(
         "scan_drive_error",
@@ -169,7 +169,8 @@ CATALOGUE: tuple[FaultType, ...] = (
         "axis",
         "Servo following error: the scan runs slower than set (stall at full severity).",
         "scan_speed_mm_s ↓, energy_part_kj ↑, surface_temp_c ↑",
-        "more energy per mm → deep case, overheating (DEEP/OVERHEAT)",
+        "more energy per mm → deep case, overheating (DEEP/OVERHEAT); near a stall the soaked "
+        "section self-quenches too slowly → SOFT",
     ),
     FaultType(
         "pyrometer_dirty_lens",

@@ -176,9 +176,14 @@ class CyclePhysics:
     def _simulate(self, conditions: list[PartConditions]) -> dict[PartConditions, _Entry]:
         batch = simulate_parts(build_inputs(self.recipe, conditions))
         seconds = int(np.ceil(float(np.max(batch.heat_on_s)))) + 1
-        t = np.arange(seconds) + 0.5  # middle of each heating second
+        k = np.tile(np.arange(seconds, dtype=np.float64), batch.size)
+        heat_on = np.repeat(batch.heat_on_s, seconds)
+        # Each sample is the average over its second: the last, partial second of a heat shows
+        # the state in the middle of its on-time and the power scaled by the on-fraction.
+        on_fraction = np.clip(heat_on - k, 0.0, 1.0)
+        t = np.where(on_fraction > 0, k + 0.5 * np.maximum(on_fraction, 1e-6), k + 0.5)
         rows = np.repeat(np.arange(batch.size), seconds)
-        tank = coil_state_at(batch.take(rows), np.tile(t, batch.size))
+        tank = coil_state_at(batch.take(rows), t)
         on = tank.power_coil_w > 0
 
         def grid(values: FloatArray) -> FloatArray:
@@ -190,8 +195,8 @@ class CyclePhysics:
             "coil_voltage_v": grid(tank.coil_voltage_v),
             "power_factor": grid(tank.power_factor),
             "dc_bus_v": grid(tank.dc_bus_v),
-            "power_coil_w": grid(tank.power_coil_w),
-            "coil_loss_w": grid(tank.power_coil_w - tank.power_part_w),
+            "power_coil_w": grid(tank.power_coil_w * on_fraction),
+            "coil_loss_w": grid((tank.power_coil_w - tank.power_part_w) * on_fraction),
         }
         # the pyrometer looks at the coil exit: a scan shows sections that have had the full
         # dwell (after the first dwell), a single shot the heated zone itself

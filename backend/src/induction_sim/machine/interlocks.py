@@ -42,18 +42,29 @@ class Trip:
     code: AlarmCode
 
 
+@dataclass(frozen=True)
+class PlcView:
+    """What the PLC knows besides its instruments: its own sequence and outputs."""
+
+    state: NDArray[np.int16]
+    in_state_s: NDArray[np.int64]
+    step_s: NDArray[np.int64]  # duration of the current step (the heat's planned length)
+    quench_valve: BoolArray  # the PLC opened the quench valve
+    inverter_fault: NDArray[np.float64]  # > 0: the inverter reports a fault
+
+
 def _conditions(
     signals: Mapping[str, NDArray[np.float64]],
-    state: NDArray[np.int16],
-    in_state_s: NDArray[np.int64],
-    inverter_fault: NDArray[np.float64],
+    plc: PlcView,
     recipe: InterlockRecipe,
     coil_nominal_lpm: float,
 ) -> list[tuple[AlarmCode, BoolArray, bool]]:
     """(alarm, condition per sample, debounced?) in priority order."""
+    state, in_state_s, inverter_fault = plc.state, plc.in_state_s, plc.inverter_fault
     heating = state == int(MachineState.HEATING)
-    quenching = state == int(MachineState.QUENCHING)
-    spraying_settled = (quenching | heating) & (signals["quench_flow_lpm"] > 0) & (in_state_s >= 1)
+    spraying_settled = plc.quench_valve & (in_state_s >= 1)
+    # full heating seconds only: the last second of a heat is partly off by design
+    heating_fully = heating & (in_state_s >= 1) & (in_state_s < plc.step_s - 1)
     power = signals["power_kw"]
     return [
         (AlarmCode.GROUND_FAULT, signals["ground_leakage_ma"] > LEAKAGE_MAX_MA, True),
@@ -73,7 +84,7 @@ def _conditions(
         (AlarmCode.QUENCH_TANK_HOT, signals["quench_temp_c"] > QUENCH_TANK_MAX_C, True),
         (
             AlarmCode.NO_LOAD,
-            heating & (in_state_s >= 1) & (power < NO_LOAD_POWER_FRACTION * recipe.power_kw),
+            heating_fully & (power < NO_LOAD_POWER_FRACTION * recipe.power_kw),
             False,
         ),
     ]
@@ -81,9 +92,7 @@ def _conditions(
 
 def first_trip(
     signals: Mapping[str, NDArray[np.float64]],
-    state: NDArray[np.int16],
-    in_state_s: NDArray[np.int64],
-    inverter_fault: NDArray[np.float64],
+    plc: PlcView,
     recipe: InterlockRecipe,
     coil_nominal_lpm: float,
     held_before: Mapping[AlarmCode, bool],
@@ -94,10 +103,8 @@ def first_trip(
     debounce spans chunk boundaries (the live driver makes one-sample chunks)."""
     best: Trip | None = None
     raw: dict[AlarmCode, BoolArray] = {}
-    armed = ~np.isin(state, (int(MachineState.ALARM), int(MachineState.E_STOP)))
-    for code, condition, debounced in _conditions(
-        signals, state, in_state_s, inverter_fault, recipe, coil_nominal_lpm
-    ):
+    armed = ~np.isin(plc.state, (int(MachineState.ALARM), int(MachineState.E_STOP)))
+    for code, condition, debounced in _conditions(signals, plc, recipe, coil_nominal_lpm):
         raw[code] = condition
         hit = condition & armed
         if debounced:

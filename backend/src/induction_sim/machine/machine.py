@@ -23,7 +23,7 @@ from induction_sim.machine import auxiliaries as aux
 from induction_sim.machine.chunk import EventRecord, PartRecord, SampleChunk
 from induction_sim.machine.faults import BY_ID, FaultInstance
 from induction_sim.machine.heating import CyclePhysics
-from induction_sim.machine.interlocks import first_trip, still_active
+from induction_sim.machine.interlocks import PlcView, first_trip, still_active
 from induction_sim.machine.modifiers import modifiers_for
 from induction_sim.machine.quality import evaluate
 from induction_sim.machine.recipe import Recipe
@@ -69,6 +69,10 @@ class MachineConfig:
     operator: OperatorModel = OperatorModel()
     start_sim: datetime = datetime(2026, 1, 1, tzinfo=UTC)
     autostart: bool = True
+    # Where this machine's samples and parts start: a data-factory shard (one shift of a long
+    # run) starts fresh at its own offset, so shards are independent of each other.
+    start_seq: int = 0
+    first_part_id: int = 1
 
 
 @dataclass
@@ -96,8 +100,10 @@ class Machine:
     def __init__(self, config: MachineConfig) -> None:
         self.config = config
         self.recipe = config.recipe
-        self.seq = 0
-        self.cursor = Cursor.initial(running=config.autostart)
+        self.seq = config.start_seq
+        self.cursor = replace(
+            Cursor.initial(running=config.autostart), next_part_id=config.first_part_id
+        )
         self.alarm: LatchedAlarm | None = None
         self.faults: list[FaultInstance] = list(config.faults)
         self.physics = CyclePhysics(config.recipe, config.seed)
@@ -213,18 +219,12 @@ class Machine:
             self._simulated_operator()
             runs = self._plan(min(remaining, self._horizon))
             length = runs[-1].end
-            chunk, mods_inverter, in_state = self._synthesise(runs, length)
+            chunk, plc = self._synthesise(runs, length)
             trip, raw = first_trip(
-                chunk.columns,
-                chunk.columns["machine_state"],
-                in_state,
-                mods_inverter,
-                self.recipe,
-                aux.COIL_WATER_NOMINAL_LPM,
-                self.memory.held,
+                chunk.columns, plc, self.recipe, aux.COIL_WATER_NOMINAL_LPM, self.memory.held
             )
             keep = length if trip is None else trip.index + 1
-            pieces.append(self._commit(chunk, runs, keep, in_state))
+            pieces.append(self._commit(chunk, runs, keep, plc.in_state_s))
             self.memory.held = {code: bool(c[keep - 1]) for code, c in raw.items()}
             remaining -= keep
             # Plan far while nothing trips; after a trip, plan short and grow again, so a
@@ -267,7 +267,7 @@ class Machine:
                 limit = max(1, min(limit, min(due) - self.seq))
         return self.cursor.runs(limit, self._cycle_steps(self.seq, limit))
 
-    def _synthesise(self, runs: list[Run], length: int) -> tuple[SampleChunk, FloatArray, IntArray]:
+    def _synthesise(self, runs: list[Run], length: int) -> tuple[SampleChunk, PlcView]:
         seq0 = self.seq
         seq = np.arange(seq0, seq0 + length, dtype=np.int64)
         t_s = seq.astype(np.float64)
@@ -382,7 +382,9 @@ class Machine:
             "faults_recovering": recovering,
             **measured,
         }
-        return SampleChunk(seq0, columns, true), mods.inverter_fault, in_state
+        step_s = np.repeat(np.array([r.step_s for r in runs], dtype=np.int64), lengths)
+        plc = PlcView(state, in_state, step_s, quench_on, mods.inverter_fault)
+        return SampleChunk(seq0, columns, true), plc
 
     def _fault_masks(
         self, t_s: FloatArray, part: IntArray, heating: NDArray[np.bool_]

@@ -44,6 +44,7 @@ class Run:
     length: int
     part_id: int  # 0: none
     elapsed0: int
+    step_s: int = 0  # full duration of the step this run belongs to (0: a hold state)
 
     @property
     def end(self) -> int:
@@ -112,7 +113,7 @@ class Cursor:
             step = cur.steps[0]
             length = min(step.duration_s - cur.elapsed_s, limit - at)
             part = cur.part_id if step.state in PART_STATES else 0
-            runs.append(Run(step.state, at, length, part, cur.elapsed_s))
+            runs.append(Run(step.state, at, length, part, cur.elapsed_s, step.duration_s))
             at += length
             if cur.elapsed_s + length < step.duration_s:
                 cur = replace(cur, state=step.state, elapsed_s=cur.elapsed_s + length)

@@ -1,0 +1,213 @@
+"""Scenarios: shareable, validated descriptions of a dataset — same file + same seed → same data.
+
+A scenario says which recipes run (a weighted mix: each shift runs one, drawn from the seed), which
+faults happen (timed, conditional, stochastic rules), which instruments are impaired, when the
+dataset starts in simulated time, and how the simulated operator answers alarms.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Self
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from induction_sim.machine.faults import FaultInstance, OnsetMode
+from induction_sim.machine.machine import MachineConfig, OperatorModel
+from induction_sim.machine.recipe import Recipe, builtin_recipes, load_recipe
+from induction_sim.machine.schedule import FaultRule, expand
+from induction_sim.machine.sensors import SENSORS, Impairment, ImpairmentKind
+
+RECIPE_STREAM = 9_101  # random stream of the per-shift recipe draw
+
+
+class RecipeShare(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    recipe: str | Recipe = Field(description="built-in recipe name, or a recipe object")
+    weight: float = Field(default=1.0, gt=0.0)
+
+    @field_validator("recipe")
+    @classmethod
+    def _resolvable(cls, value: str | Recipe) -> str | Recipe:
+        if isinstance(value, str) and value not in builtin_recipes():
+            known = ", ".join(sorted(builtin_recipes()))
+            raise ValueError(f"unknown recipe {value!r}; built-in: {known}")
+        return value
+
+    def resolved(self) -> Recipe:
+        return self.recipe if isinstance(self.recipe, Recipe) else load_recipe(self.recipe)
+
+
+class ImpairmentRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    signal: str
+    kind: ImpairmentKind
+    onset_s: float = Field(default=0.0, ge=0.0)
+    duration_s: float | None = Field(default=None, gt=0.0)
+    magnitude: float = 0.0
+    rate_per_h: float = Field(default=6.0, gt=0.0)
+
+    @field_validator("signal")
+    @classmethod
+    def _known_signal(cls, value: str) -> str:
+        if value not in SENSORS:
+            raise ValueError(f"unknown signal {value!r}; known: {', '.join(SENSORS)}")
+        return value
+
+    def impairment(self) -> Impairment:
+        return Impairment(**self.model_dump())
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
+    description: str = ""
+    recipes: list[RecipeShare] = Field(
+        default_factory=lambda: [RecipeShare(recipe="1045-shaft-scan")], min_length=1
+    )
+    faults: list[FaultRule] = Field(default_factory=list)
+    impairments: list[ImpairmentRule] = Field(default_factory=list)
+    start_sim: datetime = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)
+    shift_h: float = Field(
+        default=8.0, gt=0.0, le=168.0, description="one shard: a shift of machine time"
+    )
+    operator_ack_s: int = Field(default=45, ge=1, le=3600)
+    operator_reset_s: int = Field(default=20, ge=1, le=3600)
+
+    @field_validator("start_sim")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+    @model_validator(mode="after")
+    def _recipes_resolve(self) -> Self:
+        for share in self.recipes:
+            share.resolved()
+        return self
+
+    @property
+    def shift_rows(self) -> int:
+        return round(self.shift_h * 3600)
+
+    def shards(self, rows: int) -> int:
+        return math.ceil(rows / self.shift_rows)
+
+    def fault_instances(self, rows: int, seed: int) -> tuple[FaultInstance, ...]:
+        """All faults of a dataset of `rows` samples: drawn once, for the whole run."""
+        return expand(self.faults, float(rows), seed)
+
+    def machine_config(self, rows: int, seed: int, shard: int) -> MachineConfig:
+        """The machine of shard `shard` (one shift): fresh start at its own sample offset."""
+        weights = np.array([s.weight for s in self.recipes])
+        draw = np.random.default_rng([seed, RECIPE_STREAM, shard]).random()
+        pick = int(np.searchsorted(np.cumsum(weights) / weights.sum(), draw, side="right"))
+        return MachineConfig(
+            recipe=self.recipes[min(pick, len(self.recipes) - 1)].resolved(),
+            seed=seed,
+            faults=self.fault_instances(rows, seed),
+            impairments=tuple(i.impairment() for i in self.impairments),
+            operator=OperatorModel(
+                auto=True, ack_delay_s=self.operator_ack_s, reset_delay_s=self.operator_reset_s
+            ),
+            start_sim=self.start_sim,
+            start_seq=shard * self.shift_rows,
+            first_part_id=shard * PART_IDS_PER_SHIFT + 1,
+        )
+
+
+# Part ids of shift k are k·100000 + 1, + 2, …: unique in the run, readable, split-independent.
+PART_IDS_PER_SHIFT = 100_000
+
+
+def _builtin() -> dict[str, Scenario]:
+    pump = FaultRule(
+        fault="quench_pump_wear", severity=0.45, mode=OnsetMode.RAMP, at_s=4 * 3600, ramp_s=8 * 3600
+    )
+    clog = FaultRule(
+        fault="quench_nozzles_clogged",
+        severity=0.5,
+        mode=OnsetMode.RAMP,
+        at_s=10 * 3600,
+        ramp_s=6 * 3600,
+    )
+    scenarios = [
+        Scenario(
+            name="normal_production",
+            description="The default 1045 shaft, no faults: the healthy baseline.",
+        ),
+        Scenario(
+            name="quench_degradation",
+            description="A wearing quench pump, then clogging nozzles: hardness drifts down.",
+            faults=[pump, clog],
+        ),
+        Scenario(
+            name="coil_water_loss",
+            description="Repeated coil-water flow losses that trip the interlock.",
+            faults=[
+                FaultRule(
+                    fault="coil_water_flow_loss", severity=1.0, rate_per_h=0.5, duration_s=300
+                )
+            ],
+        ),
+        Scenario(
+            name="mixed_faults",
+            description="Many faults at random (rates per hour) and impaired instruments, "
+            "three recipes: a dataset for anomaly detection.",
+            recipes=[
+                RecipeShare(recipe="1045-shaft-scan", weight=3),
+                RecipeShare(recipe="4140-shaft-scan", weight=2),
+                RecipeShare(recipe="1050-pin-single-shot", weight=1),
+            ],
+            faults=[
+                FaultRule(fault=f, severity=s, rate_per_h=r, duration_s=d, mode=OnsetMode(m))
+                for f, s, r, d, m in (
+                    ("coil_water_flow_loss", 1.0, 0.08, 300, "step"),
+                    ("quench_pump_wear", 0.4, 0.05, 5400, "ramp"),
+                    ("quench_nozzles_clogged", 0.5, 0.05, 3600, "ramp"),
+                    ("polymer_concentration_high", 0.6, 0.04, 7200, "ramp"),
+                    ("polymer_concentration_low", 0.6, 0.04, 7200, "ramp"),
+                    ("capacitor_degradation", 0.5, 0.04, 7200, "ramp"),
+                    ("inverter_igbt_fault", 1.0, 0.05, 30, "step"),
+                    ("mains_voltage_sag", 0.5, 0.1, 120, "step"),
+                    ("part_misseated", 0.8, 0.1, 600, "intermittent"),
+                    ("scan_drive_error", 0.3, 0.05, 900, "step"),
+                    ("pyrometer_dirty_lens", 0.6, 0.05, 3600, "ramp"),
+                    ("flow_sensor_stuck", 1.0, 0.04, 1800, "step"),
+                    ("ground_fault", 0.8, 0.03, 60, "step"),
+                )
+            ],
+            impairments=[
+                ImpairmentRule(signal="quench_temp_c", kind=ImpairmentKind.DRIFT, magnitude=0.2),
+                ImpairmentRule(signal="coil_current_a", kind=ImpairmentKind.SPIKES, magnitude=300),
+            ],
+        ),
+    ]
+    return {s.name: s for s in scenarios}
+
+
+BUILTIN: dict[str, Scenario] = _builtin()
+
+
+class ScenarioNotFoundError(LookupError):
+    pass
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """A built-in scenario by name, or a JSON/YAML file."""
+    if isinstance(name_or_path, str) and name_or_path in BUILTIN:
+        return BUILTIN[name_or_path]
+    path = Path(name_or_path)
+    if not path.is_file():
+        known = ", ".join(sorted(BUILTIN))
+        raise ScenarioNotFoundError(
+            f"no built-in scenario or file named {str(name_or_path)!r} (built-in: {known})"
+        )
+    text = path.read_text()
+    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    return Scenario.model_validate(data)

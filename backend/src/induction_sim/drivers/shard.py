@@ -1,0 +1,108 @@
+"""The data factory's unit of work: one shard (a shift of machine time) generated and COPYed.
+
+`run_shard` is a plain function of plain data — what a worker process runs here, and what a
+distributed engine (Ray tasks, see docs/scaling.md) would run across machines. It generates its
+shift in chunks, writes telemetry by binary COPY and parts and events by record COPY over its own
+connection, all in one transaction: a shard is either fully committed or absent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from induction_sim.drivers.scenario import Scenario
+from induction_sim.machine.machine import Machine
+from induction_sim.storage.database import create_engine
+from induction_sim.storage.records import copy_events, copy_parts
+from induction_sim.storage.tables import generation_jobs
+from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
+
+CHUNK_ROWS = 16_384
+
+
+class ShardCancelledError(Exception):
+    """The job was cancelled; the shard's transaction was rolled back."""
+
+
+@dataclass(frozen=True)
+class ShardSpec:
+    database_url: str
+    job_id: int | None  # None: no cancel checks (CLI without a job row)
+    run_id: int
+    scenario: dict[str, Any]  # Scenario as JSON data
+    rows: int  # rows of the whole run
+    seed: int
+    shard: int
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    shard: int
+    rows: int
+    parts: int
+    events: int
+    compute_s: float
+    write_s: float
+
+
+def shard_rows(scenario: Scenario, rows: int, shard: int) -> tuple[int, int]:
+    """(first seq, row count) of shard `shard` in a run of `rows` rows."""
+    start = shard * scenario.shift_rows
+    return start, max(0, min(scenario.shift_rows, rows - start))
+
+
+def run_shard(spec: ShardSpec, progress: Callable[[int, int], None] | None = None) -> ShardResult:
+    """Generate and commit one shard. `progress(shard, rows_copied)` after every chunk."""
+    return asyncio.run(_run_shard(spec, progress))
+
+
+async def _run_shard(spec: ShardSpec, progress: Callable[[int, int], None] | None) -> ShardResult:
+    scenario = Scenario.model_validate(spec.scenario)
+    _, total = shard_rows(scenario, spec.rows, spec.shard)
+    machine = Machine(scenario.machine_config(spec.rows, spec.seed, spec.shard))
+    start_sim = scenario.start_sim
+    engine = create_engine(spec.database_url, pool_size=1)
+    compute_s = write_s = 0.0
+    parts = events = done = 0
+    try:
+        async with engine.begin() as conn:
+            while done < total:
+                if await _cancelled(conn, spec.job_id):
+                    raise ShardCancelledError(f"shard {spec.shard} cancelled")
+                t0 = time.perf_counter()
+                chunk = machine.advance(min(CHUNK_ROWS, total - done))
+                payload = telemetry_payload(
+                    spec.run_id, start_sim, chunk.columns, chunk.true_values
+                )
+                t1 = time.perf_counter()
+                await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
+                await copy_parts(conn, spec.run_id, start_sim, chunk.parts)
+                await copy_events(conn, spec.run_id, start_sim, chunk.events)
+                write_s += time.perf_counter() - t1
+                compute_s += t1 - t0
+                done += chunk.size
+                parts += len(chunk.parts)
+                events += len(chunk.events)
+                if progress is not None:
+                    progress(spec.shard, done)
+            t1 = time.perf_counter()
+        write_s += time.perf_counter() - t1  # the commit
+    finally:
+        await engine.dispose()
+    return ShardResult(spec.shard, done, parts, events, compute_s, write_s)
+
+
+async def _cancelled(conn: AsyncConnection, job_id: int | None) -> bool:
+    if job_id is None:
+        return False
+    status = await conn.scalar(
+        select(generation_jobs.c.status).where(generation_jobs.c.id == job_id)
+    )
+    return status in ("cancelled", "failed")

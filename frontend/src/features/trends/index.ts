@@ -1,0 +1,2 @@
+export { TrendsPanel } from './TrendsPanel';
+export { TRENDS_TEXT } from './trendsText';

@@ -1,0 +1,142 @@
+/**
+ * The messages of the live stream (`GET /api/stream`, Server-Sent Events) and their decoders.
+ * Field names stay as the API sends them. `run_id` is normalised to a string (the database sends a
+ * number; the event id `"<run_id>:<seq>"` carries it as text), so runs compare with `===`.
+ */
+import { expectRecord, expectString } from '../api';
+import { simTimeSeconds } from './simTime';
+
+export type RunId = string;
+
+/** `hello`: sent once per connection, naming the live run and its newest sample. */
+export interface StreamHello {
+  run_id: RunId;
+  seq: number;
+}
+
+/** `sample`: one sample of the live run. `values` holds every catalogue signal; `null` is a sensor dropout. */
+export interface LiveSample {
+  run_id: RunId;
+  seq: number;
+  timestamp_sim: string;
+  machine_state: string;
+  part_id: number | null;
+  alarm_code: number | null;
+  fault_labels: readonly string[];
+  values: Readonly<Record<string, number | null>>;
+}
+
+/** `event`: a machine event (state change, alarm raised or acknowledged, …). */
+export interface MachineEvent {
+  id: number;
+  run_id: RunId;
+  seq: number;
+  timestamp_sim: string;
+  kind: string;
+  code: number | null;
+  message: string;
+  /** Every field as sent, for the kinds that carry more (from_state, to_state, operator, …). */
+  raw: Readonly<Record<string, unknown>>;
+}
+
+/** `job`: progress of a data-factory job. */
+export interface JobProgress {
+  id: number | string;
+  status: string;
+  rows_requested: number;
+  rows_written: number;
+  rows_per_s: number | null;
+  eta_s: number | null;
+}
+
+function expectNumber(record: Record<string, unknown>, key: string): number {
+  const value = record[key];
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`field "${key}" should be a number`);
+  return value;
+}
+
+function expectNumberOrNull(record: Record<string, unknown>, key: string): number | null {
+  const value = record[key];
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'number') throw new Error(`field "${key}" should be a number or null`);
+  return Number.isFinite(value) ? value : null;
+}
+
+export function expectRunId(record: Record<string, unknown>, key = 'run_id'): RunId {
+  const value = record[key];
+  if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+  if (typeof value === 'string' && value !== '') return value;
+  throw new Error(`field "${key}" should be a run id (integer or non-empty string)`);
+}
+
+/** `timestamp_sim`, checked to be a readable ISO 8601 timestamp. */
+function expectTimestamp(record: Record<string, unknown>, key = 'timestamp_sim'): string {
+  const value = expectString(record, key);
+  simTimeSeconds(value);
+  return value;
+}
+
+function expectStringList(record: Record<string, unknown>, key: string): string[] {
+  const value = record[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) {
+    throw new Error(`field "${key}" should be a list of strings`);
+  }
+  return value;
+}
+
+export function decodeStreamHello(raw: unknown): StreamHello {
+  const record = expectRecord(raw);
+  return { run_id: expectRunId(record), seq: expectNumber(record, 'seq') };
+}
+
+/** A decoder for samples of this catalogue: each listed signal must be present (a number or null). */
+export function sampleDecoder(signals: readonly string[]): (raw: unknown) => LiveSample {
+  return (raw) => {
+    const record = expectRecord(raw);
+    const values: Record<string, number | null> = {};
+    for (const name of signals) {
+      if (!(name in record)) throw new Error(`signal "${name}" is missing`);
+      values[name] = expectNumberOrNull(record, name);
+    }
+    return {
+      run_id: expectRunId(record),
+      seq: expectNumber(record, 'seq'),
+      timestamp_sim: expectTimestamp(record),
+      machine_state: expectString(record, 'machine_state'),
+      part_id: expectNumberOrNull(record, 'part_id'),
+      alarm_code: expectNumberOrNull(record, 'alarm_code'),
+      fault_labels: expectStringList(record, 'fault_labels'),
+      values,
+    };
+  };
+}
+
+export function decodeMachineEvent(raw: unknown): MachineEvent {
+  const record = expectRecord(raw);
+  const message = record.message;
+  return {
+    id: expectNumber(record, 'id'),
+    run_id: expectRunId(record),
+    seq: expectNumber(record, 'seq'),
+    timestamp_sim: expectTimestamp(record),
+    kind: expectString(record, 'kind'),
+    code: expectNumberOrNull(record, 'code'),
+    message: typeof message === 'string' ? message : '',
+    raw: record,
+  };
+}
+
+export function decodeJobProgress(raw: unknown): JobProgress {
+  const record = expectRecord(raw);
+  const id = record.id;
+  if (typeof id !== 'number' && typeof id !== 'string') throw new Error('field "id" should be a number or string');
+  return {
+    id,
+    status: expectString(record, 'status'),
+    rows_requested: expectNumber(record, 'rows_requested'),
+    rows_written: expectNumber(record, 'rows_written'),
+    rows_per_s: expectNumberOrNull(record, 'rows_per_s'),
+    eta_s: expectNumberOrNull(record, 'eta_s'),
+  };
+}

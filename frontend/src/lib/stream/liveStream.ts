@@ -1,0 +1,74 @@
+/** One live stream, wired: the SSE client feeds the sample store; the status summarises both. */
+import { createEmitter, type Emitter } from './emitter';
+import type { FrameScheduler } from './frameBatcher';
+import { sampleDecoder, type JobProgress, type MachineEvent } from './liveMessages';
+import { LiveStatus } from './liveStatus';
+import type { PerfProbe } from './perfProbe';
+import { SampleStore } from './sampleStore';
+import { StreamClient, type EventSourceFactory } from './streamClient';
+
+export interface LiveStreamOptions {
+  /** Signal names from the catalogue (`GET /api/signals`). */
+  signals: readonly string[];
+  url?: string;
+  capacity?: number;
+  perf?: PerfProbe | null;
+  scheduler?: FrameScheduler;
+  createEventSource?: EventSourceFactory;
+  probeStatus?: (url: string) => Promise<number>;
+  statusIntervalMs?: number;
+}
+
+export interface LiveStream {
+  store: SampleStore;
+  client: StreamClient;
+  status: LiveStatus;
+  machineEvents: Emitter<MachineEvent>;
+  jobs: Emitter<JobProgress>;
+  /** Connects (again, after `stop`). */
+  start(): void;
+  /** Disconnects; the held samples stay. */
+  stop(): void;
+}
+
+export function createLiveStream(options: LiveStreamOptions): LiveStream {
+  const store = new SampleStore({
+    signals: options.signals,
+    ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    perf: options.perf ?? null,
+  });
+  const machineEvents = createEmitter<MachineEvent>();
+  const jobs = createEmitter<JobProgress>();
+  let status: LiveStatus | null = null;
+  const client = new StreamClient({
+    ...(options.url !== undefined ? { url: options.url } : {}),
+    ...(options.createEventSource ? { createEventSource: options.createEventSource } : {}),
+    ...(options.probeStatus ? { probeStatus: options.probeStatus } : {}),
+    decodeSample: sampleDecoder(options.signals),
+    handlers: {
+      onHello: (hello) => { store.startRun(hello.run_id); },
+      onSample: (sample) => { store.append(sample); },
+      onEvent: (event) => { machineEvents.emit(event); },
+      onJob: (job) => { jobs.emit(job); },
+      onInvalidMessage: () => { status?.noteInvalidMessage(); },
+    },
+  });
+  status = new LiveStatus(store, client, options.statusIntervalMs);
+  const liveStatus = status;
+  return {
+    store,
+    client,
+    status: liveStatus,
+    machineEvents,
+    jobs,
+    start: () => {
+      liveStatus.start();
+      client.start();
+    },
+    stop: () => {
+      client.stop();
+      liveStatus.stop();
+    },
+  };
+}

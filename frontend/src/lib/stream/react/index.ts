@@ -1,0 +1,7 @@
+/** React bindings of the live stream: one provider for the dashboard, hooks for panels. */
+export { createDashboardStream } from './createDashboardStream';
+export { LiveStreamProvider, type CreateLiveStream } from './LiveStreamProvider';
+export type { LiveData } from './liveDataContext';
+export { signalCatalogueQueryOptions } from './signalsQuery';
+export { useLiveData } from './useLiveData';
+export { useLiveStatus } from './useLiveStatus';

@@ -1,0 +1,62 @@
+import type { LiveSample, TelemetryPage } from '../lib/stream';
+
+/** A small catalogue for store tests. */
+export const TEST_SIGNALS = ['power_kw', 'surface_temp_c'] as const;
+
+export const RUN_START_MS = Date.parse('2026-01-01T00:00:00Z');
+
+/** `timestamp_sim` of sample `seq`: one simulated second apart, as the backend writes them. */
+export function timestampOf(seq: number): string {
+  return new Date(RUN_START_MS + seq * 1000).toISOString().replace('Z', '+00:00');
+}
+
+export function timeOf(seq: number): number {
+  return RUN_START_MS / 1000 + seq;
+}
+
+/** A live sample whose values tell where they came from: `power_kw = seq * 10 + 1`. */
+export function liveSample(seq: number, runId = '1', values: Partial<Record<string, number | null>> = {}): LiveSample {
+  return {
+    run_id: runId,
+    seq,
+    timestamp_sim: timestampOf(seq),
+    machine_state: 'HEATING',
+    part_id: 7,
+    alarm_code: null,
+    fault_labels: [],
+    values: { power_kw: seq * 10 + 1, surface_temp_c: 20 + seq, ...values },
+  };
+}
+
+/** A history page whose values tell where they came from: `power_kw = seq * 10 + 2`. */
+export function historyPage(seqs: readonly number[], runId = '1'): TelemetryPage {
+  return {
+    run_id: runId,
+    length: seqs.length,
+    seq: seqs,
+    timestamp_sim: seqs.map(timestampOf),
+    signals: {
+      power_kw: seqs.map((seq) => seq * 10 + 2),
+      surface_temp_c: seqs.map((seq) => 20 + seq),
+    },
+  };
+}
+
+export function range(from: number, toExclusive: number): number[] {
+  return Array.from({ length: Math.max(0, toExclusive - from) }, (_, index) => from + index);
+}
+
+/** The raw JSON of a sample as the server sends it (every signal a top-level key). */
+export function sampleJson(seq: number, runId: number | string = 1): Record<string, unknown> {
+  const sample = liveSample(seq, String(runId));
+  return {
+    run_id: runId,
+    seq,
+    timestamp_sim: sample.timestamp_sim,
+    machine_state: sample.machine_state,
+    part_id: sample.part_id,
+    alarm_code: sample.alarm_code,
+    fault_labels: ['coil_water_flow_loss:active'],
+    ...sample.values,
+  };
+}
