@@ -7,3 +7,7 @@ class SimulatorError(Exception):
 
 class StartupError(SimulatorError):
     """The server cannot start (bad configuration, database unreachable, port in use, ...)."""
+
+
+class NotFoundError(SimulatorError):
+    """A requested object (a run, a job, ...) does not exist; the message names it."""

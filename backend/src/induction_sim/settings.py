@@ -46,6 +46,8 @@ class Settings(BaseSettings):
         description="Built dashboard served at /; built by `make run`.",
     )
     db_pool_size: int = Field(default=10, ge=1, le=100)
+    factory_workers: int = Field(default=2, ge=1, le=32, description="data-factory processes")
+    max_rows_per_job: int = Field(default=20_000_000, ge=1, description="largest job accepted")
 
     @field_validator("database_url")
     @classmethod

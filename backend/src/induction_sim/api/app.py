@@ -12,9 +12,11 @@ from fastapi.staticfiles import StaticFiles
 
 from induction_sim import __version__
 from induction_sim.api.errors import install_error_handlers
-from induction_sim.api.routes import health
+from induction_sim.api.routes import health, jobs
 from induction_sim.api.state import AppState
+from induction_sim.drivers.factory import Factory
 from induction_sim.settings import Settings
+from induction_sim.storage import records
 from induction_sim.storage.database import DatabaseInfo, create_engine
 
 log = logging.getLogger(__name__)
@@ -30,10 +32,19 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(database.url, pool_size=settings.db_pool_size)
-        app.state.sim = AppState(settings=settings, database=database, engine=engine)
+        async with engine.begin() as conn:
+            interrupted = await records.mark_interrupted_jobs(conn)
+        if interrupted:
+            log.warning("%d generation job(s) were interrupted by the last stop", interrupted)
+        factory = Factory(engine, database.url, workers=settings.factory_workers)
+        factory.start()
+        app.state.sim = AppState(
+            settings=settings, database=database, engine=engine, factory=factory
+        )
         try:
             yield
         finally:
+            await factory.close()
             await engine.dispose()
 
     app = FastAPI(
@@ -44,6 +55,7 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(health.router, prefix="/api")
+    app.include_router(jobs.router, prefix="/api")
 
     dist = settings.frontend_dist
     if (dist / "index.html").is_file():

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from induction_sim.drivers.factory import Factory
 from induction_sim.settings import Settings
 from induction_sim.storage.database import DatabaseInfo
 
@@ -16,6 +17,7 @@ class AppState:
     settings: Settings
     database: DatabaseInfo
     engine: AsyncEngine
+    factory: Factory
 
 
 def app_state(request: Request) -> AppState:

@@ -79,6 +79,7 @@ class Factory:
         self._queue: Any = None
         self._reader: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -95,11 +96,20 @@ class Factory:
         self._reader = threading.Thread(target=self._read_progress, daemon=True)
         self._reader.start()
 
+    async def launch(self, job_id: int, scenario: Scenario, rows: int, seed: int) -> None:
+        """Run a job in the background of the event loop (kept, so shutdown can stop it)."""
+        task = asyncio.create_task(self.run(job_id, scenario, rows, seed), name=f"job-{job_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     async def close(self) -> None:
         for progress in self.running.values():
             progress.cancel_requested = True
             for f in progress.futures:
                 f.cancel()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._pool is not None:
             await asyncio.to_thread(self._pool.shutdown, wait=True, cancel_futures=True)
         if self._queue is not None:
@@ -203,13 +213,14 @@ class Factory:
 
     async def cancel(self, job_id: int) -> bool:
         """Ask a job to stop: queued shards are dropped, running ones roll back at their next
-        chunk. Returns False if the job is not running here."""
+        chunk (they read the status, so this works for a job run by another process too).
+        Returns whether the job runs in this process."""
+        async with self.engine.begin() as conn:
+            await records.update_job(conn, job_id, status="cancelling")
         progress = self.running.get(job_id)
         if progress is None:
             return False
         progress.cancel_requested = True
-        async with self.engine.begin() as conn:
-            await records.update_job(conn, job_id, status="cancelled")
         for f in progress.futures:
             f.cancel()
         return True

@@ -105,4 +105,4 @@ async def _cancelled(conn: AsyncConnection, job_id: int | None) -> bool:
     status = await conn.scalar(
         select(generation_jobs.c.status).where(generation_jobs.c.id == job_id)
     )
-    return status in ("cancelled", "failed")
+    return status in ("cancelling", "cancelled", "failed")

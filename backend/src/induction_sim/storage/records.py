@@ -193,7 +193,7 @@ async def mark_interrupted_jobs(conn: AsyncConnection) -> int:
     rows = (
         await conn.execute(
             update(generation_jobs)
-            .where(generation_jobs.c.status.in_(("queued", "running")))
+            .where(generation_jobs.c.status.in_(("queued", "running", "cancelling")))
             .values(status="failed", error=INTERRUPTED_BY_RESTART, finished_at=datetime.now(UTC))
             .returning(generation_jobs.c.run_id)
         )

@@ -47,7 +47,7 @@ APPEND_ONLY: dict[str, Any] = {"postgresql_with": {"fillfactor": 100}}
 
 RUN_KINDS = ("live", "batch")
 RUN_STATUSES = ("running", "completed", "failed", "cancelled", "interrupted")
-JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
+JOB_STATUSES = ("queued", "running", "cancelling", "succeeded", "failed", "cancelled")
 
 
 def _tstz(name: str, **kw: Any) -> Column[datetime]:

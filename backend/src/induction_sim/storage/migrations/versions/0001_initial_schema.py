@@ -281,7 +281,7 @@ def upgrade() -> None:
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("shards", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')",
+            "status IN ('queued', 'running', 'cancelling', 'succeeded', 'failed', 'cancelled')",
             name=op.f("ck_generation_jobs_status"),
         ),
         sa.CheckConstraint("rows_requested > 0", name=op.f("ck_generation_jobs_rows_requested")),

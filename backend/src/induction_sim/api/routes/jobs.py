@@ -1,0 +1,176 @@
+"""Data-factory jobs: start (202, in the background), follow, list, cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+
+from induction_sim.api.errors import describe_validation_errors
+from induction_sim.api.state import app_state
+from induction_sim.drivers.scenario import BUILTIN, Scenario
+from induction_sim.storage.tables import generation_jobs
+
+router = APIRouter(tags=["data factory"])
+
+JobStatus = Literal["queued", "running", "cancelling", "succeeded", "failed", "cancelled"]
+
+
+class JobRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    scenario: str | dict[str, Any] = Field(
+        description="built-in scenario name (see GET /api/scenarios) or a scenario object"
+    )
+    rows: int = Field(gt=0, description="telemetry rows; one row is one second of machine time")
+    seed: int = Field(default=0, ge=0, le=2**62, description="same scenario + seed → same data")
+
+
+class JobView(BaseModel):
+    id: int
+    status: JobStatus
+    scenario: str
+    seed: int
+    rows_requested: int
+    rows_written: int = Field(description="rows committed in PostgreSQL")
+    rows_done: int = Field(description="rows generated and copied so far (committed per shard)")
+    progress: float = Field(ge=0.0, le=1.0)
+    rows_per_s: float | None
+    eta_s: float | None
+    shards: int | None
+    run_id: int | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    compute_s: float | None
+    write_s: float | None
+    error: str | None
+
+
+class ScenarioView(BaseModel):
+    name: str
+    description: str
+    recipes: list[str]
+    faults: list[str]
+
+
+def _unprocessable(field: str, message: str) -> HTTPException:
+    return HTTPException(422, f"{field}: {message}")
+
+
+def resolve_scenario(value: str | dict[str, Any]) -> Scenario:
+    if isinstance(value, str):
+        if value not in BUILTIN:
+            known = ", ".join(sorted(BUILTIN))
+            raise _unprocessable("scenario", f"unknown scenario {value!r}; built-in: {known}")
+        return BUILTIN[value]
+    try:
+        return Scenario.model_validate(value)
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("scenario", *e["loc"])} for e in exc.errors()]
+        raise HTTPException(422, describe_validation_errors(errors)) from None
+
+
+def _view(row: Any, live: dict[str, Any] | None) -> JobView:
+    done = live["rows_done"] if live else (row.rows_written if row.status != "running" else 0)
+    requested = int(row.rows_requested)
+    elapsed = (
+        (row.finished_at - row.started_at).total_seconds()
+        if row.finished_at and row.started_at
+        else None
+    )
+    rate = live["rows_per_s"] if live else (row.rows_written / elapsed if elapsed else None)
+    return JobView(
+        id=row.id,
+        status=row.status,
+        scenario=str(row.scenario.get("name", "?")),
+        seed=row.seed,
+        rows_requested=requested,
+        rows_written=row.rows_written,
+        rows_done=done,
+        progress=1.0 if row.status == "succeeded" else min(done / requested, 1.0),
+        rows_per_s=rate,
+        eta_s=live["eta_s"] if live else (0.0 if row.status == "succeeded" else None),
+        shards=row.shards,
+        run_id=row.run_id,
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        compute_s=row.compute_s,
+        write_s=row.write_s,
+        error=row.error,
+    )
+
+
+async def _job(request: Request, job_id: int) -> JobView:
+    state = app_state(request)
+    async with state.engine.connect() as conn:
+        row = (
+            await conn.execute(select(generation_jobs).where(generation_jobs.c.id == job_id))
+        ).one_or_none()
+    if row is None:
+        raise HTTPException(404, f"job {job_id} not found")
+    return _view(row, state.factory.live(job_id))
+
+
+@router.get("/scenarios", response_model=list[ScenarioView])
+async def list_scenarios() -> list[ScenarioView]:
+    return [
+        ScenarioView(
+            name=s.name,
+            description=s.description,
+            recipes=[r.resolved().name for r in s.recipes],
+            faults=sorted({f.fault for f in s.faults}),
+        )
+        for s in BUILTIN.values()
+    ]
+
+
+@router.post("/jobs", status_code=202, response_model=JobView)
+async def create_job(body: JobRequest, request: Request, background: BackgroundTasks) -> JobView:
+    """Start a generation job; it runs in the background — follow it with GET /api/jobs/{id}."""
+    state = app_state(request)
+    if body.rows > state.settings.max_rows_per_job:
+        raise _unprocessable(
+            "rows", f"{body.rows:,} is above the maximum of {state.settings.max_rows_per_job:,}"
+        )
+    scenario = resolve_scenario(body.scenario)
+    job_id = await state.factory.create(scenario, body.rows, body.seed)
+    background.add_task(state.factory.launch, job_id, scenario, body.rows, body.seed)
+    return await _job(request, job_id)
+
+
+@router.get("/jobs", response_model=list[JobView])
+async def list_jobs(
+    request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> list[JobView]:
+    state = app_state(request)
+    async with state.engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                select(generation_jobs).order_by(generation_jobs.c.id.desc()).limit(limit)
+            )
+        ).all()
+    return [_view(r, state.factory.live(r.id)) for r in rows]
+
+
+@router.get("/jobs/{job_id}", response_model=JobView, responses={404: {"description": "unknown"}})
+async def get_job(job_id: int, request: Request) -> JobView:
+    return await _job(request, job_id)
+
+
+@router.delete(
+    "/jobs/{job_id}",
+    status_code=202,
+    response_model=JobView,
+    responses={404: {"description": "unknown"}, 409: {"description": "already finished"}},
+)
+async def cancel_job(job_id: int, request: Request) -> JobView:
+    """Cancel a running job: its shards roll back, its run is marked cancelled (incomplete)."""
+    job = await _job(request, job_id)
+    if job.status not in ("queued", "running", "cancelling"):
+        raise HTTPException(409, f"job {job_id} already {job.status}")
+    await app_state(request).factory.cancel(job_id)
+    return await _job(request, job_id)
