@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from induction_sim import __version__
 from induction_sim.api.errors import install_error_handlers
-from induction_sim.api.routes import health, jobs
+from induction_sim.api.routes import health, jobs, telemetry
 from induction_sim.api.state import AppState
 from induction_sim.drivers.factory import Factory
 from induction_sim.settings import Settings
@@ -56,6 +56,7 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router, prefix="/api")
     app.include_router(jobs.router, prefix="/api")
+    app.include_router(telemetry.router, prefix="/api")
 
     dist = settings.frontend_dist
     if (dist / "index.html").is_file():
