@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         description="Built dashboard served at /; built by `make run`.",
     )
     db_pool_size: int = Field(default=10, ge=1, le=100)
+    live: bool = Field(default=True, description="run the live machine while serving")
+    live_recipe: str = Field(default="1045-shaft-scan", description="recipe of the live machine")
+    live_speed: float = Field(default=1.0, gt=0.0, le=100.0, description="samples per second")
+    live_autostart: bool = Field(default=True, description="start producing parts at once")
     factory_workers: int = Field(default=2, ge=1, le=32, description="data-factory processes")
     max_rows_per_job: int = Field(default=20_000_000, ge=1, description="largest job accepted")
 

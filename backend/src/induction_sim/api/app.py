@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,9 +13,12 @@ from fastapi.staticfiles import StaticFiles
 
 from induction_sim import __version__
 from induction_sim.api.errors import install_error_handlers
-from induction_sim.api.routes import health, jobs, telemetry
+from induction_sim.api.routes import health, jobs, machine, stream, telemetry
 from induction_sim.api.state import AppState
 from induction_sim.drivers.factory import Factory
+from induction_sim.drivers.hub import Hub, Message
+from induction_sim.drivers.live import LiveRunner
+from induction_sim.machine.recipe import load_recipe
 from induction_sim.settings import Settings
 from induction_sim.storage import records
 from induction_sim.storage.database import DatabaseInfo, create_engine
@@ -24,6 +28,27 @@ log = logging.getLogger(__name__)
 _NOT_BUILT = """<!doctype html><title>induction-sim</title>
 <p>The dashboard is not built. Run <code>make run</code> from the repository root
 (it builds <code>frontend/dist</code>), or use the API at <a href="/docs">/docs</a>.</p>"""
+
+
+async def _publish_job_progress(factory: Factory, hub: Hub) -> None:
+    """Running jobs' progress on the stream, twice a second."""
+    while True:
+        await asyncio.sleep(0.5)
+        for job_id, progress in list(factory.running.items()):
+            rate, eta = progress.rates()
+            hub.publish(
+                Message(
+                    "job",
+                    {
+                        "id": job_id,
+                        "status": "running",
+                        "rows_requested": progress.rows_requested,
+                        "rows_written": progress.rows_done,
+                        "rows_per_s": rate,
+                        "eta_s": eta,
+                    },
+                )
+            )
 
 
 def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
@@ -38,12 +63,20 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
             log.warning("%d generation job(s) were interrupted by the last stop", interrupted)
         factory = Factory(engine, database.url, workers=settings.factory_workers)
         factory.start()
-        app.state.sim = AppState(
-            settings=settings, database=database, engine=engine, factory=factory
-        )
+        hub = Hub()
+        runner = None
+        if settings.live:
+            recipe = load_recipe(settings.live_recipe)
+            runner = LiveRunner(engine, hub, recipe, settings.live_speed, settings.live_autostart)
+            await runner.start()
+        app.state.sim = AppState(settings, database, engine, factory, hub, runner)
+        pump = asyncio.create_task(_publish_job_progress(factory, hub))
         try:
             yield
         finally:
+            pump.cancel()
+            if runner is not None:
+                await runner.stop()
             await factory.close()
             await engine.dispose()
 
@@ -57,6 +90,8 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
     app.include_router(health.router, prefix="/api")
     app.include_router(jobs.router, prefix="/api")
     app.include_router(telemetry.router, prefix="/api")
+    app.include_router(machine.router, prefix="/api")
+    app.include_router(stream.router, prefix="/api")
 
     dist = settings.frontend_dist
     if (dist / "index.html").is_file():

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from induction_sim.drivers.factory import Factory
+from induction_sim.drivers.hub import Hub
+from induction_sim.drivers.live import LiveRunner
+from induction_sim.machine.recipe import Recipe
 from induction_sim.settings import Settings
 from induction_sim.storage.database import DatabaseInfo
 
@@ -18,6 +21,9 @@ class AppState:
     database: DatabaseInfo
     engine: AsyncEngine
     factory: Factory
+    hub: Hub
+    live: LiveRunner | None
+    user_recipes: dict[str, Recipe] = field(default_factory=dict)
 
 
 def app_state(request: Request) -> AppState:

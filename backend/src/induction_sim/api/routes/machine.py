@@ -1,0 +1,249 @@
+"""The live machine: snapshot, operator commands, alarms, fault injection, recipes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from induction_sim.api.state import app_state
+from induction_sim.drivers.live import AlarmEntry, InjectedFault, LiveRunner
+from induction_sim.machine.faults import BY_ID, CATALOGUE, OnsetMode
+from induction_sim.machine.machine import CommandError
+from induction_sim.machine.recipe import Recipe, builtin_recipes
+
+router = APIRouter(tags=["live machine"])
+
+Command = Literal["start", "stop", "reset", "estop"]
+
+
+def live(request: Request) -> LiveRunner:
+    runner = app_state(request).live
+    if runner is None:
+        raise HTTPException(503, "the live machine is not running on this server (SIM_LIVE=false)")
+    return runner
+
+
+class MachineView(BaseModel):
+    run_id: int
+    seq: int
+    state: str
+    seconds_in_state: int
+    part_id: int | None
+    parts_made: int
+    recipe: str
+    speed: float
+    alarm: dict[str, Any] | None
+    active_faults: list[dict[str, Any]]
+    last_sample: dict[str, Any] | None
+    energy_window_kj: tuple[float, float]
+
+
+class AlarmView(BaseModel):
+    id: int
+    code: int
+    name: str
+    text: str
+    action: str
+    active: bool
+    raised_at: datetime
+    acknowledged_by: str | None
+    ack_comment: str | None
+    acknowledged_at: datetime | None
+    reset_at: datetime | None
+
+
+class AckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    operator: str = Field(min_length=1, max_length=80, description="who acknowledges")
+    comment: str | None = Field(default=None, max_length=500)
+
+
+class FaultTypeView(BaseModel):
+    id: str
+    name: str
+    subsystem: str
+    description: str
+    signature: str
+    outcome: str
+    sensor_only: bool
+    alarm: int | None
+
+
+class FaultRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: str = Field(description="catalogue fault id (GET /api/faults/catalog)")
+    severity: float = Field(ge=0.0, le=1.0)
+    mode: OnsetMode = OnsetMode.STEP
+    duration_s: float | None = Field(
+        default=None, gt=0.0, le=7 * 86_400, description="None: until cleared"
+    )
+
+
+class FaultView(BaseModel):
+    id: int
+    type: str
+    severity: float
+    mode: str
+    duration_s: float | None
+    onset_seq: int
+    onset_at: datetime
+    cleared: bool
+
+
+def _alarm(a: AlarmEntry) -> AlarmView:
+    return AlarmView(
+        active=a.active, **{k: v for k, v in a.__dict__.items() if k in AlarmView.model_fields}
+    )
+
+
+def _fault(f: InjectedFault) -> FaultView:
+    return FaultView(
+        id=f.id,
+        type=f.fault.fault_id,
+        severity=f.fault.severity,
+        mode=str(f.fault.mode),
+        duration_s=f.fault.duration_s,
+        onset_seq=int(f.fault.onset_s),
+        onset_at=f.onset_at,
+        cleared=f.cleared,
+    )
+
+
+def _snapshot(runner: LiveRunner) -> MachineView:
+    m = runner.machine
+    active = next((a for a in reversed(runner.alarms) if a.active), None)
+    now = m.seq
+    return MachineView(
+        run_id=runner.run_id,
+        seq=now,
+        state=m.state.name,
+        seconds_in_state=m.cursor.elapsed_s,
+        part_id=m.cursor.part_id or None,
+        parts_made=len(runner.parts),
+        recipe=runner.recipe.name,
+        speed=runner.speed,
+        alarm=None if active is None else _alarm(active).model_dump(mode="json"),
+        active_faults=[
+            _fault(f).model_dump(mode="json")
+            for f in runner.faults
+            if not f.cleared and f.fault.end_s > now
+        ],
+        last_sample=runner.last_sample,
+        energy_window_kj=runner.recipe.energy_window_kj,
+    )
+
+
+@router.get("/machine", response_model=MachineView)
+async def machine_snapshot(request: Request) -> MachineView:
+    return _snapshot(live(request))
+
+
+@router.post(
+    "/machine/{command}",
+    response_model=MachineView,
+    responses={409: {"description": "refused in the machine's current state"}},
+)
+async def machine_command(command: Command, request: Request) -> MachineView:
+    """Operator commands: start, stop (after the cycle), reset (after acknowledge), estop."""
+    runner = live(request)
+    try:
+        if command == "reset":
+            runner.machine.reset("operator")
+        else:
+            getattr(runner.machine, command)()
+    except CommandError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return _snapshot(runner)
+
+
+@router.get("/alarms", response_model=list[AlarmView])
+async def list_alarms(request: Request) -> list[AlarmView]:
+    """Active and recent alarms, newest first."""
+    return [_alarm(a) for a in reversed(live(request).alarms)]
+
+
+@router.post(
+    "/alarms/{alarm_id}/ack",
+    response_model=AlarmView,
+    responses={404: {"description": "unknown alarm"}, 409: {"description": "already acknowledged"}},
+)
+async def acknowledge_alarm(
+    alarm_id: Annotated[int, Path(ge=0)], body: AckRequest, request: Request
+) -> AlarmView:
+    runner = live(request)
+    try:
+        return _alarm(runner.acknowledge(alarm_id, body.operator, body.comment))
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    except (ValueError, CommandError) as exc:
+        raise HTTPException(409, str(exc)) from None
+
+
+@router.get("/faults/catalog", response_model=list[FaultTypeView])
+async def fault_catalog() -> list[FaultTypeView]:
+    return [
+        FaultTypeView(
+            id=f.id,
+            name=f.name,
+            subsystem=f.subsystem,
+            description=f.description,
+            signature=f.signature,
+            outcome=f.outcome,
+            sensor_only=f.sensor_only,
+            alarm=int(f.alarm) if f.alarm else None,
+        )
+        for f in CATALOGUE
+    ]
+
+
+@router.get("/faults", response_model=list[FaultView])
+async def list_faults(request: Request) -> list[FaultView]:
+    """Faults injected into the live machine, newest first."""
+    runner = live(request)
+    now = runner.machine.seq
+    return [
+        _fault(f).model_copy(update={"cleared": f.cleared or f.fault.end_s <= now})
+        for f in reversed(runner.faults)
+    ]
+
+
+@router.post("/faults", status_code=201, response_model=FaultView)
+async def inject_fault(body: FaultRequest, request: Request) -> FaultView:
+    if body.type not in BY_ID:
+        known = ", ".join(sorted(BY_ID))
+        raise HTTPException(422, f"type: unknown fault {body.type!r}; known: {known}")
+    runner = live(request)
+    return _fault(runner.inject(body.type, body.severity, body.mode, body.duration_s))
+
+
+@router.delete(
+    "/faults/{fault_id}",
+    response_model=FaultView,
+    responses={404: {"description": "unknown fault"}, 409: {"description": "already cleared"}},
+)
+async def clear_fault(fault_id: int, request: Request) -> FaultView:
+    runner = live(request)
+    try:
+        return _fault(runner.clear(fault_id))
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    except (ValueError, CommandError) as exc:
+        raise HTTPException(409, str(exc)) from None
+
+
+@router.get("/recipes", response_model=list[Recipe])
+async def list_recipes(request: Request) -> list[Recipe]:
+    return [*builtin_recipes().values(), *app_state(request).user_recipes.values()]
+
+
+@router.post("/recipes", status_code=201, response_model=Recipe)
+async def add_recipe(recipe: Recipe, request: Request) -> Recipe:
+    """Add a recipe (validated; every error names its field). Names are unique."""
+    known = {*builtin_recipes(), *app_state(request).user_recipes}
+    if recipe.name in known:
+        raise HTTPException(409, f"name: a recipe named {recipe.name!r} exists already")
+    app_state(request).user_recipes[recipe.name] = recipe
+    return recipe

@@ -1,0 +1,92 @@
+"""GET /api/stream — Server-Sent Events: samples, machine events and job progress.
+
+Every connection starts with `hello` (live run id and newest seq). Samples carry the id
+"<run_id>:<seq>"; a reconnecting browser sends it back as Last-Event-ID (or `?since=<seq>`), and
+the stream resumes with the samples it missed, from a replay buffer of the last two hours. A
+resume id from another run (the server restarted) is ignored: the client resets on `hello`.
+Each subscriber has its own bounded queue; one that falls behind is disconnected and resumes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
+
+from induction_sim.api.routes.machine import live
+from induction_sim.drivers.hub import Message
+
+router = APIRouter(tags=["live machine"])
+KEEPALIVE_S = 15.0
+
+
+def _frame(message: Message) -> str:
+    head = f"id: {message.id}\n" if message.id else ""
+    return (
+        f"{head}event: {message.event}\ndata: {json.dumps(message.data, separators=(',', ':'))}\n\n"
+    )
+
+
+def _resume_point(last_event_id: str | None, since: int | None, run_id: int) -> int | None:
+    if last_event_id:
+        run, _, seq = last_event_id.partition(":")
+        if run.isdigit() and seq.isdigit() and int(run) == run_id:
+            return int(seq)
+        return None
+    return since
+
+
+@router.get(
+    "/stream",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "event stream"}},
+)
+async def stream(
+    request: Request,
+    since: Annotated[int | None, Query(ge=-1, description="resume after this seq")] = None,
+    run_id: Annotated[int | None, Query(ge=1, description="run of `since`")] = None,
+    last_event_id: Annotated[str | None, Header(max_length=64)] = None,
+) -> StreamingResponse:
+    runner = live(request)
+    hub = runner.hub
+    queue = hub.subscribe()
+    if run_id is not None and run_id != runner.run_id:
+        since = None  # resume point of another (earlier) run
+    resume = _resume_point(last_event_id, since, runner.run_id)
+
+    async def events() -> AsyncIterator[str]:
+        try:
+            latest = runner.last_sample["seq"] if runner.last_sample else -1
+            yield _frame(Message("hello", {"run_id": runner.run_id, "seq": latest}))
+            if resume is not None:
+                for missed in hub.replay_after(runner.run_id, resume):
+                    yield _frame(missed)
+            while True:
+                message: Message | None
+                try:
+                    async with asyncio.timeout(KEEPALIVE_S):
+                        message = await queue.get()
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                if message is None:
+                    return  # too slow: the client reconnects with its last id
+                if (
+                    resume is not None
+                    and message.event == "sample"
+                    and message.data["seq"] <= resume
+                ):
+                    continue  # already sent from the replay buffer
+                yield _frame(message)
+        finally:
+            hub.unsubscribe(queue)
+
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

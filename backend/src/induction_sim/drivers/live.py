@@ -1,0 +1,280 @@
+"""The live driver: one sample per wall-clock second (× a speed factor) from the same engine.
+
+Ticks sit on drift-free monotonic deadlines (start + k·period, never "sleep one period"), so the
+cadence does not wander, and a late tick is caught up at once. Each sample goes to the stream hub
+immediately and to PostgreSQL in the background: a writer task COPYs what has accumulated about
+once a second, so database I/O never blocks the loop, and unwritten samples stay queued (in order)
+until the database takes them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from induction_sim.drivers.hub import Hub, Message
+from induction_sim.machine.chunk import EventRecord, PartRecord, SampleChunk
+from induction_sim.machine.faults import BY_ID, CATALOGUE, FaultInstance, OnsetMode
+from induction_sim.machine.machine import Machine, MachineConfig, OperatorModel
+from induction_sim.machine.recipe import Recipe
+from induction_sim.machine.signals import SIGNAL_NAMES
+from induction_sim.machine.states import ALARMS, AlarmCode, MachineState
+from induction_sim.storage import records
+from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AlarmEntry:
+    id: int  # the sample at which it was raised (unique in the run)
+    code: int
+    name: str
+    text: str
+    action: str
+    raised_seq: int
+    raised_at: datetime
+    acknowledged_by: str | None = None
+    ack_comment: str | None = None
+    acknowledged_at: datetime | None = None
+    reset_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.reset_at is None
+
+
+@dataclass
+class InjectedFault:
+    id: int
+    fault: FaultInstance
+    onset_at: datetime
+    cleared: bool = False
+
+
+@dataclass
+class Tick:
+    """Timing of the loop, for the API and the load tests."""
+
+    count: int = 0
+    late_s: list[float] = field(default_factory=list)  # recent lateness of ticks
+
+
+class LiveRunner:
+    def __init__(
+        self, engine: AsyncEngine, hub: Hub, recipe: Recipe, speed: float, autostart: bool
+    ) -> None:
+        self.engine = engine
+        self.hub = hub
+        self.recipe = recipe
+        self.speed = speed
+        self.seed = secrets.randbelow(2**31)
+        self.machine = Machine(
+            MachineConfig(
+                recipe=recipe,
+                seed=self.seed,
+                operator=OperatorModel(auto=False),
+                autostart=autostart,
+            )
+        )
+        self.run_id = 0
+        self.alarms: list[AlarmEntry] = []
+        self.faults: list[InjectedFault] = []
+        self.parts: list[PartRecord] = []  # recent parts, newest last
+        self.last_sample: dict[str, Any] | None = None
+        self.tick = Tick()
+        self._pending: list[SampleChunk] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def start_sim(self) -> datetime:
+        return self.machine.config.start_sim
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        async with self.engine.begin() as conn:
+            self.run_id = await records.create_run(
+                conn,
+                kind="live",
+                start_sim=self.start_sim,
+                recipe=self.recipe.model_dump(mode="json"),
+                scenario=None,
+                seed=self.seed,
+                rows_expected=None,
+            )
+        self.hub.clear_replay()
+        self._tasks = [
+            asyncio.create_task(self._ticks(), name="live-ticks"),
+            asyncio.create_task(self._writer(), name="live-writer"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        try:
+            await self._flush()
+            async with self.engine.begin() as conn:
+                await records.finish_run(conn, self.run_id, "completed", "server stopped")
+        except Exception:  # the database may be gone; the run then stays "running"
+            log.exception("live run %s: could not write its last samples", self.run_id)
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    async def _ticks(self) -> None:
+        period = 1.0 / self.speed
+        start = time.monotonic()
+        k = 0
+        while True:
+            k += 1
+            deadline = start + k * period
+            delay = deadline - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self.tick.late_s.append(max(0.0, time.monotonic() - deadline))
+            del self.tick.late_s[:-600]
+            self.step()
+
+    def step(self) -> None:
+        """Advance one sample and publish it (also used by tests without the clock)."""
+        chunk = self.machine.advance(1)
+        self.tick.count += 1
+        self._pending.append(chunk)
+        sample = self._sample_message(chunk)
+        self.last_sample = sample
+        self.hub.publish(Message("sample", sample, f"{self.run_id}:{sample['seq']}"))
+        for event in chunk.events:
+            self._on_event(event)
+        for part in chunk.parts:
+            self.parts.append(part)
+            del self.parts[:-200]
+
+    async def _writer(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            try:
+                await self._flush()
+            except Exception:  # keep the samples; try again next second
+                log.exception(
+                    "live run %s: write failed, %d chunks queued", self.run_id, len(self._pending)
+                )
+
+    async def _flush(self) -> None:
+        if not self._pending:
+            return
+        batch = self._pending[:]
+        chunk = SampleChunk.concatenate(batch)
+        async with self.engine.begin() as conn:
+            payload = telemetry_payload(
+                self.run_id, self.start_sim, chunk.columns, chunk.true_values
+            )
+            await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
+            await records.copy_parts(conn, self.run_id, self.start_sim, chunk.parts)
+            await records.copy_events(conn, self.run_id, self.start_sim, chunk.events)
+        del self._pending[: len(batch)]
+
+    # --- messages ---------------------------------------------------------------------------
+
+    def _sample_message(self, chunk: SampleChunk) -> dict[str, Any]:
+        cols = chunk.columns
+        seq = int(cols["seq"][0])
+        labels = []
+        for f in CATALOGUE:
+            bit = 1 << f.bit
+            for phase in ("onset", "active", "recovering"):
+                if int(cols[f"faults_{phase}"][0]) & bit:
+                    labels.append(f"{f.id}:{phase}")
+        message: dict[str, Any] = {
+            "run_id": self.run_id,
+            "seq": seq,
+            "timestamp_sim": records.sim_time(self.start_sim, seq).isoformat(),
+            "machine_state": MachineState(int(cols["machine_state"][0])).name,
+            "part_id": int(cols["part_id"][0]) or None,
+            "alarm_code": int(cols["alarm_code"][0]) or None,
+            "fault_labels": labels,
+        }
+        for name in SIGNAL_NAMES:
+            value = float(cols[name][0])
+            message[name] = None if np.isnan(value) else round(value, 4)
+        return message
+
+    def event_message(self, e: EventRecord) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "seq": e.seq,
+            "timestamp_sim": records.sim_time(self.start_sim, e.seq).isoformat(),
+            "kind": e.kind,
+            "code": e.code,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "message": e.message,
+            "operator": e.operator,
+            "comment": e.comment,
+        }
+
+    def _on_event(self, e: EventRecord) -> None:
+        at = records.sim_time(self.start_sim, e.seq)
+        if e.kind == "alarm_raised" and e.code is not None:
+            alarm = ALARMS[AlarmCode(e.code)]
+            self.alarms.append(
+                AlarmEntry(e.seq, e.code, alarm.code.name, alarm.text, alarm.action, e.seq, at)
+            )
+            del self.alarms[:-200]
+        elif e.kind in ("alarm_acknowledged", "alarm_reset"):
+            latest = next((a for a in reversed(self.alarms) if a.active), None)
+            if latest is not None and e.kind == "alarm_acknowledged":
+                latest.acknowledged_by, latest.ack_comment, latest.acknowledged_at = (
+                    e.operator,
+                    e.comment,
+                    at,
+                )
+            elif latest is not None:
+                latest.reset_at = at
+        self.hub.publish(Message("event", self.event_message(e)))
+
+    # --- operator actions (the API calls these between ticks) -------------------------------
+
+    def acknowledge(self, alarm_id: int, operator: str, comment: str | None) -> AlarmEntry:
+        alarm = next((a for a in self.alarms if a.id == alarm_id), None)
+        if alarm is None:
+            raise LookupError(f"alarm {alarm_id} not found")
+        if alarm.acknowledged_at is not None:
+            raise ValueError(f"alarm {alarm_id} is already acknowledged by {alarm.acknowledged_by}")
+        if not alarm.active:
+            raise ValueError(f"alarm {alarm_id} is no longer active")
+        self.machine.acknowledge(operator, comment)  # its event goes out with the next sample
+        return alarm
+
+    def inject(
+        self, fault_id: str, severity: float, mode: OnsetMode, duration_s: float | None
+    ) -> InjectedFault:
+        if fault_id not in BY_ID:
+            raise LookupError(fault_id)
+        placed = self.machine.inject(FaultInstance(fault_id, severity, mode, 0.0, duration_s))
+        entry = InjectedFault(
+            len(self.faults) + 1, placed, records.sim_time(self.start_sim, placed.onset_s)
+        )
+        self.faults.append(entry)
+        return entry
+
+    def clear(self, injected_id: int) -> InjectedFault:
+        entry = next((f for f in self.faults if f.id == injected_id), None)
+        if entry is None:
+            raise LookupError(f"fault {injected_id} not found")
+        if entry.cleared:
+            raise ValueError(f"fault {injected_id} is already cleared")
+        self.machine.clear(entry.fault.fault_id)
+        entry.cleared = True
+        return entry

@@ -1,0 +1,160 @@
+"""The live machine through the API: commands, alarms, fault injection, stream, history."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from induction_sim.api.app import create_app
+from induction_sim.api.state import AppState
+from induction_sim.settings import Settings
+from induction_sim.storage.database import DatabaseInfo
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture(scope="module")
+async def live_app(database: DatabaseInfo) -> AsyncIterator[tuple[httpx.AsyncClient, AppState]]:
+    # 50× speed: a cycle takes under a second of wall time
+    app = create_app(Settings(live_speed=50.0), database)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client, app.state.sim
+
+
+async def until(
+    client: httpx.AsyncClient, predicate: Any, timeout_s: float = 20.0
+) -> dict[str, Any]:
+    for _ in range(int(timeout_s / 0.05)):
+        snapshot: dict[str, Any] = (await client.get("/api/machine")).json()
+        if predicate(snapshot):
+            return snapshot
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"condition not reached; last state {snapshot['state']}")
+
+
+async def test_the_live_machine_runs_and_its_samples_reach_the_database(
+    live_app: tuple[httpx.AsyncClient, AppState],
+) -> None:
+    client, _ = live_app
+    first = await until(client, lambda s: s["seq"] > 100)
+    assert first["recipe"] == "1045-shaft-scan"
+    await asyncio.sleep(1.5)  # the writer flushes about once a second
+    page = (
+        await client.get("/api/telemetry", params={"run_id": first["run_id"], "limit": 50})
+    ).json()
+    seqs = page["columns"]["seq"]
+    assert len(seqs) == 50
+    assert seqs == sorted(seqs)
+    assert seqs == list(range(seqs[0], seqs[0] + 50))  # no gaps, no duplicates
+
+
+async def test_coil_water_loss_alarm_then_acknowledge_and_reset_restores_production(
+    live_app: tuple[httpx.AsyncClient, AppState],
+) -> None:
+    client, _ = live_app
+    injected = await client.post(
+        "/api/faults", json={"type": "coil_water_flow_loss", "severity": 1.0, "mode": "step"}
+    )
+    assert injected.status_code == 201, injected.text
+    snapshot = await until(client, lambda s: s["state"] == "ALARM")
+    alarm = snapshot["alarm"]
+    assert alarm["code"] == 101
+    refused = await client.post("/api/machine/reset")
+    assert refused.status_code == 409
+    assert "acknowledge" in refused.json()["detail"]
+    ack = await client.post(
+        f"/api/alarms/{alarm['id']}/ack", json={"operator": "anna", "comment": "pump"}
+    )
+    assert ack.status_code == 200, ack.text
+    twice = await client.post(f"/api/alarms/{alarm['id']}/ack", json={"operator": "anna"})
+    assert twice.status_code == 409
+    still = await client.post("/api/machine/reset")
+    assert still.status_code == 409
+    assert "still active" in still.json()["detail"]
+    cleared = await client.delete(f"/api/faults/{injected.json()['id']}")
+    assert cleared.status_code == 200
+    await asyncio.sleep(0.3)  # the outlet cools, the flow returns
+    reset = await client.post("/api/machine/reset")
+    assert reset.status_code == 200, reset.text
+    await until(client, lambda s: s["state"] == "HEATING")
+    alarms = (await client.get("/api/alarms")).json()
+    assert alarms[0]["acknowledged_by"] == "anna"
+    assert alarms[0]["active"] is False
+
+
+async def test_the_stream_starts_with_hello_and_resumes_without_gaps(
+    live_app: tuple[httpx.AsyncClient, AppState],
+) -> None:
+    _, state = live_app
+    assert state.live is not None
+    runner = state.live
+    # read the generator directly: ASGITransport buffers whole responses
+    from induction_sim.api.routes.stream import _frame, _resume_point
+
+    assert _resume_point(f"{runner.run_id}:41", None, runner.run_id) == 41
+    assert _resume_point("999999:41", None, runner.run_id) is None
+    queue = runner.hub.subscribe()
+    try:
+        seqs = []
+        while len(seqs) < 10:
+            message = await asyncio.wait_for(queue.get(), 5)
+            assert message is not None
+            if message.event == "sample":
+                seqs.append(message.data["seq"])
+                frame = _frame(message)
+                assert frame.startswith(
+                    f"id: {runner.run_id}:{message.data['seq']}\nevent: sample\n"
+                )
+                assert json.loads(frame.split("data: ", 1)[1])["seq"] == message.data["seq"]
+        assert seqs == list(range(seqs[0], seqs[0] + 10))
+        replay = runner.hub.replay_after(runner.run_id, seqs[0])
+        assert [m.data["seq"] for m in replay][:9] == seqs[1:]
+    finally:
+        runner.hub.unsubscribe(queue)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "names"),
+    [
+        ("post", "/api/faults", {"type": "bogus", "severity": 0.5}, 422, "type"),
+        ("post", "/api/faults", {"type": "ground_fault", "severity": 1.5}, 422, "severity"),
+        ("post", "/api/alarms/424242/ack", {"operator": "x"}, 404, "alarm 424242"),
+        ("post", "/api/alarms/1/ack", {"operator": ""}, 422, "operator"),
+        ("post", "/api/machine/start", None, 409, "already running"),
+        ("post", "/api/machine/jump", None, 422, "command"),
+        ("delete", "/api/faults/99999", None, 404, "fault 99999"),
+        ("post", "/api/recipes", {"name": "x"}, 422, "part_number"),
+    ],
+)
+async def test_bad_live_requests_get_a_4xx_naming_the_problem_and_the_machine_keeps_running(
+    live_app: tuple[httpx.AsyncClient, AppState],
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+    status: int,
+    names: str,
+) -> None:
+    client, _ = live_app
+    before = (await client.get("/api/machine")).json()["seq"]
+    response = await client.request(method, path, json=body)
+    assert response.status_code == status, response.text
+    assert names in response.json()["detail"]
+    await until(client, lambda s: s["seq"] > before + 5)
+
+
+async def test_signal_catalogue_and_fault_catalogue_are_served(
+    live_app: tuple[httpx.AsyncClient, AppState],
+) -> None:
+    client, _ = live_app
+    signals = (await client.get("/api/signals")).json()
+    assert {"name": "power_kw", "unit": "kW"}.items() <= signals[1].items()
+    catalog = (await client.get("/api/faults/catalog")).json()
+    assert len(catalog) >= 12
+    assert any(f["id"] == "coil_water_flow_loss" and f["alarm"] == 101 for f in catalog)
