@@ -84,6 +84,7 @@ class LiveRunner:
                 seed=self.seed,
                 operator=OperatorModel(auto=False),
                 autostart=autostart,
+                start_sim=datetime.now(UTC).replace(microsecond=0),  # live: starts now
             )
         )
         self.run_id = 0
