@@ -144,3 +144,19 @@ def test_every_builtin_recipe_runs_an_hour_without_alarms_making_good_parts(name
     assert not chunk.columns["alarm_code"].any()
     assert len(chunk.parts) > 50
     assert all(p.verdict == "OK" for p in chunk.parts)
+
+
+def test_opening_the_door_trips_the_door_interlock_and_blocks_the_reset_until_closed() -> None:
+    machine = Machine(MachineConfig(recipe=default_recipe(), operator=OperatorModel(auto=False)))
+    machine.advance(12)  # heating
+    machine.set_door(True)
+    chunk = machine.advance(3)
+    assert machine.alarm is not None
+    assert machine.alarm.code is AlarmCode.DOOR_OPEN
+    assert chunk.columns["power_kw"][-1] == 0
+    machine.acknowledge("bo")
+    with pytest.raises(CommandError, match="still active"):
+        machine.reset()
+    machine.set_door(False)
+    machine.reset("bo")
+    assert machine.advance(1).columns["machine_state"][0] == int(MachineState.UNLOADING)

@@ -51,6 +51,7 @@ class PlcView:
     step_s: NDArray[np.int64]  # duration of the current step (the heat's planned length)
     quench_valve: BoolArray  # the PLC opened the quench valve
     inverter_fault: NDArray[np.float64]  # > 0: the inverter reports a fault
+    door_open: bool = False  # the safety door switch
 
 
 def _conditions(
@@ -87,6 +88,7 @@ def _conditions(
             heating_fully & (power < NO_LOAD_POWER_FRACTION * recipe.power_kw),
             False,
         ),
+        (AlarmCode.DOOR_OPEN, np.full(state.shape, plc.door_open), False),
     ]
 
 

@@ -116,6 +116,7 @@ class Machine:
         )
         self._events: list[EventRecord] = []
         self._horizon = MAX_HORIZON
+        self.door_open = False
         self._plan_faults: list[FaultInstance] = list(self.faults)
         # The last emitted sample: the cursor may already stand at the next step.
         self._last_state = self.cursor.state
@@ -172,7 +173,7 @@ class Machine:
             raise CommandError("nothing to reset: no latched alarm")
         if not self.alarm.acknowledged:
             raise CommandError(f"acknowledge alarm {int(self.alarm.code)} before the reset")
-        if still_active(
+        if (self.alarm.code is AlarmCode.DOOR_OPEN and self.door_open) or still_active(
             self.alarm.code, self.memory.last_measured, self.recipe, aux.COIL_WATER_NOMINAL_LPM
         ):
             raise CommandError(
@@ -186,6 +187,13 @@ class Machine:
         )
         self.alarm = None
         self._set_cursor(self.cursor.resume_after_reset())
+
+    def set_door(self, open_: bool) -> None:
+        """The safety door: opening it trips the door interlock at the next sample."""
+        if open_ == self.door_open:
+            raise CommandError(f"the door is already {'open' if open_ else 'closed'}")
+        self.door_open = open_
+        self._event("operator_action", message="door opened" if open_ else "door closed")
 
     def inject(self, fault: FaultInstance) -> FaultInstance:
         """Start a fault at the next sample."""
@@ -383,7 +391,7 @@ class Machine:
             **measured,
         }
         step_s = np.repeat(np.array([r.step_s for r in runs], dtype=np.int64), lengths)
-        plc = PlcView(state, in_state, step_s, quench_on, mods.inverter_fault)
+        plc = PlcView(state, in_state, step_s, quench_on, mods.inverter_fault, self.door_open)
         return SampleChunk(seq0, columns, true), plc
 
     def _fault_masks(

@@ -159,6 +159,23 @@ async def machine_command(command: Command, request: Request) -> MachineView:
     return _snapshot(runner)
 
 
+class DoorRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    open: bool = Field(description="true opens the safety door (trips the door interlock)")
+
+
+@router.post(
+    "/machine/door", response_model=MachineView, responses={409: {"description": "no change"}}
+)
+async def machine_door(body: DoorRequest, request: Request) -> MachineView:
+    runner = live(request)
+    try:
+        runner.machine.set_door(body.open)
+    except CommandError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return _snapshot(runner)
+
+
 @router.get("/alarms", response_model=list[AlarmView])
 async def list_alarms(request: Request) -> list[AlarmView]:
     """Active and recent alarms, newest first."""
