@@ -2,18 +2,70 @@
 
 Engine figures: one part's full thermal–metallurgical simulation, and a batch of machine
 samples (physics + PLC + sensors + labels) generated as one chunk, as the data factory does.
+
+Database figures, in one run on one database (`run_bench`):
+
+- **COPY ceiling** — the factory's telemetry rows, pre-encoded from real engine chunks, COPYed
+  into `bench_telemetry` (an empty `LIKE telemetry INCLUDING ALL` copy) through the SQLAlchemy
+  connection's asyncpg driver connection, split exactly like a factory job (one transaction per
+  shard, chunks of `CHUNK_ROWS`) over as many connections as the factory has workers. Only COPY
+  and commit are timed. It runs in a process of its own, so its pre-encoded payload never counts
+  in the factory's memory.
+- **Factory** — whole jobs through `Factory` (physics + labels + COPY + commit, parts and events
+  included), its worker pool warmed up by two small jobs first; peak memory is the summed RSS of
+  the coordinator (this process) and its workers, sampled every 50 ms.
+- **API latency** — the real server (`induction-sim serve`) in a subprocess on the same database:
+  the dashboard request `GET /api/telemetry?run_id=…&limit=600` and `GET /api/health`, sequential
+  requests on one keep-alive connection, idle, then while a job runs in that server.
+
+Every timed database measurement starts after a CHECKPOINT (when the role may run one), so no
+measurement pays for flushing the previous one. Bench runs and jobs are deleted at the end.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import http.client
+import json
+import math
+import multiprocessing
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from types import TracebackType
+from typing import Any, overload
 
+import numpy as np
+import psutil
+from rich.table import Table
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from induction_sim.drivers.factory import Factory
+from induction_sim.drivers.scenario import BUILTIN, Scenario
+from induction_sim.drivers.shard import CHUNK_ROWS, shard_rows
+from induction_sim.machine.chunk import SampleChunk
 from induction_sim.machine.faults import FaultInstance, OnsetMode
 from induction_sim.machine.machine import Machine, MachineConfig
 from induction_sim.machine.recipe import Recipe, builtin_recipes
 from induction_sim.physics.part import simulate_part
+from induction_sim.settings import Settings
+from induction_sim.storage.database import DatabaseInfo, create_engine
+from induction_sim.storage.tables import generation_jobs
+from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
 
 
 @dataclass(frozen=True)
@@ -23,6 +75,8 @@ class Figure:
     unit: str
     target: str
     note: str = ""
+    met: bool | None = None  # None: no target here (or not at this size)
+    key: str = ""  # stable name in `--json` output
 
 
 def best_of(repeats: int, fn: Callable[[], object]) -> float:
@@ -54,14 +108,24 @@ def engine_figures(rows: int = 50_000, recipe: Recipe | None = None) -> list[Fig
         3, lambda: Machine(MachineConfig(recipe=recipe, seed=1, faults=mixed)).advance(rows)
     )
     parts = len(Machine(MachineConfig(recipe=recipe, seed=1)).advance(rows).parts)
+    at_size = rows == 50_000  # the 0.3 s target is for 50,000 rows
     return [
-        Figure("one part (thermal + metallurgy)", one_part_s * 1000, "ms", "≤ 5 ms"),
+        Figure(
+            "one part (thermal + metallurgy)",
+            one_part_s * 1000,
+            "ms",
+            "≤ 5 ms",
+            met=one_part_s <= 0.005,
+            key="engine.one_part_ms",
+        ),
         Figure(
             f"{rows:,} rows, normal production",
             normal_s,
             "s",
             "≤ 0.3 s",
             f"{rows / normal_s:,.0f} rows/s, {parts} parts",
+            met=normal_s <= 0.3 if at_size else None,
+            key="engine.normal_s",
         ),
         Figure(
             f"{rows:,} rows, three faults + an alarm",
@@ -69,5 +133,1049 @@ def engine_figures(rows: int = 50_000, recipe: Recipe | None = None) -> list[Fig
             "s",
             "≤ 0.3 s",
             f"{rows / faulty_s:,.0f} rows/s",
+            met=faulty_s <= 0.3 if at_size else None,
+            key="engine.faults_s",
         ),
     ]
+
+
+# --- database benchmark: options and results ---------------------------------------------------
+
+TARGET_SMALL_ROWS = 50_000  # ≤ 1 s, at ≥ 50 % of the COPY rate
+TARGET_LARGE_ROWS = 1_000_000  # ≤ 15 s, peak memory < 1 GB
+TARGET_SMALL_S = 1.0
+TARGET_SMALL_RATIO = 0.5
+TARGET_LARGE_S = 15.0
+TARGET_PEAK_BYTES = 1_000_000_000
+TARGET_P99_MS = 50.0
+
+BENCH_TABLE = "bench_telemetry"
+DASHBOARD_LIMIT = 600
+ACTIVE_JOB = ("queued", "running", "cancelling")
+
+
+class BenchError(RuntimeError):
+    """The benchmark could not measure something (server did not start, a job failed, …)."""
+
+
+@dataclass
+class Made:
+    """What the bench created (here or in the server): deleted at the end, whatever happens."""
+
+    jobs: list[int] = field(default_factory=list)
+    runs: list[int] = field(default_factory=list)  # runs without a job (the server's live run)
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    small_rows: int = TARGET_SMALL_ROWS
+    large_rows: int = TARGET_LARGE_ROWS
+    quick: bool = False  # small size only: no large figures, no busy latency
+    mixed: bool = True  # also a large `mixed_faults` job (not in quick mode)
+    workers: int = 2  # factory worker processes; the COPY ceiling uses as many connections
+    requests: int = 300  # sequential requests per endpoint for the idle latency
+    busy_requests: int = 5_000  # at most this many per endpoint while the job runs
+    busy_max_s: float = 180.0  # cancel the busy job after this long
+    settle_s: float = 3.0  # warm-up requests after the server starts (its workers spawn)
+    repeats: int = 3  # the small size is measured this often (COPY and factory); the best counts
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    rows: int
+    seconds: float
+    connections: int
+    transaction_rows: int
+    chunk_rows: int
+    attempts: tuple[float, ...] = ()  # every measurement, s; `seconds` is the best
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows / self.seconds
+
+
+@dataclass(frozen=True)
+class PeakMemory:
+    total_bytes: int
+    coordinator_bytes: int
+    workers_bytes: int
+    workers: int
+    samples: int
+
+
+@dataclass(frozen=True)
+class FactoryResult:
+    scenario: str
+    rows: int
+    seconds: float
+    status: str
+    job_id: int
+    run_id: int | None
+    shards: int
+    compute_s: float | None
+    write_s: float | None
+    error: str | None
+    memory: PeakMemory | None = None
+    attempts: tuple[float, ...] = ()  # every measurement, s; `seconds` is the best
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows / self.seconds
+
+
+@dataclass(frozen=True)
+class LatencyStats:
+    path: str
+    requests: int
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+    @staticmethod
+    def of(path: str, seconds: Sequence[float]) -> LatencyStats:
+        ms = np.asarray(seconds) * 1000.0
+        if ms.size == 0:
+            return LatencyStats(path, 0, math.nan, math.nan, math.nan)
+        p50, p99 = np.percentile(ms, [50, 99])
+        return LatencyStats(path, int(ms.size), float(p50), float(p99), float(ms.max()))
+
+
+@dataclass(frozen=True)
+class CadenceStats:
+    """Arrival of the live machine's samples at a stream subscriber during a window."""
+
+    samples: int
+    period_s: float
+    interval_max_s: float  # longest gap between two samples
+    late_max_s: float  # latest arrival behind its drift-free slot (first sample + k·period)
+    missing: int  # seq numbers never received
+
+
+@dataclass(frozen=True)
+class ServerJob:
+    """The job that kept the server busy, as the server reported it."""
+
+    job_id: int
+    rows: int
+    status: str
+    seconds: float | None
+    compute_s: float | None
+    write_s: float | None
+    error: str | None
+    memory: PeakMemory | None
+
+
+@dataclass(frozen=True)
+class LatencyResult:
+    run_id: int
+    idle: dict[str, LatencyStats]  # by label: "telemetry", "health"
+    busy: dict[str, LatencyStats] | None = None
+    job: ServerJob | None = None
+    live_idle: CadenceStats | None = None  # the live machine's samples on GET /api/stream
+    live_busy: CadenceStats | None = None
+
+
+@dataclass
+class BenchReport:
+    database: DatabaseInfo
+    options: BenchOptions
+    engine: list[Figure] = field(default_factory=list)
+    copy: list[CopyResult] = field(default_factory=list)
+    factory: list[FactoryResult] = field(default_factory=list)
+    latency: LatencyResult | None = None
+    job_floor: FactoryResult | None = None  # a 1-row job: what every job costs at least
+    cleanup_s: float | None = None
+    load_start: float | None = None  # 1-minute load average: was the machine quiet?
+    load_end: float | None = None
+
+    def caption(self) -> str:
+        cpus = os.cpu_count()
+        load = f"load average {self.load_start:.2f} → {self.load_end:.2f} on {cpus} CPUs; "
+        return (
+            load if self.load_start is not None and self.load_end is not None else ""
+        ) + f"small sizes best of {self.options.repeats}; ✓/✗: target met or missed"
+
+    def figures(self) -> list[Figure]:
+        return [
+            *self.engine,
+            *_copy_figures(self),
+            *_factory_figures(self),
+            *_latency_figures(self),
+        ]
+
+    def as_json(self) -> dict[str, Any]:
+        """Everything measured, as strict JSON data (a figure not measured is null)."""
+
+        def with_rate(item: CopyResult | FactoryResult) -> dict[str, Any]:
+            return {**asdict(item), "rows_per_s": round(item.rows_per_s, 1)}
+
+        data: dict[str, Any] = _finite(
+            {
+                "database": {
+                    "kind": self.database.kind,
+                    "server_version": self.database.server_version,
+                    "url": self.database.display,
+                },
+                "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                "options": asdict(self.options),
+                "figures": [asdict(f) for f in self.figures()],
+                "copy": [with_rate(c) for c in self.copy],
+                "factory": [with_rate(f) for f in self.factory],
+                "job_floor_s": self.job_floor.seconds if self.job_floor else None,
+                "latency": asdict(self.latency) if self.latency else None,
+                "cleanup_s": self.cleanup_s,
+                "load_average": {"start": self.load_start, "end": self.load_end},
+            }
+        )
+        return data
+
+
+def _finite(data: Any) -> Any:
+    """NaN and infinities (a figure that could not be measured) become null."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data
+
+
+# --- figures for the table -------------------------------------------------------------------
+
+
+def _copy_at(report: BenchReport, rows: int) -> CopyResult | None:
+    return next((c for c in report.copy if c.rows == rows), None)
+
+
+def _copy_figures(report: BenchReport) -> list[Figure]:
+    return [
+        Figure(
+            f"COPY ceiling, {c.rows:,} rows",
+            c.rows_per_s,
+            "rows/s",
+            "the ceiling",
+            f"{c.seconds:.3g} s; {c.connections} connections, {c.transaction_rows:,}-row "
+            f"transactions of {c.chunk_rows:,}-row COPYs" + _spread(c.attempts),
+            key=f"copy.{c.rows}.rows_per_s",
+        )
+        for c in report.copy
+    ]
+
+
+def _spread(attempts: Sequence[float]) -> str:
+    if len(attempts) < 2:
+        return ""
+    return f"; best of {len(attempts)}, median {float(np.median(attempts)):.3g} s"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.0f} MB"
+
+
+def _factory_figures(report: BenchReport) -> list[Figure]:
+    figures: list[Figure] = []
+    if report.job_floor is not None:
+        figures.append(
+            Figure(
+                "factory, a 1-row job (fixed cost of every job)",
+                report.job_floor.seconds,
+                "s",
+                "",
+                "job + run rows, a shard on the pool, connect, COPY, commit, count",
+                key="factory.job_floor.seconds",
+            )
+        )
+    for f in report.factory:
+        normal = f.scenario == "normal_production"
+        small = normal and f.rows == TARGET_SMALL_ROWS
+        large = normal and f.rows == TARGET_LARGE_ROWS
+        key = f"factory.{f.scenario}.{f.rows}"
+        ok = f.status == "succeeded"
+        limit = TARGET_SMALL_S if small else TARGET_LARGE_S if large else None
+        note = (
+            f"{f.rows_per_s:,.0f} rows/s; {f.shards} shards, CPU-s: compute "
+            f"{f.compute_s or 0:.2f}, write {f.write_s or 0:.2f}" + _spread(f.attempts)
+            if ok
+            else f"job {f.job_id} {f.status}: {f.error}"
+        )
+        figures.append(
+            Figure(
+                f"factory {f.rows:,} rows, {f.scenario}",
+                f.seconds,
+                "s",
+                f"≤ {limit:g} s" if limit else "",
+                note,
+                met=(ok and f.seconds <= limit) if limit else (None if ok else False),
+                key=f"{key}.seconds",
+            )
+        )
+        ceiling = _copy_at(report, f.rows)
+        if ceiling is not None and ok:
+            ratio = f.rows_per_s / ceiling.rows_per_s
+            figures.append(
+                Figure(
+                    f"  factory / COPY, {f.rows:,} rows, {f.scenario}",
+                    ratio * 100,
+                    "%",
+                    f"≥ {TARGET_SMALL_RATIO * 100:.0f} %" if small else "",
+                    f"{f.rows_per_s:,.0f} / {ceiling.rows_per_s:,.0f} rows/s",
+                    met=ratio >= TARGET_SMALL_RATIO if small else None,
+                    key=f"{key}.copy_ratio",
+                )
+            )
+        if f.memory is not None:
+            figures.append(_memory_figure(f"  peak memory, {f.scenario}", f.memory, large, key))
+    return figures
+
+
+def _memory_figure(name: str, m: PeakMemory, target: bool, key: str) -> Figure:
+    return Figure(
+        name,
+        m.total_bytes / 1e9,
+        "GB",
+        "< 1 GB" if target else "",
+        f"RSS: coordinator {_mb(m.coordinator_bytes)} + {m.workers} children "
+        f"{_mb(m.workers_bytes)}; {m.samples} samples",
+        met=m.total_bytes < TARGET_PEAK_BYTES if target else None,
+        key=f"{key}.peak_memory_gb",
+    )
+
+
+def _latency_figures(report: BenchReport) -> list[Figure]:
+    lat = report.latency
+    if lat is None:
+        return []
+    figures: list[Figure] = []
+    label = {
+        "telemetry": f"GET /api/telemetry ({DASHBOARD_LIMIT} rows)",
+        "health": "GET /api/health",
+    }
+    busy_rows = f"{lat.job.rows:,}-row job" if lat.job else "job"
+    for name, idle in lat.idle.items():
+        dashboard = name == "telemetry"
+        target = f"≤ {TARGET_P99_MS:g} ms" if dashboard else ""
+        figures.append(
+            Figure(
+                f"{label[name]} p50, idle",
+                idle.p50_ms,
+                "ms",
+                "",
+                f"{idle.requests} sequential requests",
+                key=f"latency.{name}.idle.p50_ms",
+            )
+        )
+        figures.append(
+            Figure(
+                f"{label[name]} p99, idle",
+                idle.p99_ms,
+                "ms",
+                target,
+                f"max {idle.max_ms:.3g} ms",
+                met=idle.p99_ms <= TARGET_P99_MS if dashboard else None,
+                key=f"latency.{name}.idle.p99_ms",
+            )
+        )
+        busy = (lat.busy or {}).get(name)
+        if busy is None:
+            continue
+        figures.append(
+            Figure(
+                f"{label[name]} p50, {busy_rows} running",
+                busy.p50_ms,
+                "ms",
+                "",
+                f"×{busy.p50_ms / idle.p50_ms:.2f} idle; {busy.requests} requests",
+                key=f"latency.{name}.busy.p50_ms",
+            )
+        )
+        figures.append(
+            Figure(
+                f"{label[name]} p99, {busy_rows} running",
+                busy.p99_ms,
+                "ms",
+                target,
+                f"×{busy.p99_ms / idle.p99_ms:.2f} idle; max {busy.max_ms:.3g} ms",
+                met=busy.p99_ms <= TARGET_P99_MS if dashboard else None,
+                key=f"latency.{name}.busy.p99_ms",
+            )
+        )
+    for when, live in (("idle", lat.live_idle), (f"{busy_rows} running", lat.live_busy)):
+        if live is not None:
+            figures.append(_cadence_figure(when, live))
+    job = lat.job
+    if job is not None:
+        ok = job.status == "succeeded" and job.seconds is not None
+        note = (
+            f"{job.rows / job.seconds:,.0f} rows/s; CPU-s: compute {job.compute_s or 0:.2f}, "
+            f"write {job.write_s or 0:.2f}"
+            if ok and job.seconds
+            else f"job {job.job_id} {job.status}: {job.error}"
+        )
+        figures.append(
+            Figure(
+                f"factory {job.rows:,} rows via POST /api/jobs, in the server",
+                job.seconds if job.seconds is not None else math.nan,
+                "s",
+                "",
+                note,
+                met=None if ok else False,
+                key="latency.server_job.seconds",
+            )
+        )
+        if job.memory is not None:
+            figures.append(
+                _memory_figure(
+                    "  peak memory, server + its workers",
+                    job.memory,
+                    job.rows == TARGET_LARGE_ROWS,
+                    "latency.server_job",
+                )
+            )
+    return figures
+
+
+def _cadence_figure(when: str, c: CadenceStats) -> Figure:
+    hz = f"{1 / c.period_s:g} Hz"
+    return Figure(
+        f"live {hz} samples on /api/stream, {when}",
+        c.late_max_s * 1000,
+        "ms",
+        f"late < {c.period_s * 1000:g} ms, none lost",
+        f"latest behind its slot; {c.samples} samples, max gap {c.interval_max_s:.2f} s, "
+        f"{c.missing} lost",
+        met=c.late_max_s < c.period_s and c.missing == 0,
+        key=f"latency.live.{'idle' if when == 'idle' else 'busy'}.late_max_ms",
+    )
+
+
+def format_value(fig: Figure) -> str:
+    if math.isnan(fig.value):
+        return "—"
+    if fig.unit == "rows/s":
+        return f"{fig.value:,.0f} rows/s"
+    if fig.unit == "%":
+        return f"{fig.value:.0f} %"
+    return f"{fig.value:.3g} {fig.unit}"
+
+
+def figures_table(figures: Sequence[Figure], title: str, caption: str | None = None) -> Table:
+    table = Table("figure", "value", "target", "note", title=title, caption=caption)
+    for fig in figures:
+        mark = {True: "[green]✓[/] ", False: "[bold red]✗[/] ", None: ""}[fig.met]
+        table.add_row(fig.name, format_value(fig), mark + fig.target, fig.note)
+    return table
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def server_env(settings: Settings, database: DatabaseInfo) -> dict[str, str]:
+    """Environment for `induction-sim serve` on the same database: the same SIM_DATA_DIR (it
+    joins the running embedded server), or the same DATABASE_URL."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SIM_DATABASE_URL")}
+    if database.kind == "embedded":
+        env["SIM_DATA_DIR"] = str(settings.data_dir.resolve())
+    else:
+        env["DATABASE_URL"] = database.url
+    return env
+
+
+async def run_bench(
+    database: DatabaseInfo,
+    options: BenchOptions,
+    env: Mapping[str, str],
+    say: Callable[[str], None] = lambda _: None,
+    report: BenchReport | None = None,
+) -> BenchReport:
+    """COPY ceiling, factory and API latency on `database`; cleans up after itself."""
+    report = report or BenchReport(database, options)
+    small, large = options.small_rows, options.large_rows
+    sizes = [(small, options.repeats)] + ([] if options.quick else [(large, 1)])
+    report.load_start = os.getloadavg()[0]
+    made = Made()
+    engine = create_engine(database.url, pool_size=2)
+    try:
+        say(f"COPY ceiling: {', '.join(f'{n:,}' for n, _ in sizes)} rows")
+        report.copy = await _in_process(
+            _copy_ceiling_process, database.url, sizes, options.workers, options.seed
+        )
+        plan = [("normal_production", n, r) for n, r in sizes]
+        if not options.quick and options.mixed:
+            plan.append(("mixed_faults", large, 1))
+        report.job_floor, report.factory = await _factory_runs(
+            engine, database.url, plan, options, made, say
+        )
+        dashboard_run = next(
+            (f.run_id for f in report.factory if f.status == "succeeded" and f.run_id), None
+        )
+        if dashboard_run is None:
+            raise BenchError("no factory job succeeded: no completed run for the dashboard request")
+        report.latency = await _latency_in_thread(env, dashboard_run, options, made, say)
+    finally:
+        say("cleaning up: bench runs, jobs and the bench table")
+        started = time.perf_counter()
+        await _cleanup(engine, made)
+        report.cleanup_s = time.perf_counter() - started
+        report.load_end = os.getloadavg()[0]
+        await engine.dispose()
+    return report
+
+
+async def _in_process(fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)` in a fresh spawned process."""
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+        return await asyncio.wrap_future(pool.submit(fn, *args))
+
+
+async def _checkpoint(engine: AsyncEngine) -> None:
+    """Start a measurement with nothing left to flush from the previous one (best effort)."""
+    with suppress(SQLAlchemyError):
+        async with engine.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await auto.execute(text("CHECKPOINT"))
+
+
+async def _cleanup(engine: AsyncEngine, made: Made) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text(f"DROP TABLE IF EXISTS {BENCH_TABLE}"))
+        if not made.jobs and not made.runs:
+            return
+        found = await conn.execute(
+            text("SELECT run_id FROM generation_jobs WHERE id = ANY(:ids)"), {"ids": made.jobs}
+        )
+        run_ids = sorted({r for (r,) in found if r is not None} | set(made.runs))
+        await conn.execute(text("DELETE FROM telemetry WHERE run_id = ANY(:ids)"), {"ids": run_ids})
+        await conn.execute(
+            text("DELETE FROM generation_jobs WHERE id = ANY(:ids)"), {"ids": made.jobs}
+        )
+        # parts, machine_events and fault_injections go with their run (ON DELETE CASCADE)
+        await conn.execute(text("DELETE FROM runs WHERE id = ANY(:ids)"), {"ids": run_ids})
+    # Make the space reusable now, and give the file's freed tail back (best effort).
+    with suppress(SQLAlchemyError):
+        async with engine.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await auto.execute(text("VACUUM telemetry"))
+
+
+# --- (a) the COPY ceiling, in a process of its own -----------------------------------------------
+
+
+def _copy_ceiling_process(
+    url: str, sizes: list[tuple[int, int]], connections: int, seed: int
+) -> list[CopyResult]:
+    return asyncio.run(_copy_ceiling(url, sizes, connections, seed))
+
+
+async def _copy_ceiling(
+    url: str, sizes: list[tuple[int, int]], connections: int, seed: int
+) -> list[CopyResult]:
+    """(rows, repeats) → the best of `repeats` COPYs of `rows` rows, each into an empty table."""
+    engine = create_engine(url, pool_size=connections)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(f"DROP TABLE IF EXISTS {BENCH_TABLE}"))
+            await conn.execute(text(f"CREATE TABLE {BENCH_TABLE} (LIKE telemetry INCLUDING ALL)"))
+        results = []
+        for rows, repeats in sizes:
+            shards, shift_rows = _ceiling_payloads(rows, seed)
+            attempts = []
+            for _ in range(repeats):
+                async with engine.begin() as conn:
+                    await conn.execute(text(f"TRUNCATE {BENCH_TABLE}"))
+                await _checkpoint(engine)
+                attempts.append(await _copy_shards(engine, shards, connections))
+            del shards
+            results.append(
+                CopyResult(
+                    rows, min(attempts), connections, shift_rows, CHUNK_ROWS, tuple(attempts)
+                )
+            )
+        return results
+    finally:
+        with suppress(SQLAlchemyError, OSError):
+            async with engine.begin() as conn:
+                await conn.execute(text(f"DROP TABLE IF EXISTS {BENCH_TABLE}"))
+        await engine.dispose()
+
+
+def _ceiling_payloads(rows: int, seed: int) -> tuple[list[list[bytes]], int]:
+    """COPY payloads of a `rows`-row normal-production job, shard by shard, chunk by chunk as
+    the factory cuts them: real engine chunks of one shift, re-stamped with each shard's seq."""
+    scenario = BUILTIN["normal_production"]
+    machine = Machine(scenario.machine_config(rows, seed, 0))
+    template_rows = min(rows, scenario.shift_rows)
+    template: list[SampleChunk] = []
+    while (made := sum(c.size for c in template)) < template_rows:
+        template.append(machine.advance(min(CHUNK_ROWS, template_rows - made)))
+    shards = []
+    for k in range(scenario.shards(rows)):
+        first, count = shard_rows(scenario, rows, k)
+        payloads, done = [], 0
+        for chunk in template:
+            n = min(chunk.size, count - done)
+            if n <= 0:
+                break
+            columns = {name: values[:n] for name, values in chunk.columns.items()}
+            columns["seq"] = columns["seq"] + first
+            true_values = {name: values[:n] for name, values in chunk.true_values.items()}
+            payloads.append(telemetry_payload(1, scenario.start_sim, columns, true_values))
+            done += n
+        shards.append(payloads)
+    return shards, scenario.shift_rows
+
+
+async def _copy_shards(engine: AsyncEngine, shards: list[list[bytes]], connections: int) -> float:
+    """Wall time of COPY + commit of every shard, `connections` connections taking the next."""
+    names = TELEMETRY_FORMAT.names
+    conns = [await engine.connect() for _ in range(connections)]
+    try:
+        for conn in conns:  # connected and checked before the clock starts
+            await conn.execute(text("SELECT 1"))
+            await conn.commit()
+        queue = iter(shards)
+
+        async def feed(conn: AsyncConnection) -> None:
+            for payloads in queue:  # shared: each connection takes the next shard
+                async with conn.begin():
+                    for payload in payloads:
+                        await copy_payload(conn, BENCH_TABLE, names, payload)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(feed(conn) for conn in conns))
+        return time.perf_counter() - started
+    finally:
+        for conn in conns:
+            await conn.close()
+
+
+# --- (b) the factory ---------------------------------------------------------------------------
+
+
+class PeakRss:
+    """Peak summed RSS of a process and its descendants (not PostgreSQL's), sampled by a thread
+    every `interval_s` while the `with` block runs."""
+
+    def __init__(self, pid: int, interval_s: float = 0.05) -> None:
+        self.pid = pid
+        self.interval_s = interval_s
+        self.samples = 0
+        self._peak = (0, 0, 0, 0)  # total, coordinator, workers, worker count
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="peak-rss")
+
+    @property
+    def peak(self) -> PeakMemory:
+        return PeakMemory(*self._peak, samples=self.samples)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        root = psutil.Process(self.pid)
+        while True:
+            self._sample(root)
+            if self._stop.wait(self.interval_s):
+                return
+
+    def _sample(self, root: psutil.Process) -> None:
+        try:
+            coordinator = root.memory_info().rss
+            children = root.children(recursive=True)
+        except psutil.Error:
+            return
+        workers = count = 0
+        for child in children:
+            try:
+                if child.name().startswith(("postgres", "pg_ctl")):
+                    continue
+                workers += child.memory_info().rss
+                count += 1
+            except psutil.Error:
+                continue  # ended between listing and reading
+        self.samples += 1
+        if coordinator + workers > self._peak[0]:
+            self._peak = (coordinator + workers, coordinator, workers, count)
+
+
+async def _factory_runs(
+    engine: AsyncEngine,
+    url: str,
+    plan: list[tuple[str, int, int]],
+    options: BenchOptions,
+    made: Made,
+    say: Callable[[str], None],
+) -> tuple[FactoryResult, list[FactoryResult]]:
+    """The fixed cost of a job (best 1-row job), and (scenario, rows, repeats) → best job."""
+    factory = Factory(engine, url, workers=options.workers)
+    factory.start()
+    try:
+        # Warm the pool: two small jobs of 2 shards per worker spawn and import every worker and
+        # run each one's first connection and first chunk before anything is timed.
+        say(f"factory: warming up {options.workers} worker processes")
+        warm = Scenario(name="bench-warm-up", shift_h=0.25)
+        for _ in range(2):
+            await _factory_job(factory, engine, warm, warm.shift_rows * 2 * options.workers, made)
+        normal = BUILTIN["normal_production"]
+        floors = [await _factory_job(factory, engine, normal, 1, made) for _ in range(3)]
+        results = []
+        for name, rows, repeats in plan:
+            say(f"factory: {rows:,} rows of {name}" + (f", {repeats} times" if repeats > 1 else ""))
+            attempts = []
+            for _ in range(repeats):
+                await _checkpoint(engine)
+                if rows >= options.large_rows:
+                    with PeakRss(os.getpid()) as peak:
+                        result = await _factory_job(factory, engine, BUILTIN[name], rows, made)
+                    result = replace(result, memory=peak.peak)
+                else:
+                    result = await _factory_job(factory, engine, BUILTIN[name], rows, made)
+                attempts.append(result)
+            best = min(attempts, key=lambda r: (r.status != "succeeded", r.seconds))
+            results.append(replace(best, attempts=tuple(r.seconds for r in attempts)))
+        return min(floors, key=lambda r: r.seconds), results
+    finally:
+        await factory.close()
+
+
+async def _factory_job(
+    factory: Factory, engine: AsyncEngine, scenario: Scenario, rows: int, made: Made
+) -> FactoryResult:
+    """One job from creation to its recorded outcome (all shards committed and counted)."""
+    started = time.perf_counter()
+    job_id = await factory.create(scenario, rows, 0)
+    made.jobs.append(job_id)
+    await factory.run(job_id, scenario, rows, 0)
+    seconds = time.perf_counter() - started
+    async with engine.connect() as conn:
+        job = (
+            await conn.execute(generation_jobs.select().where(generation_jobs.c.id == job_id))
+        ).one()
+    return FactoryResult(
+        scenario=scenario.name,
+        rows=rows,
+        seconds=seconds,
+        status=job.status,
+        job_id=job_id,
+        run_id=job.run_id,
+        shards=job.shards,
+        compute_s=job.compute_s,
+        write_s=job.write_s,
+        error=job.error,
+    )
+
+
+# --- (c) API latency against the real server --------------------------------------------------
+
+
+READY = re.compile(r"ready at http://([^\s:/]+):(\d+)")
+
+
+async def _latency_in_thread(
+    env: Mapping[str, str],
+    run_id: int,
+    options: BenchOptions,
+    made: Made,
+    say: Callable[[str], None],
+) -> LatencyResult:
+    """Blocking HTTP in a thread; if this task is cancelled, the thread is told to stop and
+    awaited, so the server is down before anything deletes its rows."""
+    stop = threading.Event()
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="bench-http") as pool:
+        future = pool.submit(api_latency, env, run_id, options, made, say, stop)
+        try:
+            return await asyncio.wrap_future(future)
+        finally:
+            stop.set()
+            await asyncio.to_thread(concurrent.futures.wait, [future], 120)
+
+
+def api_latency(
+    env: Mapping[str, str],
+    run_id: int,
+    options: BenchOptions,
+    made: Made,
+    say: Callable[[str], None],
+    stop: threading.Event,
+) -> LatencyResult:
+    paths = {
+        "telemetry": f"/api/telemetry?run_id={run_id}&limit={DASHBOARD_LIMIT}",
+        "health": "/api/health",
+    }
+    say("API: starting induction-sim serve on the same database")
+    with _server(env, stop) as (proc, host, port):
+        client = _Client(host, port, env.get("SIM_OPERATOR_TOKEN"))
+        cadence: _Cadence | None = None
+        try:
+            deadline = time.monotonic() + options.settle_s
+            warm = 0
+            while warm < 10 or time.monotonic() < deadline:  # workers spawn; caches fill
+                for path in paths.values():
+                    client.get(path)
+                warm += 1
+            live = client.get_json("/api/machine", missing_ok=True)
+            if live is not None:  # the server runs the live machine: its run is bench data too
+                made.runs.append(int(live["run_id"]))
+                cadence = _Cadence(host, port, 1.0 / float(live["speed"]))
+            say(f"API: {options.requests} sequential requests per endpoint, idle")
+            idle_from = time.monotonic()
+            idle = _sample(client, paths, options.requests, stop)
+            idle_live = cadence.stats(idle_from, time.monotonic()) if cadence else None
+            if options.quick:
+                return LatencyResult(run_id, idle, live_idle=idle_live)
+            rows = options.large_rows
+            say(f"API: the same requests while a {rows:,}-row job runs in the server")
+            with PeakRss(proc.pid) as peak:
+                busy_from = time.monotonic()
+                started = client.post(
+                    "/api/jobs", {"scenario": "normal_production", "rows": rows, "seed": 0}
+                )
+                job_id = int(started["id"])
+                made.jobs.append(job_id)
+                busy, view = _sample_while(client, paths, job_id, options, stop)
+                busy_live = cadence.stats(busy_from, time.monotonic()) if cadence else None
+            return LatencyResult(
+                run_id, idle, busy, _server_job(view, peak.peak), idle_live, busy_live
+            )
+        finally:
+            client.close()
+            if cadence is not None:
+                cadence.close()
+
+
+def _server_job(view: dict[str, Any], memory: PeakMemory) -> ServerJob:
+    seconds = None
+    if view.get("started_at") and view.get("finished_at"):
+        seconds = (
+            datetime.fromisoformat(view["finished_at"]) - datetime.fromisoformat(view["started_at"])
+        ).total_seconds()
+    return ServerJob(
+        job_id=int(view["id"]),
+        rows=int(view["rows_requested"]),
+        status=str(view["status"]),
+        seconds=seconds,
+        compute_s=view.get("compute_s"),
+        write_s=view.get("write_s"),
+        error=view.get("error"),
+        memory=memory,
+    )
+
+
+def _sample(
+    client: _Client, paths: Mapping[str, str], n: int, stop: threading.Event
+) -> dict[str, LatencyStats]:
+    seconds: dict[str, list[float]] = {name: [] for name in paths}
+    for _ in range(n):
+        if stop.is_set():
+            raise BenchError("stopped")
+        for name, path in paths.items():
+            seconds[name].append(client.get(path))
+    return {name: LatencyStats.of(paths[name], s) for name, s in seconds.items()}
+
+
+def _sample_while(
+    client: _Client,
+    paths: Mapping[str, str],
+    job_id: int,
+    options: BenchOptions,
+    stop: threading.Event,
+) -> tuple[dict[str, LatencyStats], dict[str, Any]]:
+    """Requests back to back while the job is active (its status polled every 0.25 s, those
+    polls not counted); cancels the job if it outlasts `busy_max_s`."""
+    seconds: dict[str, list[float]] = {name: [] for name in paths}
+    deadline = time.monotonic() + options.busy_max_s
+    next_poll = 0.0
+    view: dict[str, Any] = {}
+    while True:
+        if stop.is_set():
+            raise BenchError("stopped")
+        now = time.monotonic()
+        if now >= next_poll:
+            view = client.get_json(f"/api/jobs/{job_id}")
+            if view["status"] not in ACTIVE_JOB:
+                break
+            next_poll = now + 0.25
+        if now >= deadline:
+            client.delete(f"/api/jobs/{job_id}")
+            deadline = math.inf
+        if min(len(s) for s in seconds.values()) >= options.busy_requests:
+            time.sleep(0.05)
+            continue
+        for name, path in paths.items():
+            seconds[name].append(client.get(path))
+    return {name: LatencyStats.of(paths[name], s) for name, s in seconds.items()}, view
+
+
+@contextmanager
+def _server(
+    env: Mapping[str, str], stop: threading.Event, timeout_s: float = 90.0
+) -> Iterator[tuple[subprocess.Popen[str], str, int]]:
+    """`induction-sim serve --port 0` on loopback; yields once it prints its address; SIGTERM
+    (then, if it hangs, SIGKILL) on the way out, also on error."""
+    command = [sys.executable, "-m", "induction_sim", "serve", "--host", "127.0.0.1", "--port", "0"]
+    proc = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=dict(env),
+    )
+    tail: deque[str] = deque(maxlen=40)
+    ready = threading.Event()
+    address: list[tuple[str, int]] = []
+
+    def drain() -> None:  # keep reading: a full pipe would block the server's logging
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            tail.append(line.rstrip())
+            if not ready.is_set() and (match := READY.search(line)):
+                address.append((match.group(1), int(match.group(2))))
+                ready.set()
+        ready.set()
+
+    reader = threading.Thread(target=drain, daemon=True, name="serve-output")
+    reader.start()
+    try:
+        deadline = time.monotonic() + timeout_s
+        while not ready.wait(0.1):
+            if stop.is_set() or time.monotonic() > deadline:
+                break
+        if not address:
+            raise BenchError("induction-sim serve did not start:\n" + "\n".join(tail))
+        host, port = address[0]
+        yield proc, host, port
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=30)
+        reader.join(timeout=5)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+class _Client:
+    """Sequential requests on one keep-alive connection (as a browser tab does)."""
+
+    def __init__(self, host: str, port: int, token: str | None = None) -> None:
+        self._conn = http.client.HTTPConnection(host, port, timeout=30)
+        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _request(
+        self, method: str, path: str, body: bytes | None = None
+    ) -> tuple[float, int, bytes]:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        if method != "GET":
+            headers |= self._auth
+        for attempt in range(2):
+            try:
+                started = time.perf_counter()
+                self._conn.request(method, path, body=body, headers=headers)
+                response = self._conn.getresponse()
+                data = response.read()
+                return time.perf_counter() - started, response.status, data
+            except (ConnectionError, http.client.HTTPException):
+                self._conn.close()  # the server closed an idle keep-alive: reconnect once
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def get(self, path: str) -> float:
+        """Seconds to a complete 200 response."""
+        seconds, status, data = self._request("GET", path)
+        if status != 200:
+            raise BenchError(f"GET {path}: {status} {data[:300]!r}")
+        return seconds
+
+    @overload
+    def get_json(self, path: str) -> dict[str, Any]: ...
+    @overload
+    def get_json(self, path: str, missing_ok: bool) -> dict[str, Any] | None: ...
+    def get_json(self, path: str, missing_ok: bool = False) -> dict[str, Any] | None:
+        """The JSON body of a 200; None for a 404 or 503 when `missing_ok`."""
+        _, status, data = self._request("GET", path)
+        if missing_ok and status in (404, 503):
+            return None
+        if status != 200:
+            raise BenchError(f"GET {path}: {status} {data[:300]!r}")
+        result: dict[str, Any] = json.loads(data)
+        return result
+
+    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        _, status, data = self._request("POST", path, json.dumps(body).encode())
+        if status != 202:
+            raise BenchError(f"POST {path}: {status} {data[:300]!r}")
+        result: dict[str, Any] = json.loads(data)
+        return result
+
+    def delete(self, path: str) -> None:
+        self._request("DELETE", path)
+
+
+class _Cadence:
+    """A stream subscriber (`GET /api/stream`) noting when each live sample arrives."""
+
+    def __init__(self, host: str, port: int, period_s: float) -> None:
+        self.period_s = period_s
+        self.arrivals: list[tuple[float, int]] = []  # (monotonic s, seq)
+        self._conn = http.client.HTTPConnection(host, port, timeout=30)
+        self._closing = False
+        self._thread = threading.Thread(target=self._read, daemon=True, name="bench-stream")
+        self._thread.start()
+
+    def _read(self) -> None:
+        with suppress(OSError, ValueError, http.client.HTTPException):
+            self._conn.request("GET", "/api/stream")
+            response = self._conn.getresponse()
+            if response.status != 200:
+                return
+            while not self._closing:
+                line = response.readline()
+                if not line:
+                    return
+                if line.startswith(b"id: "):  # only samples carry an id: "<run_id>:<seq>"
+                    seq = int(line[4:].split(b":")[1])
+                    self.arrivals.append((time.monotonic(), seq))
+
+    def stats(self, start: float, end: float) -> CadenceStats | None:
+        window = [(t, seq) for t, seq in self.arrivals if start <= t <= end]
+        if len(window) < 2:
+            return None
+        times = np.array([t for t, _ in window])
+        seqs = np.array([seq for _, seq in window], dtype=np.float64)
+        slots = times - (seqs - seqs[0]) * self.period_s  # arrival minus its drift-free offset
+        return CadenceStats(
+            samples=len(window),
+            period_s=self.period_s,
+            interval_max_s=float(np.diff(times).max()),
+            late_max_s=float(slots.max() - slots.min()),
+            missing=int(seqs[-1] - seqs[0] + 1 - len(np.unique(seqs))),
+        )
+
+    def close(self) -> None:
+        self._closing = True
+        sock = self._conn.sock
+        if sock is not None:  # wakes the reader: its next read ends the stream
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        self._thread.join(timeout=5)
+        self._conn.close()

@@ -87,6 +87,22 @@ def bind_listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def refuse_open_network_without_token(settings: Settings) -> None:
+    """Beyond loopback anyone on the network could drive the machine: demand a token there."""
+    import ipaddress
+
+    host = settings.host
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not settings.operator_token:
+        raise StartupError(
+            f"refusing to listen on {host} without an operator token: set SIM_OPERATOR_TOKEN "
+            "(required for changes) or listen on 127.0.0.1"
+        )
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address [env HOST].")] = None,
@@ -104,6 +120,7 @@ def serve(
     settings = load_settings(host=host, port=port, data_dir=data_dir)
     try:
         with sigterm_as_interrupt():
+            refuse_open_network_without_token(settings)
             sock = bind_listening_socket(settings.host, settings.port)
             with sock, running_database(settings) as database:
                 where = (
@@ -229,16 +246,74 @@ def part(
 @app.command()
 def bench(
     rows: Annotated[int, typer.Option(min=1000, help="Rows in the engine batch figure.")] = 50_000,
+    quick: Annotated[
+        bool,
+        typer.Option(
+            "--quick", help="50,000 rows only: no 1,000,000-row figures, no busy latency (CI)."
+        ),
+    ] = False,
+    engine_only: Annotated[
+        bool, typer.Option("--engine-only", help="Engine figures only: no database.")
+    ] = False,
+    requests: Annotated[
+        int, typer.Option(min=20, max=10_000, help="Sequential requests per idle latency figure.")
+    ] = 300,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Measure the engine on this machine and print the figures against their targets."""
-    from rich.table import Table
+    """Measure engine, COPY ceiling, data factory and API latency on the configured database
+    (embedded by default) and print the figures against their targets."""
+    import asyncio
+    import json
 
-    from induction_sim.bench import engine_figures
+    from induction_sim.bench import (
+        BenchError,
+        BenchOptions,
+        BenchReport,
+        engine_figures,
+        figures_table,
+        run_bench,
+        server_env,
+    )
+    from induction_sim.storage.database import running_database
 
-    table = Table("figure", "value", "target", "note", title="induction-sim engine benchmark")
-    for fig in engine_figures(rows):
-        table.add_row(fig.name, f"{fig.value:.3g} {fig.unit}", fig.target, fig.note)
-    Console().print(table)
+    def say(message: str) -> None:
+        console.print(f"[dim]{message}…[/]", highlight=False)
+
+    say("engine figures")
+    engine = engine_figures(rows)
+    if engine_only:
+        if as_json:
+            typer.echo(json.dumps({"figures": [vars(f) for f in engine]}))
+        else:
+            Console().print(figures_table(engine, "induction-sim engine benchmark"))
+        return
+    settings = load_settings()
+    options = BenchOptions(quick=quick, workers=settings.factory_workers, requests=requests)
+    report: BenchReport | None = None
+    failure: str | None = None
+    try:
+        with sigterm_as_interrupt(), running_database(settings) as database:
+            report = BenchReport(database, options, engine=engine)
+            try:
+                asyncio.run(
+                    run_bench(database, options, server_env(settings, database), say, report)
+                )
+            except BenchError as exc:
+                failure = str(exc)
+    except StartupError as exc:
+        raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted: bench runs and jobs were cleaned up") from None
+    assert report is not None
+    if as_json:
+        typer.echo(json.dumps({**report.as_json(), "error": failure}))
+    else:
+        db = report.database
+        where = "embedded" if db.kind == "embedded" else db.display
+        title = f"induction-sim benchmark — PostgreSQL {db.server_version} ({where})"
+        Console().print(figures_table(report.figures(), title, report.caption()))
+    if failure:
+        raise _fail(failure)
 
 
 @app.command()
@@ -335,6 +410,115 @@ async def _generate(
     finally:
         await factory.close()
         await engine.dispose()
+
+
+@app.command("export")
+def export_run(
+    run: Annotated[int, typer.Option("--run", min=1, help="Run id (see GET /api/runs).")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="File to write; the manifest goes to PATH.manifest.json."
+        ),
+    ],
+    format: Annotated[
+        str | None,
+        typer.Option("--format", help="csv or parquet (default: the suffix of PATH)."),
+    ] = None,
+) -> None:
+    """Export a run's labelled telemetry (CSV or Parquet) and its manifest (dataset card)."""
+    import asyncio
+
+    from induction_sim.errors import NotFoundError
+    from induction_sim.storage import export as exporting
+    from induction_sim.storage.database import running_database
+
+    chosen = format if format is not None else output.suffix.removeprefix(".").lower()
+    try:
+        exporting.check_format(chosen)
+    except ValueError as exc:
+        if format is None:
+            raise _fail(
+                f"format: give --format csv|parquet ({output.name!r} does not end in either)"
+            ) from None
+        raise _fail(str(exc)) from None
+    settings = load_settings()
+    try:
+        with sigterm_as_interrupt(), running_database(settings) as database:
+            summary = asyncio.run(_export(database.url, run, chosen, output))
+    except StartupError as exc:
+        raise _fail(str(exc)) from None
+    except NotFoundError as exc:
+        raise _fail(f"{exc}: list runs with GET /api/runs") from None
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    except KeyboardInterrupt:
+        raise _fail(f"interrupted: {output} was not written") from None
+    warning = f"  [yellow]warning: {summary['warning']}[/]" if summary["warning"] else ""
+    console.print(
+        f"run {run}: {summary['rows']:,} rows → {output} ({summary['bytes'] / 1e6:.1f} MB, "
+        f"{summary['rows_per_s']:,.0f} rows/s), manifest → {summary['manifest']}{warning}",
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
+async def _export(url: str, run_id: int, fmt: str, path: Path) -> dict[str, Any]:
+    """Stream the run into `path` (via a .part file, renamed when whole) and write its manifest,
+    both from one snapshot of the database."""
+    import hashlib
+    import json
+    import time
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from induction_sim.storage import export as exporting
+    from induction_sim.storage.database import create_engine
+
+    engine = create_engine(url, pool_size=1)
+    partial = path.with_name(path.name + ".part")
+    manifest_path = path.with_name(path.name + ".manifest.json")
+    digest = hashlib.sha256()
+    size = 0
+    started = time.perf_counter()
+    try:
+        async with engine.connect() as conn:
+            await conn.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+            async with conn.begin():
+                card = await exporting.manifest(conn, run_id)  # unknown run: before any file
+                columns = (
+                    TextColumn("[bold]{task.description}"),
+                    BarColumn(),
+                    TextColumn("{task.completed:,.0f}/{task.total:,.0f} rows"),
+                    TimeElapsedColumn(),
+                )
+                with partial.open("wb") as out, Progress(*columns, console=console) as bar:
+                    shown = bar.add_task(f"run {run_id} → {path.name}", total=card["run"]["rows"])
+                    stream = exporting.iter_export(
+                        conn, run_id, fmt, progress=lambda rows: bar.update(shown, completed=rows)
+                    )
+                    async for chunk in stream:
+                        out.write(chunk)
+                        digest.update(chunk)
+                        size += len(chunk)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        await engine.dispose()
+    seconds = time.perf_counter() - started
+    card["file"] = {"name": path.name, "format": fmt, "bytes": size, "sha256": digest.hexdigest()}
+    manifest_path.write_text(json.dumps(card, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    return {
+        "rows": card["run"]["rows"],
+        "bytes": size,
+        "rows_per_s": card["run"]["rows"] / max(seconds, 1e-9),
+        "manifest": manifest_path,
+        "warning": card["run"]["warning"],
+    }
 
 
 def main() -> None:

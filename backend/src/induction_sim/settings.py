@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     live_recipe: str = Field(default="1045-shaft-scan", description="recipe of the live machine")
     live_speed: float = Field(default=1.0, gt=0.0, le=100.0, description="samples per second")
     live_autostart: bool = Field(default=True, description="start producing parts at once")
+    operator_token: str | None = Field(
+        default=None, description="required for changes when set; required beyond loopback"
+    )
+    max_body_bytes: int = Field(default=1_000_000, ge=1_000)
+    max_stream_subscribers: int = Field(default=100, ge=1)
+    max_concurrent_jobs: int = Field(default=2, ge=1, description="more jobs wait, queued")
     factory_workers: int = Field(default=2, ge=1, le=32, description="data-factory processes")
     max_rows_per_job: int = Field(default=20_000_000, ge=1, description="largest job accepted")
 

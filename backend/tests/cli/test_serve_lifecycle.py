@@ -4,58 +4,14 @@ running after it stops — on Ctrl-C, on SIGTERM, and after a SIGKILL (the next 
 from __future__ import annotations
 
 import json
-import os
-import re
 import signal
-import subprocess
-import sys
-import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
 import pytest
 
-READY = re.compile(r"ready at (http://\S+)")
-
-
-@contextmanager
-def serving(data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env |= {"SIM_DATA_DIR": str(data_dir), "SIM_FRONTEND_DIST": str(data_dir / "no-dist")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "induction_sim", "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    try:
-        assert proc.stdout is not None
-        output = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            output.append(line)
-            if match := READY.search(line):
-                yield proc, match.group(1)
-                break
-            if not line and proc.poll() is not None:
-                break
-        else:
-            pytest.fail("server did not become ready:\n" + "".join(output))
-        if not output or not READY.search(output[-1]):
-            pytest.fail("server exited early:\n" + "".join(output))
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        proc.wait(timeout=30)
+from server_process import serving
 
 
 def get_json(url: str) -> dict[str, object]:

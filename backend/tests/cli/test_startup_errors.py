@@ -75,3 +75,9 @@ def test_postgres_older_than_15_is_refused(num: int, text: str) -> None:
 
 def test_postgres_15_is_accepted() -> None:
     check_server_version(150000, "15.0", "db.example:5432")
+
+
+def test_listening_beyond_loopback_without_a_token_is_refused(tmp_path: Path) -> None:
+    result = _serve(tmp_path, "--host", "0.0.0.0")  # noqa: S104 - the point of the test
+    _assert_one_clear_line(result, "0.0.0.0", "SIM_OPERATOR_TOKEN")  # noqa: S104
+    assert not (tmp_path / "data").exists()

@@ -13,7 +13,8 @@ from fastapi.staticfiles import StaticFiles
 
 from induction_sim import __version__
 from induction_sim.api.errors import install_error_handlers
-from induction_sim.api.routes import health, jobs, machine, stream, telemetry
+from induction_sim.api.routes import health, jobs, machine, runs, stream, telemetry
+from induction_sim.api.security import BodySizeLimit
 from induction_sim.api.state import AppState
 from induction_sim.drivers.factory import Factory
 from induction_sim.drivers.hub import Hub, Message
@@ -61,7 +62,9 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
             interrupted = await records.mark_interrupted_jobs(conn)
         if interrupted:
             log.warning("%d generation job(s) were interrupted by the last stop", interrupted)
-        factory = Factory(engine, database.url, workers=settings.factory_workers)
+        factory = Factory(
+            engine, database.url, settings.factory_workers, settings.max_concurrent_jobs
+        )
         factory.start()
         hub = Hub()
         runner = None
@@ -87,11 +90,13 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
         description="Physics-grounded simulator of an induction hardening machine.",
     )
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     app.include_router(health.router, prefix="/api")
     app.include_router(jobs.router, prefix="/api")
     app.include_router(telemetry.router, prefix="/api")
     app.include_router(machine.router, prefix="/api")
     app.include_router(stream.router, prefix="/api")
+    app.include_router(runs.router, prefix="/api")
 
     dist = settings.frontend_dist
     if (dist / "index.html").is_file():

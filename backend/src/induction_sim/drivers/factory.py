@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from induction_sim.drivers.scenario import Scenario
 from induction_sim.drivers.shard import ShardResult, ShardSpec, run_shard, shard_rows
 from induction_sim.storage import records
+from induction_sim.storage.tables import generation_jobs
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +72,11 @@ class JobProgress:
 
 
 class Factory:
-    def __init__(self, engine: AsyncEngine, database_url: str, workers: int = 2) -> None:
+    def __init__(
+        self, engine: AsyncEngine, database_url: str, workers: int = 2, concurrent_jobs: int = 2
+    ) -> None:
         self.engine = engine
+        self._slots = asyncio.Semaphore(concurrent_jobs)  # more jobs wait, visibly "queued"
         self.database_url = database_url
         self.workers = workers
         self.running: dict[int, JobProgress] = {}
@@ -135,7 +140,18 @@ class Factory:
             )
 
     async def run(self, job_id: int, scenario: Scenario, rows: int, seed: int) -> None:
-        """Run a job to its end (the BackgroundTasks target). Never raises: outcomes are data."""
+        """Run a job to its end, after waiting for a free slot. Never raises: outcomes are data."""
+        async with self._slots:
+            async with self.engine.connect() as conn:
+                status = await conn.scalar(
+                    select(generation_jobs.c.status).where(generation_jobs.c.id == job_id)
+                )
+            if status != "queued":  # cancelled while it waited
+                await self._end(job_id, None, "cancelled", "cancelled before it started")
+                return
+            await self._run(job_id, scenario, rows, seed)
+
+    async def _run(self, job_id: int, scenario: Scenario, rows: int, seed: int) -> None:
         progress = JobProgress(job_id, rows, scenario.shards(rows))
         self.running[job_id] = progress
         run_id: int | None = None

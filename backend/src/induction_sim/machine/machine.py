@@ -240,6 +240,9 @@ class Machine:
             self._horizon = MIN_HORIZON if trip is not None else min(self._horizon * 2, MAX_HORIZON)
             if trip is not None:
                 self._trip(trip.code, S.ALARM)
+        # an alarm latched on the last sample is news now, not with the next chunk
+        pieces[-1].events.extend(self._events)
+        self._events = []
         return SampleChunk.concatenate(pieces)
 
     def _cycle_steps(self, seq0: int, horizon: int) -> Callable[[int], tuple[Step, ...]]:

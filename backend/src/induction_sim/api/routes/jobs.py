@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
 from induction_sim.api.errors import describe_validation_errors
+from induction_sim.api.params import IdPath
+from induction_sim.api.security import OperatorOnly
 from induction_sim.api.state import app_state
 from induction_sim.drivers.scenario import BUILTIN, Scenario
 from induction_sim.storage.tables import generation_jobs
@@ -128,7 +130,7 @@ async def list_scenarios() -> list[ScenarioView]:
     ]
 
 
-@router.post("/jobs", status_code=202, response_model=JobView)
+@router.post("/jobs", status_code=202, response_model=JobView, dependencies=[OperatorOnly])
 async def create_job(body: JobRequest, request: Request, background: BackgroundTasks) -> JobView:
     """Start a generation job; it runs in the background — follow it with GET /api/jobs/{id}."""
     state = app_state(request)
@@ -157,17 +159,18 @@ async def list_jobs(
 
 
 @router.get("/jobs/{job_id}", response_model=JobView, responses={404: {"description": "unknown"}})
-async def get_job(job_id: int, request: Request) -> JobView:
+async def get_job(job_id: IdPath, request: Request) -> JobView:
     return await _job(request, job_id)
 
 
 @router.delete(
     "/jobs/{job_id}",
+    dependencies=[OperatorOnly],
     status_code=202,
     response_model=JobView,
     responses={404: {"description": "unknown"}, 409: {"description": "already finished"}},
 )
-async def cancel_job(job_id: int, request: Request) -> JobView:
+async def cancel_job(job_id: IdPath, request: Request) -> JobView:
     """Cancel a running job: its shards roll back, its run is marked cancelled (incomplete)."""
     job = await _job(request, job_id)
     if job.status not in ("queued", "running", "cancelling"):

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from induction_sim.api.params import MAX_BIGINT, IdPath
+from induction_sim.api.security import OperatorOnly
 from induction_sim.api.state import app_state
 from induction_sim.drivers.live import AlarmEntry, InjectedFault, LiveRunner
 from induction_sim.machine.faults import BY_ID, CATALOGUE, OnsetMode
@@ -143,6 +145,7 @@ async def machine_snapshot(request: Request) -> MachineView:
 
 @router.post(
     "/machine/{command}",
+    dependencies=[OperatorOnly],
     response_model=MachineView,
     responses={409: {"description": "refused in the machine's current state"}},
 )
@@ -184,11 +187,12 @@ async def list_alarms(request: Request) -> list[AlarmView]:
 
 @router.post(
     "/alarms/{alarm_id}/ack",
+    dependencies=[OperatorOnly],
     response_model=AlarmView,
     responses={404: {"description": "unknown alarm"}, 409: {"description": "already acknowledged"}},
 )
 async def acknowledge_alarm(
-    alarm_id: Annotated[int, Path(ge=0)], body: AckRequest, request: Request
+    alarm_id: Annotated[int, Path(ge=0, le=MAX_BIGINT)], body: AckRequest, request: Request
 ) -> AlarmView:
     runner = live(request)
     try:
@@ -227,7 +231,7 @@ async def list_faults(request: Request) -> list[FaultView]:
     ]
 
 
-@router.post("/faults", status_code=201, response_model=FaultView)
+@router.post("/faults", status_code=201, response_model=FaultView, dependencies=[OperatorOnly])
 async def inject_fault(body: FaultRequest, request: Request) -> FaultView:
     if body.type not in BY_ID:
         known = ", ".join(sorted(BY_ID))
@@ -238,10 +242,11 @@ async def inject_fault(body: FaultRequest, request: Request) -> FaultView:
 
 @router.delete(
     "/faults/{fault_id}",
+    dependencies=[OperatorOnly],
     response_model=FaultView,
     responses={404: {"description": "unknown fault"}, 409: {"description": "already cleared"}},
 )
-async def clear_fault(fault_id: int, request: Request) -> FaultView:
+async def clear_fault(fault_id: IdPath, request: Request) -> FaultView:
     runner = live(request)
     try:
         return _fault(runner.clear(fault_id))
@@ -256,7 +261,7 @@ async def list_recipes(request: Request) -> list[Recipe]:
     return [*builtin_recipes().values(), *app_state(request).user_recipes.values()]
 
 
-@router.post("/recipes", status_code=201, response_model=Recipe)
+@router.post("/recipes", status_code=201, response_model=Recipe, dependencies=[OperatorOnly])
 async def add_recipe(recipe: Recipe, request: Request) -> Recipe:
     """Add a recipe (validated; every error names its field). Names are unique."""
     known = {*builtin_recipes(), *app_state(request).user_recipes}

@@ -14,10 +14,12 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
+from induction_sim.api.params import MAX_BIGINT
 from induction_sim.api.routes.machine import live
+from induction_sim.api.state import app_state
 from induction_sim.drivers.hub import Message
 
 router = APIRouter(tags=["live machine"])
@@ -47,12 +49,17 @@ def _resume_point(last_event_id: str | None, since: int | None, run_id: int) -> 
 )
 async def stream(
     request: Request,
-    since: Annotated[int | None, Query(ge=-1, description="resume after this seq")] = None,
-    run_id: Annotated[int | None, Query(ge=1, description="run of `since`")] = None,
+    since: Annotated[
+        int | None, Query(ge=-1, le=MAX_BIGINT, description="resume after this seq")
+    ] = None,
+    run_id: Annotated[int | None, Query(ge=1, le=MAX_BIGINT, description="run of `since`")] = None,
     last_event_id: Annotated[str | None, Header(max_length=64)] = None,
 ) -> StreamingResponse:
     runner = live(request)
     hub = runner.hub
+    limit = app_state(request).settings.max_stream_subscribers
+    if hub.subscribers >= limit:
+        raise HTTPException(429, f"too many stream subscribers (limit {limit}); retry later")
     queue = hub.subscribe()
     if run_id is not None and run_id != runner.run_id:
         since = None  # resume point of another (earlier) run

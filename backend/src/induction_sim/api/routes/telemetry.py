@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from induction_sim.api.params import MAX_BIGINT
 from induction_sim.api.state import app_state
 from induction_sim.machine.signals import SIGNALS
 from induction_sim.machine.states import MachineState
@@ -42,7 +43,7 @@ async def list_signals() -> list[SignalView]:
 )
 async def get_telemetry(
     request: Request,
-    run_id: Annotated[int, Query(ge=1, description="run to read")],
+    run_id: Annotated[int, Query(ge=1, le=MAX_BIGINT, description="run to read")],
     since: Annotated[
         datetime | None, Query(description="only samples after this timestamp_sim")
     ] = None,

@@ -1,0 +1,218 @@
+"""Runs: list and inspect them, page through their parts, export them for ML with a manifest."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from induction_sim.api.params import MAX_BIGINT, IdPath
+from induction_sim.api.state import app_state
+from induction_sim.errors import NotFoundError
+from induction_sim.storage import export
+from induction_sim.storage.tables import parts, runs, telemetry
+
+router = APIRouter(tags=["runs"])
+
+RunKind = Literal["live", "batch"]
+RunStatus = Literal["running", "completed", "failed", "cancelled", "interrupted"]
+ExportFormat = Literal["csv", "parquet"]
+
+
+class RunView(BaseModel):
+    id: int
+    kind: RunKind
+    status: RunStatus
+    status_reason: str | None
+    complete: bool = Field(description="a batch run whose rows are all committed")
+    scenario: str | None = Field(description="scenario name (batch runs)")
+    seed: int | None
+    engine_version: str
+    start_sim: datetime
+    created_at: datetime
+    finished_at: datetime | None
+    rows_expected: int | None
+    rows: int = Field(description="telemetry rows committed")
+
+
+class RunDetail(RunView):
+    scenario_data: dict[str, Any] | None = Field(description="the scenario as stored")
+    recipe: dict[str, Any] | None
+
+
+class PartView(BaseModel):
+    part_id: int
+    recipe_name: str
+    steel_grade: str
+    started_sim: datetime
+    finished_sim: datetime
+    surface_hrc: float | None = Field(description="null: the part was never heated")
+    case_depth_mm: float | None = Field(description="SAE J423 effective case depth")
+    case_depth_iso_mm: float | None = Field(description="ISO 18203 SHD")
+    peak_surface_temp_c: float | None
+    energy_kj: float | None = Field(description="energy delivered to the coil")
+    energy_part_kj: float | None = Field(description="energy absorbed by the part")
+    verdict: Literal["OK", "NOK"]
+    reasons: list[str]
+    interrupted: bool
+
+
+class PartsPage(BaseModel):
+    run_id: int
+    parts: list[PartView]
+    next_after_part_id: int | None = Field(
+        description="pass as after_part_id for the next page; null: this was the last"
+    )
+
+
+def _runs_query() -> Select[Any]:
+    """Runs with their committed row count. A completed batch run was counted when it
+    completed (the factory checks the count against rows_expected before it says so), so its
+    count is not recounted; other runs are counted on the primary key."""
+    counted = (
+        select(func.count())
+        .where(telemetry.c.run_id == runs.c.id)
+        .correlate(runs)
+        .scalar_subquery()
+    )
+    verified = (runs.c.kind == "batch") & (runs.c.status == "completed")
+    rows = case((verified, runs.c.rows_expected), else_=counted)
+    return select(runs, func.coalesce(rows, counted).label("rows"))
+
+
+def _view(row: Any) -> dict[str, Any]:
+    scenario = row.scenario or {}
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "status": row.status,
+        "status_reason": row.status_reason,
+        "complete": export.is_complete(row.kind, row.status),
+        "scenario": scenario.get("name"),
+        "seed": row.seed,
+        "engine_version": row.engine_version,
+        "start_sim": row.start_sim,
+        "created_at": row.created_at,
+        "finished_at": row.finished_at,
+        "rows_expected": row.rows_expected,
+        "rows": int(row.rows),
+    }
+
+
+def _not_found(exc: NotFoundError) -> HTTPException:
+    return HTTPException(404, str(exc))
+
+
+async def _require_run(conn: AsyncConnection, run_id: int) -> Any:
+    try:
+        return await export.run_row(conn, run_id)
+    except NotFoundError as exc:
+        raise _not_found(exc) from None
+
+
+@router.get("/runs", response_model=list[RunView])
+async def list_runs(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    before_id: Annotated[
+        int | None, Query(ge=1, le=MAX_BIGINT, description="page: runs older than this")
+    ] = None,
+) -> list[RunView]:
+    """Recent runs, newest first."""
+    query = _runs_query().order_by(runs.c.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(runs.c.id < before_id)
+    async with app_state(request).engine.connect() as conn:
+        rows = (await conn.execute(query)).all()
+    return [RunView(**_view(r)) for r in rows]
+
+
+@router.get("/runs/{run_id}", response_model=RunDetail, responses={404: {"description": "unknown"}})
+async def get_run(run_id: IdPath, request: Request) -> RunDetail:
+    async with app_state(request).engine.connect() as conn:
+        row = (await conn.execute(_runs_query().where(runs.c.id == run_id))).one_or_none()
+    if row is None:
+        raise HTTPException(404, f"run {run_id} does not exist")
+    return RunDetail(**_view(row), scenario_data=row.scenario, recipe=row.recipe)
+
+
+@router.get(
+    "/runs/{run_id}/parts", response_model=PartsPage, responses={404: {"description": "unknown"}}
+)
+async def list_parts(
+    run_id: IdPath,
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after_part_id: Annotated[
+        int, Query(ge=0, le=MAX_BIGINT, description="page: parts after this id")
+    ] = 0,
+) -> PartsPage:
+    """A run's finished parts with their quality and verdict, by part id."""
+    async with app_state(request).engine.connect() as conn:
+        await _require_run(conn, run_id)
+        query = export.parts_query(run_id).where(parts.c.part_id > after_part_id).limit(limit + 1)
+        rows = (await conn.execute(query)).all()
+    page = [PartView(**r._mapping) for r in rows[:limit]]
+    more = len(rows) > limit
+    return PartsPage(
+        run_id=run_id, parts=page, next_after_part_id=page[-1].part_id if more else None
+    )
+
+
+@router.get(
+    "/runs/{run_id}/manifest",
+    responses={404: {"description": "unknown"}},
+    response_model=dict[str, Any],
+)
+async def get_manifest(run_id: IdPath, request: Request) -> dict[str, Any]:
+    """The run's dataset card: provenance, columns with units and meaning, label dictionary,
+    fault onsets, class balance, per-part quality table and verdict summary."""
+    async with app_state(request).engine.connect() as conn:
+        try:
+            return await export.manifest(conn, run_id)
+        except NotFoundError as exc:
+            raise _not_found(exc) from None
+
+
+@router.get(
+    "/runs/{run_id}/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {media: {} for media in export.MEDIA_TYPES.values()},
+            "description": "the run's telemetry with decoded labels, ordered by seq; the "
+            "X-Run-Status and X-Run-Complete headers carry the run's status (an incomplete "
+            "run is exportable, and says so there and in its manifest)",
+        },
+        404: {"description": "unknown run"},
+        422: {"description": "unsupported format"},
+    },
+)
+async def export_run(
+    run_id: IdPath,
+    request: Request,
+    format_: Annotated[ExportFormat, Query(alias="format")] = "parquet",
+) -> StreamingResponse:
+    """Stream a run's labelled telemetry as CSV or Parquet (never the whole run in memory)."""
+    state = app_state(request)
+    async with state.engine.connect() as conn:
+        run = await _require_run(conn, run_id)
+    headers = {
+        "Content-Disposition": f'attachment; filename="run-{run_id}.{format_}"',
+        "X-Run-Status": run.status,
+        "X-Run-Complete": "true" if export.is_complete(run.kind, run.status) else "false",
+    }
+
+    async def body() -> AsyncIterator[bytes]:
+        async with aclosing(export.iter_export(state.engine, run_id, format_)) as stream:
+            async for chunk in stream:
+                yield chunk
+
+    return StreamingResponse(body(), media_type=export.MEDIA_TYPES[format_], headers=headers)
