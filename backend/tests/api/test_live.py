@@ -158,3 +158,30 @@ async def test_signal_catalogue_and_fault_catalogue_are_served(
     catalog = (await client.get("/api/faults/catalog")).json()
     assert len(catalog) >= 12
     assert any(f["id"] == "coil_water_flow_loss" and f["alarm"] == 101 for f in catalog)
+
+
+async def test_a_retry_after_a_lost_commit_acknowledgement_neither_duplicates_nor_stalls(
+    live_app: tuple[httpx.AsyncClient, AppState],
+) -> None:
+    from sqlalchemy import func, select
+
+    from induction_sim.storage.tables import telemetry
+
+    _, state = live_app
+    runner = state.live
+    assert runner is not None
+    await asyncio.sleep(0.3)
+    written = runner._pending[:]
+    await runner._flush()
+    # the commit went through but, say, the reply was lost: the same samples are queued again
+    runner._pending[:0] = written
+    await runner._flush()
+    assert not any(c in runner._pending for c in written)
+    seqs = [int(s) for c in written for s in c.columns["seq"]]
+    async with state.engine.connect() as conn:
+        rows = await conn.scalar(
+            select(func.count()).where(
+                telemetry.c.run_id == runner.run_id, telemetry.c.seq.in_(seqs)
+            )
+        )
+    assert rows == len(seqs)

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from induction_sim.drivers.hub import Hub, Message
@@ -29,6 +30,7 @@ from induction_sim.machine.recipe import Recipe
 from induction_sim.machine.signals import SIGNAL_NAMES
 from induction_sim.machine.states import ALARMS, AlarmCode, MachineState
 from induction_sim.storage import records
+from induction_sim.storage.tables import telemetry
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
 
 log = logging.getLogger(__name__)
@@ -175,6 +177,9 @@ class LiveRunner:
     async def _flush(self) -> None:
         if not self._pending:
             return
+        await self._drop_already_written()
+        if not self._pending:
+            return
         batch = self._pending[:]
         chunk = SampleChunk.concatenate(batch)
         async with self.engine.begin() as conn:
@@ -185,6 +190,20 @@ class LiveRunner:
             await records.copy_parts(conn, self.run_id, self.start_sim, chunk.parts)
             await records.copy_events(conn, self.run_id, self.start_sim, chunk.events)
         del self._pending[: len(batch)]
+
+    async def _drop_already_written(self) -> None:
+        """A commit can succeed while its acknowledgement is lost (the database went away at
+        that moment): drop queued samples the table already holds, so a retry never
+        duplicates them and never stops on a duplicate key."""
+        first = int(self._pending[0].columns["seq"][0])
+        async with self.engine.connect() as conn:
+            newest = await conn.scalar(
+                select(func.max(telemetry.c.seq)).where(
+                    telemetry.c.run_id == self.run_id, telemetry.c.seq >= first
+                )
+            )
+        if newest is not None:
+            self._pending = [c for c in self._pending if int(c.columns["seq"][-1]) > newest]
 
     # --- messages ---------------------------------------------------------------------------
 
