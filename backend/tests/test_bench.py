@@ -42,6 +42,11 @@ async def test_bench_measures_everything_and_cleans_up(
     assert [(c.rows, len(c.attempts)) for c in report.copy] == [(SMALL, 2), (LARGE, 1)]
     assert all(0 < c.seconds < 60 and c.rows_per_s > 0 for c in report.copy)
 
+    breakdown = report.breakdown
+    assert breakdown is not None and breakdown.rows == SMALL
+    assert breakdown.parts > 0 and breakdown.events > 0
+    assert all(seconds > 0 for seconds in breakdown.seconds.values())
+
     assert report.job_floor is not None and report.job_floor.status == "succeeded"
     assert [(f.scenario, f.rows, f.status) for f in report.factory] == [
         ("normal_production", SMALL, "succeeded"),
@@ -73,6 +78,7 @@ async def test_bench_measures_everything_and_cleans_up(
     assert len(keys) == len(set(keys)) and all(keys)
     for key in (
         "engine.one_part_ms",
+        "breakdown.COPY_telemetry_s_per_1m",
         f"copy.{LARGE}.rows_per_s",
         f"factory.normal_production.{SMALL}.seconds",
         f"factory.normal_production.{SMALL}.copy_ratio",

@@ -25,6 +25,14 @@ async function assertServerAnswers(baseUrl: string): Promise<void> {
 }
 
 /**
+ * The live machine's speed factor for the started server: `E2E_LIVE_SPEED`, default 10 (ten samples
+ * a second), so alarms, parts and resets happen within the tests' few seconds.
+ */
+function liveSpeed(): string {
+  return process.env.E2E_LIVE_SPEED ?? '10';
+}
+
+/**
  * Starts the real server for the browser tests, or reuses the one at `E2E_BASE_URL`.
  * Without Chromium the tests are skipped with a printed reason; in CI (`CI=true`) that is a failure.
  */
@@ -49,7 +57,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
 
   buildDashboardIfMissing();
-  const server = await startServer();
+  const server = await startServer({ env: { SIM_LIVE_SPEED: liveSpeed() } });
   project.provide('e2eTarget', { kind: 'ready', baseUrl: server.baseUrl, chromiumPath: executable });
   return server.stop;
 }

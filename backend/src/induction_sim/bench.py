@@ -63,6 +63,7 @@ from induction_sim.machine.machine import Machine, MachineConfig
 from induction_sim.machine.recipe import Recipe, builtin_recipes
 from induction_sim.physics.part import simulate_part
 from induction_sim.settings import Settings
+from induction_sim.storage import records
 from induction_sim.storage.database import DatabaseInfo, create_engine
 from induction_sim.storage.tables import generation_jobs
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
@@ -139,7 +140,7 @@ def engine_figures(rows: int = 50_000, recipe: Recipe | None = None) -> list[Fig
     ]
 
 
-# --- database benchmark: options and results ---------------------------------------------------
+# --- database benchmark: options and results ------------------------------------------------------
 
 TARGET_SMALL_ROWS = 50_000  # ≤ 1 s, at ≥ 50 % of the COPY rate
 TARGET_LARGE_ROWS = 1_000_000  # ≤ 15 s, peak memory < 1 GB
@@ -202,6 +203,20 @@ class PeakMemory:
     workers_bytes: int
     workers: int
     samples: int
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A factory job's work done in one process, one stage after the other, each timed."""
+
+    rows: int
+    parts: int
+    events: int
+    seconds: dict[str, float]  # stage → s
+
+    @property
+    def total_s(self) -> float:
+        return sum(self.seconds.values())
 
 
 @dataclass(frozen=True)
@@ -285,6 +300,7 @@ class BenchReport:
     factory: list[FactoryResult] = field(default_factory=list)
     latency: LatencyResult | None = None
     job_floor: FactoryResult | None = None  # a 1-row job: what every job costs at least
+    breakdown: Breakdown | None = None
     cleanup_s: float | None = None
     load_start: float | None = None  # 1-minute load average: was the machine quiet?
     load_end: float | None = None
@@ -323,6 +339,7 @@ class BenchReport:
                 "copy": [with_rate(c) for c in self.copy],
                 "factory": [with_rate(f) for f in self.factory],
                 "job_floor_s": self.job_floor.seconds if self.job_floor else None,
+                "breakdown": asdict(self.breakdown) if self.breakdown else None,
                 "latency": asdict(self.latency) if self.latency else None,
                 "cleanup_s": self.cleanup_s,
                 "load_average": {"start": self.load_start, "end": self.load_end},
@@ -342,7 +359,7 @@ def _finite(data: Any) -> Any:
     return data
 
 
-# --- figures for the table -------------------------------------------------------------------
+# --- figures for the table ------------------------------------------------------------------------
 
 
 def _copy_at(report: BenchReport, rows: int) -> CopyResult | None:
@@ -374,8 +391,35 @@ def _mb(n: int) -> str:
     return f"{n / 1e6:,.0f} MB"
 
 
+def _breakdown_figures(b: Breakdown) -> list[Figure]:
+    per_1m = 1e6 / b.rows
+    figures = [
+        Figure(
+            "where a worker's time goes, per 1,000,000 rows",
+            b.total_s * per_1m,
+            "s",
+            "",
+            f"one process, stage after stage: {b.rows:,} rows, {b.parts:,} parts, "
+            f"{b.events:,} events",
+            key="breakdown.total_s_per_1m",
+        )
+    ]
+    for stage, seconds in b.seconds.items():
+        figures.append(
+            Figure(
+                f"  {stage}",
+                seconds * per_1m,
+                "s",
+                "",
+                f"{seconds / b.total_s:.0%}",
+                key=f"breakdown.{stage.replace(' ', '_')}_s_per_1m",
+            )
+        )
+    return figures
+
+
 def _factory_figures(report: BenchReport) -> list[Figure]:
-    figures: list[Figure] = []
+    figures: list[Figure] = _breakdown_figures(report.breakdown) if report.breakdown else []
     if report.job_floor is not None:
         figures.append(
             Figure(
@@ -568,7 +612,7 @@ def figures_table(figures: Sequence[Figure], title: str, caption: str | None = N
     return table
 
 
-# --- the run -----------------------------------------------------------------------------------
+# --- the run --------------------------------------------------------------------------------------
 
 
 def server_env(settings: Settings, database: DatabaseInfo) -> dict[str, str]:
@@ -601,6 +645,8 @@ async def run_bench(
         report.copy = await _in_process(
             _copy_ceiling_process, database.url, sizes, options.workers, options.seed
         )
+        say(f"where a worker's time goes: {small:,} rows in one process, stage by stage")
+        report.breakdown = await _breakdown(engine, small, options.seed, made)
         plan = [("normal_production", n, r) for n, r in sizes]
         if not options.quick and options.mixed:
             plan.append(("mixed_faults", large, 1))
@@ -653,14 +699,15 @@ async def _cleanup(engine: AsyncEngine, made: Made) -> None:
         )
         # parts, machine_events and fault_injections go with their run (ON DELETE CASCADE)
         await conn.execute(text("DELETE FROM runs WHERE id = ANY(:ids)"), {"ids": run_ids})
-    # Make the space reusable now, and give the file's freed tail back (best effort).
+    # Make the space reusable now and give the tables' freed tails back (best effort; index
+    # files keep their size, their pages are reused by later inserts).
     with suppress(SQLAlchemyError):
         async with engine.connect() as conn:
             auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await auto.execute(text("VACUUM telemetry"))
+            await auto.execute(text("VACUUM telemetry, parts, machine_events"))
 
 
-# --- (a) the COPY ceiling, in a process of its own -----------------------------------------------
+# --- (a) the COPY ceiling, in a process of its own ------------------------------------------------
 
 
 def _copy_ceiling_process(
@@ -751,7 +798,57 @@ async def _copy_shards(engine: AsyncEngine, shards: list[list[bytes]], connectio
             await conn.close()
 
 
-# --- (b) the factory ---------------------------------------------------------------------------
+# --- (b) the factory: where the time goes, then whole jobs ----------------------------------------
+
+
+async def _breakdown(engine: AsyncEngine, rows: int, seed: int, made: Made) -> Breakdown:
+    """What a shard does (`drivers/shard.py`), for a `rows`-row normal-production run, in this
+    process with every stage timed on its own: no parallelism, no overlap, no contention."""
+    scenario = BUILTIN["normal_production"]
+    await _checkpoint(engine)
+    async with engine.begin() as conn:
+        run_id = await records.create_run(
+            conn,
+            kind="batch",
+            start_sim=scenario.start_sim,
+            recipe=None,
+            scenario=scenario.model_dump(mode="json"),
+            seed=seed,
+            rows_expected=rows,
+        )
+    made.runs.append(run_id)
+    stages = ("engine", "encode", "COPY telemetry", "COPY parts", "COPY events", "commit")
+    seconds = dict.fromkeys(stages, 0.0)
+    parts = events = 0
+    for k in range(scenario.shards(rows)):
+        _, total = shard_rows(scenario, rows, k)
+        machine = Machine(scenario.machine_config(rows, seed, k))
+        done = 0
+        async with engine.begin() as conn:
+            while done < total:
+                t0 = time.perf_counter()
+                chunk = machine.advance(min(CHUNK_ROWS, total - done))
+                t1 = time.perf_counter()
+                payload = telemetry_payload(
+                    run_id, scenario.start_sim, chunk.columns, chunk.true_values
+                )
+                t2 = time.perf_counter()
+                await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
+                t3 = time.perf_counter()
+                await records.copy_parts(conn, run_id, scenario.start_sim, chunk.parts)
+                t4 = time.perf_counter()
+                await records.copy_events(conn, run_id, scenario.start_sim, chunk.events)
+                t5 = time.perf_counter()
+                for stage, spent in zip(
+                    stages[:5], (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True
+                ):
+                    seconds[stage] += spent
+                done += chunk.size
+                parts += len(chunk.parts)
+                events += len(chunk.events)
+            committing = time.perf_counter()
+        seconds["commit"] += time.perf_counter() - committing
+    return Breakdown(rows, parts, events, seconds)
 
 
 class PeakRss:
@@ -877,7 +974,7 @@ async def _factory_job(
     )
 
 
-# --- (c) API latency against the real server --------------------------------------------------
+# --- (c) API latency against the real server ------------------------------------------------------
 
 
 READY = re.compile(r"ready at http://([^\s:/]+):(\d+)")

@@ -59,9 +59,17 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await exited(child);
 }
 
+export interface ServerOptions {
+  /**
+   * Extra environment of the server, e.g. `{ SIM_LIVE_SPEED: '10' }` for a live machine ten times
+   * faster than real time. The data directory, the dashboard and the database stay as below.
+   */
+  env?: Readonly<Record<string, string>>;
+}
+
 /** Always the embedded PostgreSQL in a fresh directory, serving the dashboard built here. */
-function serverEnvironment(dataDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, SIM_DATA_DIR: dataDir, SIM_FRONTEND_DIST: distDir };
+function serverEnvironment(dataDir: string, extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra, SIM_DATA_DIR: dataDir, SIM_FRONTEND_DIST: distDir };
   delete env.DATABASE_URL;
   delete env.SIM_DATABASE_URL;
   return env;
@@ -71,7 +79,7 @@ function serverEnvironment(dataDir: string): NodeJS.ProcessEnv {
  * Starts the real backend (`induction-sim serve`) on a free port with a fresh data directory, so it
  * runs its own embedded PostgreSQL, and waits until `/api/health` answers 200.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   if (!existsSync(serverExecutable)) {
     throw new Error(
       `The backend is not installed: ${serverExecutable} is missing (run \`make run\` or install backend/ into .venv).`,
@@ -85,7 +93,7 @@ export async function startServer(): Promise<RunningServer> {
   const child = spawn(serverExecutable, ['serve', '--host', HOST, '--port', String(port)], {
     // A fresh working directory: no `.env` of the developer's changes what is tested.
     cwd: workDir,
-    env: serverEnvironment(dataDir),
+    env: serverEnvironment(dataDir, options.env ?? {}),
     // Same process group as the test run, so Ctrl-C in a terminal stops the server cleanly too.
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -133,6 +141,7 @@ export async function startServer(): Promise<RunningServer> {
     }
     await sleep(250);
   }
-  console.log(`[e2e] induction-sim serve is ready at ${baseUrl} (data in ${dataDir})`);
+  const extra = Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`).join(' ');
+  console.log(`[e2e] induction-sim serve is ready at ${baseUrl} (data in ${dataDir}${extra ? `; ${extra}` : ''})`);
   return { baseUrl, stop };
 }

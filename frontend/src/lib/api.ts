@@ -106,6 +106,51 @@ export async function getJson<T>(path: string, decode: Decoder<T>, options: Requ
   }
 }
 
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * A request that changes something (`POST`, `DELETE`, …): `body` is sent as JSON when given, the
+ * answer is parsed as JSON and checked by `decode`. Failures are {@link ApiError}s as for `getJson`
+ * (a 409's `detail`, such as "machine is already running", is the message to show).
+ */
+export async function sendJson<T>(
+  method: WriteMethod,
+  path: string,
+  body: unknown,
+  decode: Decoder<T>,
+  options: RequestOptions = {},
+): Promise<T> {
+  const response = await request(path, {
+    method,
+    headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  let raw: unknown;
+  try {
+    raw = await response.json();
+  } catch {
+    throw new ApiError(path, response.status, `Response from ${path} is not JSON`);
+  }
+  try {
+    return decode(raw);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ApiError(path, response.status, `Unexpected response from ${path}: ${reason}`);
+  }
+}
+
+/** The text to show for a failed request: the server's `detail` for an ApiError, else the message. */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) return error.detail;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** "refused" when the server said no to the request (4xx), "failed" otherwise (5xx, no answer). */
+export function failureVerb(error: unknown): 'refused' | 'failed' {
+  return error instanceof ApiError && error.isClientError ? 'refused' : 'failed';
+}
+
 /** Small helpers for decoders: read one field of a JSON object with its expected type. */
 export function expectRecord(raw: unknown): Record<string, unknown> {
   if (!isRecord(raw)) throw new Error('expected a JSON object');

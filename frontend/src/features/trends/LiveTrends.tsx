@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { ApiError } from '../../lib/api';
 import type { ConnectionSnapshot, LiveStream, SignalCatalogue } from '../../lib/stream';
 import { useLiveStatus } from '../../lib/stream/react';
@@ -8,6 +8,7 @@ import { TRENDS_TEXT } from './trendsText';
 import { resolveTrendGroups } from './trendGroups';
 import type { TimeWindowSeconds } from './timeWindows';
 import { useHistoryBackfill } from './useHistoryBackfill';
+import { RedrawPacer, redrawIntervalMs } from './redrawPacer';
 
 const HTTP_NOT_FOUND = 404;
 
@@ -38,6 +39,20 @@ export function LiveTrends({
   const status = useLiveStatus(stream);
   const backfill = useHistoryBackfill(stream, status, windowSeconds);
   const groups = useMemo(() => resolveTrendGroups(catalogue), [catalogue]);
+  const pacer = useMemo(() => new RedrawPacer({ perf: stream.perf }), [stream]);
+  // The charts register first (child effects run before this one); the pacer then follows the store.
+  useEffect(() => {
+    const unsubscribe = stream.store.subscribe(() => {
+      pacer.notify();
+    });
+    return () => {
+      unsubscribe();
+      pacer.dispose();
+    };
+  }, [pacer, stream]);
+  useEffect(() => {
+    pacer.setInterval(redrawIntervalMs(windowSeconds));
+  }, [pacer, windowSeconds]);
   const { connection, latest } = status;
 
   if (connection.state === 'unavailable') {
@@ -54,7 +69,7 @@ export function LiveTrends({
         )}
         {historyProblem && <span className="trends__note">{historyProblem}</span>}
         {latest && (
-          <span className="trends__latest" data-testid="trends-latest">
+          <span className="trends__latest" data-testid="trends-latest" data-seq={latest.seq}>
             run {latest.run_id} · sample {latest.seq} · {latest.machine_state}
           </span>
         )}
@@ -67,6 +82,7 @@ export function LiveTrends({
             series={group.series}
             source={stream.store}
             windowSeconds={windowSeconds}
+            pacer={pacer}
           />
         ))}
         {status.sampleCount === 0 && <TrendsMessage kind="waiting">{TRENDS_TEXT.waiting}</TrendsMessage>}

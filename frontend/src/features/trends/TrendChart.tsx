@@ -12,6 +12,11 @@ export interface TrendSource {
   readonly lastTime: number | undefined;
 }
 
+/** Paces the redraws of several charts (see `RedrawPacer`); without one a chart follows every store change. */
+export interface ChartPacer {
+  register(chart: { draw(): void }): () => void;
+}
+
 export const TREND_CHART_HEIGHT = 160;
 /** Width before the first layout (and in tests): the ResizeObserver corrects it at once. */
 const INITIAL_WIDTH = 600;
@@ -32,13 +37,16 @@ export function TrendChart({
   source,
   windowSeconds,
   height = TREND_CHART_HEIGHT,
+  pacer,
 }: {
   title: string;
   series: readonly TrendSeries[];
   source: TrendSource;
   windowSeconds: number;
   height?: number;
+  pacer?: ChartPacer | undefined;
 }) {
+  const figureRef = useRef<HTMLElement>(null);
   const plotRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<uPlot | null>(null);
   const windowRef = useRef(windowSeconds);
@@ -58,9 +66,18 @@ export function TrendChart({
       container,
     );
     chartRef.current = chart;
-    const unsubscribe = source.subscribe(() => {
-      chart.setData(currentData());
-    });
+    const figure = figureRef.current;
+    const draw = () => {
+      const data = currentData();
+      chart.setData(data);
+      // For tests and tools: the newest time drawn and the points in the window, without React.
+      if (figure) {
+        const times = data[0];
+        figure.dataset.lastTime = String(times.length > 0 ? times[times.length - 1] : '');
+        figure.dataset.points = String(times.length);
+      }
+    };
+    const unsubscribe = pacer ? pacer.register({ draw }) : source.subscribe(draw);
     const resizeObserver =
       typeof ResizeObserver === 'undefined'
         ? null
@@ -75,7 +92,7 @@ export function TrendChart({
       chart.destroy();
       chartRef.current = null;
     };
-  }, [source, series, height]);
+  }, [source, series, height, pacer]);
 
   useEffect(() => {
     if (windowRef.current === windowSeconds) return;
@@ -84,7 +101,7 @@ export function TrendChart({
   }, [windowSeconds, source, series]);
 
   return (
-    <figure className="trend-chart" data-testid="trend-chart" aria-label={title}>
+    <figure className="trend-chart" data-testid="trend-chart" aria-label={title} ref={figureRef}>
       <figcaption className="trend-chart__title">{title}</figcaption>
       <div className="trend-chart__plot" ref={plotRef} />
     </figure>

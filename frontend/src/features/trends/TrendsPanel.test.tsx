@@ -169,9 +169,11 @@ describe('TrendsPanel', () => {
     await waitFor(() => {
       expect(liveStream().store.length).toBe(6);
     });
-    inAct(() => undefined); // the next animation frame draws the merged history
+    inAct(() => undefined); // the next animation frame tells the charts; the 10 min window redraws at its turn
     const [powerChart] = FakeUPlot.instances;
-    expect(Array.from(powerChart?.data[0] ?? [])).toEqual(range(0, 6).map(timeOf));
+    await waitFor(() => {
+      expect(Array.from(powerChart?.data[0] ?? [])).toEqual(range(0, 6).map(timeOf));
+    });
 
     fireEvent.click(screen.getByRole('radio', { name: '1 h' }));
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEventId } from './eventId';
+import { decodeMachineEvent } from './liveMessages';
 import { decodeSignalCatalogue } from './signals';
 import { telemetryPageDecoder, telemetryPath } from './telemetryPage';
 
@@ -64,5 +65,33 @@ describe('event ids', () => {
     expect(parseEventId('12:3600')).toEqual({ runId: '12', seq: 3600 });
     expect(parseEventId('3600')).toBeNull();
     expect(parseEventId('12:x')).toBeNull();
+  });
+});
+
+describe('machine events', () => {
+  it('decodes an event as the server sends it (no id; operator and comment for acknowledgements)', () => {
+    const event = decodeMachineEvent({
+      run_id: 1,
+      seq: 433,
+      timestamp_sim: '2026-11-25T03:39:18+00:00',
+      kind: 'alarm_acknowledged',
+      code: 101,
+      from_state: null,
+      to_state: null,
+      message: 'coil cooling water flow low',
+      operator: 'Ann',
+      comment: 'filter changed',
+    });
+
+    expect(event).toMatchObject({
+      id: null,
+      run_id: '1',
+      seq: 433,
+      kind: 'alarm_acknowledged',
+      code: 101,
+      from_state: null,
+      operator: 'Ann',
+      comment: 'filter changed',
+    });
   });
 });

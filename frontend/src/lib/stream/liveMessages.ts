@@ -26,16 +26,24 @@ export interface LiveSample {
   values: Readonly<Record<string, number | null>>;
 }
 
-/** `event`: a machine event (state change, alarm raised or acknowledged, …). */
+/**
+ * `event`: a machine event. `kind` is one of `state_change`, `alarm_raised`, `alarm_acknowledged`,
+ * `alarm_reset`, `operator_action`, `fault_injected`, `fault_cleared` (kept a string: a newer server
+ * may add kinds). The server sends no `id` (events are ordered by `seq`); `null` then.
+ */
 export interface MachineEvent {
-  id: number;
+  id: number | null;
   run_id: RunId;
   seq: number;
   timestamp_sim: string;
   kind: string;
   code: number | null;
   message: string;
-  /** Every field as sent, for the kinds that carry more (from_state, to_state, operator, …). */
+  from_state: string | null;
+  to_state: string | null;
+  operator: string | null;
+  comment: string | null;
+  /** Every field as sent. */
   raw: Readonly<Record<string, unknown>>;
 }
 
@@ -112,17 +120,26 @@ export function sampleDecoder(signals: readonly string[]): (raw: unknown) => Liv
   };
 }
 
+function optionalText(record: Record<string, unknown>, key: string): string | null {
+  const value = record[key];
+  return typeof value === 'string' ? value : null;
+}
+
 export function decodeMachineEvent(raw: unknown): MachineEvent {
   const record = expectRecord(raw);
   const message = record.message;
   return {
-    id: expectNumber(record, 'id'),
+    id: expectNumberOrNull(record, 'id'),
     run_id: expectRunId(record),
     seq: expectNumber(record, 'seq'),
     timestamp_sim: expectTimestamp(record),
     kind: expectString(record, 'kind'),
     code: expectNumberOrNull(record, 'code'),
     message: typeof message === 'string' ? message : '',
+    from_state: optionalText(record, 'from_state'),
+    to_state: optionalText(record, 'to_state'),
+    operator: optionalText(record, 'operator'),
+    comment: optionalText(record, 'comment'),
     raw: record,
   };
 }

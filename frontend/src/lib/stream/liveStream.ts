@@ -25,6 +25,8 @@ export interface LiveStream {
   status: LiveStatus;
   machineEvents: Emitter<MachineEvent>;
   jobs: Emitter<JobProgress>;
+  /** The timing probe of `?perf=1` (null otherwise): work deferred from the store's notification measures itself with it. */
+  perf: PerfProbe | null;
   /** Connects (again, after `stop`). */
   start(): void;
   /** Disconnects; the held samples stay. */
@@ -62,6 +64,7 @@ export function createLiveStream(options: LiveStreamOptions): LiveStream {
     status: liveStatus,
     machineEvents,
     jobs,
+    perf: options.perf ?? null,
     start: () => {
       liveStatus.start();
       client.start();

@@ -4,4 +4,6 @@ export { LiveStreamProvider, type CreateLiveStream } from './LiveStreamProvider'
 export type { LiveData } from './liveDataContext';
 export { signalCatalogueQueryOptions } from './signalsQuery';
 export { useLiveData } from './useLiveData';
+export { useLiveSelector } from './useLiveSelector';
 export { useLiveStatus } from './useLiveStatus';
+export { useJobProgress, useMachineEvents } from './useStreamMessages';

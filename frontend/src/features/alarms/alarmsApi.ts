@@ -1,0 +1,63 @@
+/** `GET /api/alarms` (newest first) and `POST /api/alarms/{id}/ack`; field names as the API sends them. */
+import { queryOptions } from '@tanstack/react-query';
+import { expectRecord, expectString, getJson, sendJson } from '../../lib/api';
+import { decodeList, expectBoolean, expectNumber, expectStringOrNull } from '../../lib/decode';
+
+export const ALARMS_PATH = '/api/alarms';
+
+export interface Alarm {
+  id: number;
+  code: number;
+  name: string;
+  text: string;
+  /** What the operator should check. */
+  action: string;
+  /** Latched: raised and not reset yet (an acknowledged alarm stays active until the reset). */
+  active: boolean;
+  raised_at: string;
+  acknowledged_by: string | null;
+  ack_comment: string | null;
+  acknowledged_at: string | null;
+  reset_at: string | null;
+}
+
+export function decodeAlarm(record: Record<string, unknown>): Alarm {
+  return {
+    id: expectNumber(record, 'id'),
+    code: expectNumber(record, 'code'),
+    name: expectString(record, 'name'),
+    text: expectString(record, 'text'),
+    action: expectString(record, 'action'),
+    active: expectBoolean(record, 'active'),
+    raised_at: expectString(record, 'raised_at'),
+    acknowledged_by: expectStringOrNull(record, 'acknowledged_by'),
+    ack_comment: expectStringOrNull(record, 'ack_comment'),
+    acknowledged_at: expectStringOrNull(record, 'acknowledged_at'),
+    reset_at: expectStringOrNull(record, 'reset_at'),
+  };
+}
+
+export const decodeAlarms = (raw: unknown): Alarm[] => decodeList(raw, decodeAlarm);
+
+export const ALARMS_QUERY_KEY = ['alarms'] as const;
+
+/** Refreshed on every alarm event of the stream; this slow poll only covers missed events. */
+export const ALARMS_POLL_MS = 5_000;
+
+export function alarmsQueryOptions() {
+  return queryOptions({
+    queryKey: ALARMS_QUERY_KEY,
+    queryFn: ({ signal }) => getJson(ALARMS_PATH, decodeAlarms, { signal }),
+    refetchInterval: ALARMS_POLL_MS,
+    staleTime: 1_000,
+  });
+}
+
+export interface AckRequest {
+  operator: string;
+  comment?: string;
+}
+
+export function acknowledgeAlarm(alarmId: number, request: AckRequest): Promise<Alarm> {
+  return sendJson('POST', `${ALARMS_PATH}/${String(alarmId)}/ack`, request, (raw) => decodeAlarm(expectRecord(raw)));
+}

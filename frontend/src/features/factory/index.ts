@@ -1,0 +1,1 @@
+export { FactoryPanel } from './FactoryPanel';

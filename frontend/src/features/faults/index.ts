@@ -1,0 +1,1 @@
+export { FaultsPanel } from './FaultsPanel';

@@ -1,0 +1,1 @@
+export { MachinePanel } from './MachinePanel';

@@ -1,0 +1,92 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { on, panelSample, renderPanel } from '../../test/panelHarness';
+import { PartsPanel } from './PartsPanel';
+
+const RECIPE = {
+  name: '1045-shaft-scan',
+  description: 'AISI 1045 shaft',
+  steel_grade: '1045',
+  process: 'scan',
+  hardened_length_mm: 200,
+  frequency_hz: 10_000,
+  power_kw: 37,
+  surface_hrc_min: 55,
+  surface_hrc_max: 62,
+  case_depth_min_mm: 2,
+  case_depth_max_mm: 3.5,
+  energy_tolerance_pct: 5,
+  nominal_energy_kj: 740,
+};
+
+function part(id: number, overrides: Record<string, unknown> = {}) {
+  return {
+    part_id: id,
+    recipe_name: '1045-shaft-scan',
+    steel_grade: '1045',
+    started_sim: '2026-11-25T03:40:47Z',
+    finished_sim: '2026-11-25T03:41:23Z',
+    surface_hrc: 58.1,
+    case_depth_mm: 2.71,
+    case_depth_iso_mm: 2.77,
+    peak_surface_temp_c: 1023.7,
+    energy_kj: 740,
+    energy_part_kj: 591.8,
+    verdict: 'OK',
+    reasons: [],
+    interrupted: false,
+    ...overrides,
+  };
+}
+
+describe('PartsPanel', () => {
+  it('lists the newest parts of the live run with verdicts and draws the profile of the selected one', async () => {
+    const { stream, connected, sent } = renderPanel(<PartsPanel />, {
+      routes: [
+        on('GET', '/api/runs/5/parts', () => ({
+          run_id: 5,
+          parts: [
+            part(1),
+            part(2, { verdict: 'NOK', reasons: ['SOFT'], surface_hrc: 52.3 }),
+            part(3, { profile_depth_mm: [0, 1, 2, 3, 4], profile_hv: [690, 680, 600, 400, 250] }),
+          ],
+          next_after_part_id: null,
+        })),
+        on('GET', '/api/recipes', () => [RECIPE]),
+      ],
+    });
+    await connected();
+    stream([
+      ['hello', { run_id: 5, seq: 10 }],
+      ['sample', panelSample(11, { run_id: 5, part_id: 4 }), '5:11'],
+    ]);
+
+    const rows = await screen.findAllByTestId('part-row');
+    expect(rows.map((row) => row.textContent)).toEqual([
+      '#358.12.71740OK',
+      '#252.32.71740NOK SOFT',
+      '#158.12.71740OK',
+    ]);
+    expect(sent('GET', '/api/runs/5/parts')[0]?.search.get('after_part_id')).toBe('0');
+    const profile = screen.getByTestId('hardness-profile');
+    expect(profile).toHaveAttribute('data-curve', 'true');
+    expect(profile).toHaveTextContent('Part #3');
+
+    fireEvent.click(within(rows[1] ?? document.body).getByRole('button', { name: '#2' }));
+    expect(screen.getByTestId('hardness-profile')).toHaveAttribute('data-curve', 'false');
+    expect(screen.getByTestId('hardness-profile')).toHaveTextContent('measured points only');
+  });
+
+  it('says so quietly when the server has no parts endpoint', async () => {
+    const { stream, connected } = renderPanel(<PartsPanel />);
+    expect(await screen.findByText('Parts of the live run appear once live data arrives.')).toBeInTheDocument();
+    await connected();
+    stream([
+      ['hello', { run_id: 5, seq: 10 }],
+      ['sample', panelSample(11, { run_id: 5, part_id: 4 }), '5:11'],
+    ]);
+
+    expect(await screen.findByText('Part results are not available on this server.')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+});

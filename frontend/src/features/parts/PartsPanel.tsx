@@ -1,0 +1,92 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import { ApiError } from '../../lib/api';
+import { recipesQueryOptions } from '../../lib/plant';
+import type { LiveStatusSnapshot, LiveStream } from '../../lib/stream';
+import { useLiveData, useLiveSelector } from '../../lib/stream/react';
+import { PanelMessage } from '../../lib/ui';
+import { HardnessProfile } from './HardnessProfile';
+import { fetchRecentParts, PARTS_POLL_MS, type Part } from './partsApi';
+import { PartsTable } from './PartsTable';
+import './parts.css';
+
+const HTTP_NOT_FOUND = 404;
+
+const selectRunId = (status: LiveStatusSnapshot | null) => status?.runId ?? null;
+const selectPartId = (status: LiveStatusSnapshot | null) => status?.latest?.part_id ?? null;
+
+/** FastAPI answers an unknown route with "Not Found"; an unknown run is named in the detail. */
+function partsProblem(error: Error): { kind: 'unavailable' | 'error'; text: string } {
+  if (error instanceof ApiError && error.status === HTTP_NOT_FOUND) {
+    return error.detail === 'Not Found'
+      ? { kind: 'unavailable', text: 'Part results are not available on this server.' }
+      : { kind: 'unavailable', text: `No parts yet: ${error.detail}` };
+  }
+  return { kind: 'error', text: `Parts could not be loaded: ${error.message}` };
+}
+
+/**
+ * The part in the machine, kept through the moment between two parts (no part id then), so the
+ * newest parts are asked for by the last known id.
+ */
+function useCurrentPartId(stream: LiveStream | null): number | null {
+  const partId = useLiveSelector(stream, selectPartId);
+  const [lastKnown, setLastKnown] = useState(partId);
+  if (partId !== null && partId !== lastKnown) setLastKnown(partId);
+  return partId ?? lastKnown;
+}
+
+function PartsBody({ parts }: { parts: readonly Part[] }) {
+  const [chosen, setChosen] = useState<number | null>(null);
+  const recipes = useQuery(recipesQueryOptions());
+  const selected = parts.find((part) => part.part_id === chosen) ?? parts[0];
+  if (!selected) return <PanelMessage kind="empty">No finished part in this run yet.</PanelMessage>;
+  const recipe = recipes.data?.find((candidate) => candidate.name === selected.recipe_name);
+  return (
+    <div className="parts__body">
+      <PartsTable parts={parts} selectedId={selected.part_id} onSelect={setChosen} />
+      <HardnessProfile part={selected} recipe={recipe} />
+    </div>
+  );
+}
+
+/**
+ * The newest parts of the live run with their verdicts, and the hardness profile of the selected
+ * one (the newest by default) against its recipe's window. Fetched again when a new part enters
+ * the machine and every few seconds.
+ */
+export function PartsPanel() {
+  const liveData = useLiveData();
+  const stream = liveData.status === 'ready' ? liveData.stream : null;
+  const runId = useLiveSelector(stream, selectRunId);
+  const partId = useCurrentPartId(stream);
+  const parts = useQuery({
+    queryKey: ['parts', runId, 'recent', partId],
+    queryFn: ({ signal }) => {
+      if (runId === null) throw new Error('no live run yet');
+      return fetchRecentParts(runId, partId, signal);
+    },
+    enabled: runId !== null,
+    placeholderData: keepPreviousData,
+    refetchInterval: PARTS_POLL_MS,
+    // One key per part in the machine: a key left behind is of no use (a fast machine makes a part
+    // every two seconds), so it is dropped at once instead of filling the cache for minutes.
+    gcTime: 0,
+  });
+
+  let body: ReactNode;
+  if (parts.data) body = <PartsBody parts={parts.data} />;
+  else if (parts.error) {
+    const problem = partsProblem(parts.error);
+    body = <PanelMessage kind={problem.kind}>{problem.text}</PanelMessage>;
+  } else if (runId === null) {
+    body = <PanelMessage kind="empty">Parts of the live run appear once live data arrives.</PanelMessage>;
+  } else body = <PanelMessage kind="loading">Loading parts…</PanelMessage>;
+
+  return (
+    <section className="panel panel--parts parts" data-testid="panel-parts" aria-label="Parts">
+      <h2 className="panel__title">Parts{runId !== null && <span className="parts__run"> · run {runId}</span>}</h2>
+      {body}
+    </section>
+  );
+}

@@ -1,0 +1,1 @@
+export { PartsPanel } from './PartsPanel';

@@ -1,0 +1,103 @@
+/**
+ * Parts of a run (`GET /api/runs/{run_id}/parts?after_part_id=&limit=`, ascending part id, paged by
+ * `next_after_part_id`). Field names as the API sends them; `profile_depth_mm` / `profile_hv` are
+ * read when the server includes them.
+ */
+import { expectOneOf, expectRecord, expectString, getJson } from '../../lib/api';
+import {
+  expectArray,
+  expectBoolean,
+  expectNumber,
+  expectNumberOrNull,
+  expectStringList,
+  optionalNumberList,
+} from '../../lib/decode';
+
+export interface Part {
+  part_id: number;
+  recipe_name: string;
+  steel_grade: string;
+  started_sim: string;
+  finished_sim: string;
+  /** null: the part was never heated. */
+  surface_hrc: number | null;
+  /** Effective case depth (SAE J423, 50 HRC). */
+  case_depth_mm: number | null;
+  peak_surface_temp_c: number | null;
+  /** Energy delivered to the coil for the part (the recipe's energy window applies to it). */
+  energy_kj: number | null;
+  verdict: 'OK' | 'NOK';
+  reasons: string[];
+  interrupted: boolean;
+  profile_depth_mm: number[] | null;
+  profile_hv: number[] | null;
+}
+
+export interface PartsPage {
+  run_id: number;
+  parts: Part[];
+  next_after_part_id: number | null;
+}
+
+function decodePart(raw: unknown): Part {
+  const record = expectRecord(raw);
+  return {
+    part_id: expectNumber(record, 'part_id'),
+    recipe_name: expectString(record, 'recipe_name'),
+    steel_grade: expectString(record, 'steel_grade'),
+    started_sim: expectString(record, 'started_sim'),
+    finished_sim: expectString(record, 'finished_sim'),
+    surface_hrc: expectNumberOrNull(record, 'surface_hrc'),
+    case_depth_mm: expectNumberOrNull(record, 'case_depth_mm'),
+    peak_surface_temp_c: expectNumberOrNull(record, 'peak_surface_temp_c'),
+    energy_kj: expectNumberOrNull(record, 'energy_kj'),
+    verdict: expectOneOf(record, 'verdict', ['OK', 'NOK'] as const),
+    reasons: expectStringList(record, 'reasons'),
+    interrupted: expectBoolean(record, 'interrupted'),
+    profile_depth_mm: optionalNumberList(record, 'profile_depth_mm'),
+    profile_hv: optionalNumberList(record, 'profile_hv'),
+  };
+}
+
+export function decodePartsPage(raw: unknown): PartsPage {
+  const record = expectRecord(raw);
+  return {
+    run_id: expectNumber(record, 'run_id'),
+    parts: expectArray(record, 'parts').map(decodePart),
+    next_after_part_id: expectNumberOrNull(record, 'next_after_part_id'),
+  };
+}
+
+export function partsPath(runId: string, afterPartId: number, limit: number): string {
+  const params = new URLSearchParams({ after_part_id: String(afterPartId), limit: String(limit) });
+  return `/api/runs/${encodeURIComponent(runId)}/parts?${params.toString()}`;
+}
+
+/** How many of the newest parts the panel lists. */
+export const RECENT_PARTS = 20;
+const PAGE_LIMIT = 100;
+const MAX_PAGES = 5;
+
+/**
+ * The newest finished parts of a run, newest first. Part ids count up from 1, so with the id of the
+ * part in the machine (`currentPartId`) one page from just before the newest ones is enough; without
+ * it (between parts) up to a few pages from the start are read.
+ */
+export async function fetchRecentParts(
+  runId: string,
+  currentPartId: number | null,
+  signal?: AbortSignal,
+): Promise<Part[]> {
+  let after = currentPartId === null ? 0 : Math.max(0, currentPartId - RECENT_PARTS - 1);
+  let collected: Part[] = [];
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const result = await getJson(partsPath(runId, after, PAGE_LIMIT), decodePartsPage, signal ? { signal } : {});
+    collected = [...collected, ...result.parts].slice(-RECENT_PARTS);
+    if (result.next_after_part_id === null) break;
+    after = result.next_after_part_id;
+  }
+  return collected.reverse();
+}
+
+/** Poll while parts are made: a finished part's row lands in the database shortly after it leaves. */
+export const PARTS_POLL_MS = 3_000;
