@@ -12,12 +12,12 @@ import socket
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from induction_sim.errors import StartupError
 from induction_sim.settings import Settings
@@ -143,3 +143,12 @@ def running_database(settings: Settings) -> Iterator[DatabaseInfo]:
         else:
             info = asyncio.run(prepare(settings.database_url, "external"))
         yield info
+
+
+async def driver_connection(conn: AsyncConnection) -> Any:
+    """The asyncpg connection under a SQLAlchemy async connection (same transaction): for COPY,
+    which SQLAlchemy does not expose."""
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    return driver

@@ -40,6 +40,7 @@ from induction_sim.machine.faults import CATALOGUE, Phase
 from induction_sim.machine.signals import SIGNALS, TRUE_VALUE_SIGNALS, true_column
 from induction_sim.machine.states import ALARMS, AlarmCode, MachineState
 from induction_sim.storage.binary_copy import SIGNATURE, TRAILER
+from induction_sim.storage.database import driver_connection
 from induction_sim.storage.tables import fault_injections, parts, runs, telemetry
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT
 
@@ -229,9 +230,7 @@ async def _copy_batches(
     ).one()
     if first is None:
         return
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
+    driver = await driver_connection(conn)
     for start in range(int(first), int(last) + 1, batch_rows):
         buffer = bytearray()
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from induction_sim import ENGINE_VERSION
 from induction_sim.machine.chunk import EventRecord, PartRecord
 from induction_sim.machine.faults import FaultInstance
+from induction_sim.storage.database import driver_connection
 from induction_sim.storage.tables import (
     fault_injections,
     generation_jobs,
@@ -161,9 +162,7 @@ async def insert_fault_injections(
 async def _copy_records(
     conn: AsyncConnection, table: str, columns: list[str], rows: list[tuple[Any, ...]]
 ) -> None:
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
+    driver = await driver_connection(conn)
     await driver.copy_records_to_table(table, records=rows, columns=columns)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim.machine.signals import TRUE_VALUE_SIGNALS, true_column
 from induction_sim.storage.binary_copy import RowFormat, pg_microseconds
+from induction_sim.storage.database import driver_connection
 from induction_sim.storage.tables import telemetry
 
 _PG_TYPES = {BigInteger: "int8", SmallInteger: "int2", REAL: "float4", DateTime: "timestamptz"}
@@ -46,9 +47,7 @@ def telemetry_payload(
 async def copy_payload(conn: AsyncConnection, table: str, names: list[str], payload: bytes) -> None:
     """COPY a binary payload through the SQLAlchemy connection's asyncpg driver connection
     (inside the connection's current transaction)."""
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
+    driver = await driver_connection(conn)
     await driver.copy_to_table(table, source=_pieces(payload), columns=names, format="binary")
 
 
