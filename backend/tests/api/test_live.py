@@ -73,6 +73,7 @@ async def test_coil_water_loss_alarm_then_acknowledge_and_reset_restores_product
         f"/api/alarms/{alarm['id']}/ack", json={"operator": "anna", "comment": "pump"}
     )
     assert ack.status_code == 200, ack.text
+    assert ack.json()["acknowledged_by"] == "anna"  # the answer shows it, not the next tick
     twice = await client.post(f"/api/alarms/{alarm['id']}/ack", json={"operator": "anna"})
     assert twice.status_code == 409
     still = await client.post("/api/machine/reset")
@@ -83,6 +84,7 @@ async def test_coil_water_loss_alarm_then_acknowledge_and_reset_restores_product
     await asyncio.sleep(0.3)  # the outlet cools, the flow returns
     reset = await client.post("/api/machine/reset")
     assert reset.status_code == 200, reset.text
+    assert reset.json()["alarm"] is None
     await until(client, lambda s: s["state"] == "HEATING")
     alarms = (await client.get("/api/alarms")).json()
     assert alarms[0]["acknowledged_by"] == "anna"

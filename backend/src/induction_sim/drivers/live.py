@@ -275,7 +275,17 @@ class LiveRunner:
         if not alarm.active:
             raise ValueError(f"alarm {alarm_id} is no longer active")
         self.machine.acknowledge(operator, comment)  # its event goes out with the next sample
+        # the answer must already show the acknowledgement (the event repeats the same values)
+        alarm.acknowledged_by, alarm.ack_comment = operator, comment
+        alarm.acknowledged_at = records.sim_time(self.start_sim, self.machine.seq)
         return alarm
+
+    def reset(self, operator: str) -> None:
+        """Reset the latched alarm; the alarm list shows it at once, not after the next tick."""
+        self.machine.reset(operator)
+        for alarm in self.alarms:
+            if alarm.active:
+                alarm.reset_at = records.sim_time(self.start_sim, self.machine.seq)
 
     def inject(
         self, fault_id: str, severity: float, mode: OnsetMode, duration_s: float | None

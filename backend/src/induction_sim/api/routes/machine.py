@@ -154,7 +154,7 @@ async def machine_command(command: Command, request: Request) -> MachineView:
     runner = live(request)
     try:
         if command == "reset":
-            runner.machine.reset("operator")
+            runner.reset("operator")
         else:
             getattr(runner.machine, command)()
     except CommandError as exc:
