@@ -11,15 +11,18 @@ Database figures, in one run on one database (`run_bench`):
   shard, chunks of `CHUNK_ROWS`) over as many connections as the factory has workers. Only COPY
   and commit are timed. It runs in a process of its own, so its pre-encoded payload never counts
   in the factory's memory.
+- **Where a worker's time goes** — a shard's work done in this process, each stage timed alone.
 - **Factory** — whole jobs through `Factory` (physics + labels + COPY + commit, parts and events
   included), its worker pool warmed up by two small jobs first; peak memory is the summed RSS of
-  the coordinator (this process) and its workers, sampled every 50 ms.
+  the coordinator (this process) and its children, sampled every 50 ms.
 - **API latency** — the real server (`induction-sim serve`) in a subprocess on the same database:
   the dashboard request `GET /api/telemetry?run_id=…&limit=600` and `GET /api/health`, sequential
-  requests on one keep-alive connection, idle, then while a job runs in that server.
+  requests on one keep-alive connection, idle, then while a job runs in that server; meanwhile a
+  stream subscriber notes when each live sample arrives (does the 1 Hz loop keep its cadence?).
 
 Every timed database measurement starts after a CHECKPOINT (when the role may run one), so no
-measurement pays for flushing the previous one. Bench runs and jobs are deleted at the end.
+measurement pays for flushing the previous one; the small size is measured `repeats` times and
+the best counts. Bench runs, jobs and the server's live run are deleted at the end.
 """
 
 from __future__ import annotations
