@@ -29,26 +29,18 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import http.client
-import json
 import math
 import multiprocessing
 import os
 import platform
-import re
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 import psutil
@@ -65,6 +57,7 @@ from induction_sim.machine.faults import FaultInstance, OnsetMode
 from induction_sim.machine.machine import Machine, MachineConfig
 from induction_sim.machine.recipe import Recipe, builtin_recipes
 from induction_sim.physics.part import simulate_part
+from induction_sim.probe import Cadence, CadenceStats, Client, ProbeError, server
 from induction_sim.settings import Settings
 from induction_sim.storage import records
 from induction_sim.storage.database import DatabaseInfo, create_engine
@@ -158,8 +151,9 @@ DASHBOARD_LIMIT = 600
 ACTIVE_JOB = ("queued", "running", "cancelling")
 
 
-class BenchError(RuntimeError):
-    """The benchmark could not measure something (server did not start, a job failed, …)."""
+# The benchmark could not measure something (server did not start, a job failed, …); one error
+# type with the probes it shares with `induction-sim load`.
+BenchError = ProbeError
 
 
 @dataclass
@@ -257,17 +251,6 @@ class LatencyStats:
             return LatencyStats(path, 0, math.nan, math.nan, math.nan)
         p50, p99 = np.percentile(ms, [50, 99])
         return LatencyStats(path, int(ms.size), float(p50), float(p99), float(ms.max()))
-
-
-@dataclass(frozen=True)
-class CadenceStats:
-    """Arrival of the live machine's samples at a stream subscriber during a window."""
-
-    samples: int
-    period_s: float
-    interval_max_s: float  # longest gap between two samples
-    late_max_s: float  # latest arrival behind its drift-free slot (first sample + k·period)
-    missing: int  # seq numbers never received
 
 
 @dataclass(frozen=True)
@@ -980,9 +963,6 @@ async def _factory_job(
 # --- (c) API latency against the real server ------------------------------------------------------
 
 
-READY = re.compile(r"ready at http://([^\s:/]+):(\d+)")
-
-
 async def _latency_in_thread(
     env: Mapping[str, str],
     run_id: int,
@@ -1015,9 +995,9 @@ def api_latency(
         "health": "/api/health",
     }
     say("API: starting induction-sim serve on the same database")
-    with _server(env, stop) as (proc, host, port):
-        client = _Client(host, port, env.get("SIM_OPERATOR_TOKEN"))
-        cadence: _Cadence | None = None
+    with server(env, stop) as (proc, host, port):
+        client = Client(host, port, env.get("SIM_OPERATOR_TOKEN"))
+        cadence: Cadence | None = None
         try:
             deadline = time.monotonic() + options.settle_s
             warm = 0
@@ -1028,7 +1008,7 @@ def api_latency(
             live = client.get_json("/api/machine", missing_ok=True)
             if live is not None:  # the server runs the live machine: its run is bench data too
                 made.runs.append(int(live["run_id"]))
-                cadence = _Cadence(host, port, 1.0 / float(live["speed"]))
+                cadence = Cadence(host, port, 1.0 / float(live["speed"]))
             say(f"API: {options.requests} sequential requests per endpoint, idle")
             idle_from = time.monotonic()
             idle = _sample(client, paths, options.requests, stop)
@@ -1074,7 +1054,7 @@ def _server_job(view: dict[str, Any], memory: PeakMemory) -> ServerJob:
 
 
 def _sample(
-    client: _Client, paths: Mapping[str, str], n: int, stop: threading.Event
+    client: Client, paths: Mapping[str, str], n: int, stop: threading.Event
 ) -> dict[str, LatencyStats]:
     seconds: dict[str, list[float]] = {name: [] for name in paths}
     for _ in range(n):
@@ -1086,7 +1066,7 @@ def _sample(
 
 
 def _sample_while(
-    client: _Client,
+    client: Client,
     paths: Mapping[str, str],
     job_id: int,
     options: BenchOptions,
@@ -1116,166 +1096,3 @@ def _sample_while(
         for name, path in paths.items():
             seconds[name].append(client.get(path))
     return {name: LatencyStats.of(paths[name], s) for name, s in seconds.items()}, view
-
-
-@contextmanager
-def _server(
-    env: Mapping[str, str], stop: threading.Event, timeout_s: float = 90.0
-) -> Iterator[tuple[subprocess.Popen[str], str, int]]:
-    """`induction-sim serve --port 0` on loopback; yields once it prints its address; SIGTERM
-    (then, if it hangs, SIGKILL) on the way out, also on error."""
-    command = [sys.executable, "-m", "induction_sim", "serve", "--host", "127.0.0.1", "--port", "0"]
-    proc = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=dict(env),
-    )
-    tail: deque[str] = deque(maxlen=40)
-    ready = threading.Event()
-    address: list[tuple[str, int]] = []
-
-    def drain() -> None:  # keep reading: a full pipe would block the server's logging
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            tail.append(line.rstrip())
-            if not ready.is_set() and (match := READY.search(line)):
-                address.append((match.group(1), int(match.group(2))))
-                ready.set()
-        ready.set()
-
-    reader = threading.Thread(target=drain, daemon=True, name="serve-output")
-    reader.start()
-    try:
-        deadline = time.monotonic() + timeout_s
-        while not ready.wait(0.1):
-            if stop.is_set() or time.monotonic() > deadline:
-                break
-        if not address:
-            raise BenchError("induction-sim serve did not start:\n" + "\n".join(tail))
-        host, port = address[0]
-        yield proc, host, port
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=30)
-        reader.join(timeout=5)
-        if proc.stdout is not None:
-            proc.stdout.close()
-
-
-class _Client:
-    """Sequential requests on one keep-alive connection (as a browser tab does)."""
-
-    def __init__(self, host: str, port: int, token: str | None = None) -> None:
-        self._conn = http.client.HTTPConnection(host, port, timeout=30)
-        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
-
-    def close(self) -> None:
-        self._conn.close()
-
-    def _request(
-        self, method: str, path: str, body: bytes | None = None
-    ) -> tuple[float, int, bytes]:
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        if method != "GET":
-            headers |= self._auth
-        for attempt in range(2):
-            try:
-                started = time.perf_counter()
-                self._conn.request(method, path, body=body, headers=headers)
-                response = self._conn.getresponse()
-                data = response.read()
-                return time.perf_counter() - started, response.status, data
-            except (ConnectionError, http.client.HTTPException):
-                self._conn.close()  # the server closed an idle keep-alive: reconnect once
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
-
-    def get(self, path: str) -> float:
-        """Seconds to a complete 200 response."""
-        seconds, status, data = self._request("GET", path)
-        if status != 200:
-            raise BenchError(f"GET {path}: {status} {data[:300]!r}")
-        return seconds
-
-    @overload
-    def get_json(self, path: str) -> dict[str, Any]: ...
-    @overload
-    def get_json(self, path: str, missing_ok: bool) -> dict[str, Any] | None: ...
-    def get_json(self, path: str, missing_ok: bool = False) -> dict[str, Any] | None:
-        """The JSON body of a 200; None for a 404 or 503 when `missing_ok`."""
-        _, status, data = self._request("GET", path)
-        if missing_ok and status in (404, 503):
-            return None
-        if status != 200:
-            raise BenchError(f"GET {path}: {status} {data[:300]!r}")
-        result: dict[str, Any] = json.loads(data)
-        return result
-
-    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        _, status, data = self._request("POST", path, json.dumps(body).encode())
-        if status != 202:
-            raise BenchError(f"POST {path}: {status} {data[:300]!r}")
-        result: dict[str, Any] = json.loads(data)
-        return result
-
-    def delete(self, path: str) -> None:
-        self._request("DELETE", path)
-
-
-class _Cadence:
-    """A stream subscriber (`GET /api/stream`) noting when each live sample arrives."""
-
-    def __init__(self, host: str, port: int, period_s: float) -> None:
-        self.period_s = period_s
-        self.arrivals: list[tuple[float, int]] = []  # (monotonic s, seq)
-        self._conn = http.client.HTTPConnection(host, port, timeout=30)
-        self._closing = False
-        self._thread = threading.Thread(target=self._read, daemon=True, name="bench-stream")
-        self._thread.start()
-
-    def _read(self) -> None:
-        with suppress(OSError, ValueError, http.client.HTTPException):
-            self._conn.request("GET", "/api/stream")
-            response = self._conn.getresponse()
-            if response.status != 200:
-                return
-            while not self._closing:
-                line = response.readline()
-                if not line:
-                    return
-                if line.startswith(b"id: "):  # only samples carry an id: "<run_id>:<seq>"
-                    seq = int(line[4:].split(b":")[1])
-                    self.arrivals.append((time.monotonic(), seq))
-
-    def stats(self, start: float, end: float) -> CadenceStats | None:
-        window = [(t, seq) for t, seq in self.arrivals if start <= t <= end]
-        if len(window) < 2:
-            return None
-        times = np.array([t for t, _ in window])
-        seqs = np.array([seq for _, seq in window], dtype=np.float64)
-        slots = times - (seqs - seqs[0]) * self.period_s  # arrival minus its drift-free offset
-        return CadenceStats(
-            samples=len(window),
-            period_s=self.period_s,
-            interval_max_s=float(np.diff(times).max()),
-            late_max_s=float(slots.max() - slots.min()),
-            missing=int(seqs[-1] - seqs[0] + 1 - len(np.unique(seqs))),
-        )
-
-    def close(self) -> None:
-        self._closing = True
-        sock = self._conn.sock
-        if sock is not None:  # wakes the reader: its next read ends the stream
-            with suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-        self._thread.join(timeout=5)
-        self._conn.close()
