@@ -1,6 +1,7 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { LiveStreamProvider } from '../lib/stream/react';
+import { OperatorTokenDialog } from '../lib/ui';
 import { AppShell } from './AppShell';
 import { DashboardLayout } from './DashboardLayout';
 import { createQueryClient } from './queryClient';
@@ -13,6 +14,7 @@ export function App() {
         <AppShell>
           <DashboardLayout />
         </AppShell>
+        <OperatorTokenDialog />
       </LiveStreamProvider>
     </QueryClientProvider>
   );

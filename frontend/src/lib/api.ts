@@ -3,8 +3,18 @@
  *
  * Every failure — an HTTP error, an unreachable server, a body of the wrong shape — surfaces as an
  * {@link ApiError} that carries the HTTP status (0 when no response arrived) and a readable `detail`
- * taken from the backend's `{"detail": ...}` error body.
+ * taken from the backend's `{"detail": ...}` error body. Change requests carry the operator token
+ * (see `./operatorToken` and {@link sendJson}).
  */
+import {
+  HTTP_UNAUTHORIZED,
+  oneAtATime,
+  operatorTokenPrompt,
+  storedOperatorToken,
+  storeOperatorToken,
+  TOKEN_PROMPT_CANCELLED,
+  withOperatorToken,
+} from './operatorToken';
 
 /** Status used when no HTTP response arrived at all (server down, network error). */
 export const NO_RESPONSE = 0;
@@ -70,19 +80,77 @@ function describeNetworkFailure(error: unknown): string {
   return `Cannot reach the server (${reason})`;
 }
 
-async function request(path: string, init: RequestInit): Promise<Response> {
-  let response: Response;
+/** One `fetch`; a network failure becomes an ApiError without a status, an HTTP error is returned as is. */
+async function fetchOnce(path: string, init: RequestInit): Promise<Response> {
   try {
-    response = await fetch(path, init);
+    return await fetch(path, init);
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(path, NO_RESPONSE, describeNetworkFailure(error));
   }
-  if (!response.ok) {
-    const bodyText = await response.text().catch(() => '');
-    throw new ApiError(path, response.status, readErrorDetail(bodyText, response.statusText));
-  }
+}
+
+async function responseDetail(response: Response): Promise<string> {
+  const bodyText = await response.text().catch(() => '');
+  return readErrorDetail(bodyText, response.statusText);
+}
+
+async function throwUnlessOk(path: string, response: Response): Promise<Response> {
+  if (!response.ok) throw new ApiError(path, response.status, await responseDetail(response));
   return response;
+}
+
+async function request(path: string, init: RequestInit): Promise<Response> {
+  return throwUnlessOk(path, await fetchOnce(path, init));
+}
+
+/**
+ * A change request with the operator token: sent with `Authorization: Bearer <token>` when this tab
+ * has one. A 401 (no token, or a wrong one) asks the operator through the registered prompt, which
+ * sends the request once more per token entered; a token the server refuses is reported back to the
+ * prompt (its message shown there), an accepted one is kept for the tab. Cancelling leaves the
+ * request failed with {@link TOKEN_PROMPT_CANCELLED}. Without a prompt a 401 fails as any 4xx does.
+ */
+async function requestWithOperatorToken(
+  path: string,
+  method: WriteMethod,
+  headers: Record<string, string>,
+  init: RequestInit,
+): Promise<Response> {
+  const attempt = (token: string | null) =>
+    fetchOnce(path, { ...init, method, headers: withOperatorToken(headers, token) });
+  const sentToken = storedOperatorToken();
+  const first = await attempt(sentToken);
+  const prompt = operatorTokenPrompt();
+  if (first.status !== HTTP_UNAUTHORIZED || !prompt) return throwUnlessOk(path, first);
+  const message = await responseDetail(first);
+
+  const answer = await oneAtATime(async () => {
+    // A token entered for another request meanwhile is tried before asking again.
+    const current = storedOperatorToken();
+    if (current !== null && current !== sentToken) {
+      const again = await attempt(current);
+      if (again.status !== HTTP_UNAUTHORIZED) return again;
+    }
+    const refused = storedOperatorToken();
+    if (refused !== null) storeOperatorToken(null);
+    const accepted: { response: Response | null } = { response: null };
+    const given = await prompt({
+      message,
+      action: `${method} ${path}`,
+      storedTokenRefused: refused !== null,
+      submit: async (token) => {
+        const response = await attempt(token);
+        if (response.status === HTTP_UNAUTHORIZED) return responseDetail(response);
+        storeOperatorToken(token);
+        accepted.response = response;
+        return null;
+      },
+    });
+    return given ? accepted.response : null;
+  });
+  if (answer === null) throw new ApiError(path, HTTP_UNAUTHORIZED, TOKEN_PROMPT_CANCELLED);
+  return throwUnlessOk(path, answer);
 }
 
 /** `GET path`, parsed as JSON and checked by `decode`. */
@@ -112,6 +180,7 @@ export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * A request that changes something (`POST`, `DELETE`, …): `body` is sent as JSON when given, the
  * answer is parsed as JSON and checked by `decode`. Failures are {@link ApiError}s as for `getJson`
  * (a 409's `detail`, such as "machine is already running", is the message to show).
+ * The operator token goes with it; a 401 asks for the token (see `requestWithOperatorToken`).
  */
 export async function sendJson<T>(
   method: WriteMethod,
@@ -120,9 +189,9 @@ export async function sendJson<T>(
   decode: Decoder<T>,
   options: RequestOptions = {},
 ): Promise<T> {
-  const response = await request(path, {
-    method,
-    headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+  const headers: Record<string, string> =
+    body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' };
+  const response = await requestWithOperatorToken(path, method, headers, {
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     ...(options.signal ? { signal: options.signal } : {}),
   });

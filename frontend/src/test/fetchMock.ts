@@ -9,7 +9,7 @@ export function jsonResponse(body: unknown, status = 200): Response {
 }
 
 /** Replaces the global `fetch` for one test (restored by `unstubGlobals`). */
-export function stubFetch(implementation: (input: RequestInfo | URL) => Promise<Response>) {
+export function stubFetch(implementation: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>) {
   const fetchMock = vi.fn(implementation);
   vi.stubGlobal('fetch', fetchMock);
   return fetchMock;

@@ -2,3 +2,4 @@
 export { Field } from './Field';
 export { isNotFound } from './httpStatus';
 export { PanelMessage, type PanelMessageKind } from './PanelMessage';
+export { OperatorTokenDialog } from './OperatorTokenDialog';
