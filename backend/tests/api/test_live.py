@@ -173,12 +173,12 @@ async def test_a_retry_after_a_lost_commit_acknowledgement_neither_duplicates_no
     runner = state.live
     assert runner is not None
     await asyncio.sleep(0.3)
-    written = runner._pending[:]
-    await runner._flush()
+    written = runner.writer.pending[:]
+    await runner.writer.flush()
     # the commit went through but, say, the reply was lost: the same samples are queued again
-    runner._pending[:0] = written
-    await runner._flush()
-    assert not any(c in runner._pending for c in written)
+    runner.writer.pending[:0] = written
+    await runner.writer.flush()
+    assert not any(c in runner.writer.pending for c in written)
     seqs = [int(s) for c in written for s in c.columns["seq"]]
     async with state.engine.connect() as conn:
         rows = await conn.scalar(

@@ -2,9 +2,8 @@
 
 Ticks sit on drift-free monotonic deadlines (start + k·period, never "sleep one period"), so the
 cadence does not wander, and a late tick is caught up at once. Each sample goes to the stream hub
-immediately and to PostgreSQL in the background: a writer task COPYs what has accumulated about
-once a second, so database I/O never blocks the loop, and unwritten samples stay queued (in order)
-until the database takes them.
+immediately and to PostgreSQL in the background (`live_writer.py`): database I/O never blocks the
+loop, and while the database is away samples stay queued, in order, until it takes them back.
 """
 
 from __future__ import annotations
@@ -14,15 +13,16 @@ import contextlib
 import logging
 import secrets
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from induction_sim.drivers.hub import Hub, Message
+from induction_sim.drivers.live_writer import LiveWriter
 from induction_sim.machine.chunk import EventRecord, PartRecord, SampleChunk
 from induction_sim.machine.faults import BY_ID, CATALOGUE, FaultInstance, OnsetMode
 from induction_sim.machine.machine import Machine, MachineConfig, OperatorModel
@@ -30,10 +30,10 @@ from induction_sim.machine.recipe import Recipe
 from induction_sim.machine.signals import SIGNAL_NAMES
 from induction_sim.machine.states import ALARMS, AlarmCode, MachineState
 from induction_sim.storage import records
-from induction_sim.storage.tables import telemetry
-from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
 
 log = logging.getLogger(__name__)
+
+TICK_WINDOW = 3_600  # ticks whose lateness is kept: an hour at 1 Hz, 36 s at 100×
 
 
 @dataclass
@@ -65,10 +65,19 @@ class InjectedFault:
 
 @dataclass
 class Tick:
-    """Timing of the loop, for the API and the load tests."""
+    """Timing of the loop, for the API and the load test (`induction-sim load`)."""
 
     count: int = 0
-    late_s: list[float] = field(default_factory=list)  # recent lateness of ticks
+    # how late each recent tick woke up after its deadline, s (the event loop's scheduling delay)
+    late_s: deque[float] = field(default_factory=lambda: deque(maxlen=TICK_WINDOW))
+
+    def lateness_ms(self) -> tuple[int, float | None, float | None, float | None]:
+        """(ticks covered, p50, p99, max) of the recent ticks' lateness, ms."""
+        if not self.late_s:
+            return 0, None, None, None
+        late = np.fromiter(self.late_s, dtype=np.float64, count=len(self.late_s)) * 1000.0
+        p50, p99 = np.percentile(late, [50, 99])
+        return int(late.size), float(p50), float(p99), float(late.max())
 
 
 class LiveRunner:
@@ -95,7 +104,7 @@ class LiveRunner:
         self.parts: list[PartRecord] = []  # recent parts, newest last
         self.last_sample: dict[str, Any] | None = None
         self.tick = Tick()
-        self._pending: list[SampleChunk] = []
+        self.writer = LiveWriter(engine, self.start_sim)
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
@@ -105,20 +114,12 @@ class LiveRunner:
     # --- lifecycle --------------------------------------------------------------------------
 
     async def start(self) -> None:
-        async with self.engine.begin() as conn:
-            self.run_id = await records.create_run(
-                conn,
-                kind="live",
-                start_sim=self.start_sim,
-                recipe=self.recipe.model_dump(mode="json"),
-                scenario=None,
-                seed=self.seed,
-                rows_expected=None,
-            )
+        """A new live run (seq from 0): a restarted server never continues an old run's seq."""
+        self.run_id = await self.writer.create_run(self.recipe.model_dump(mode="json"), self.seed)
         self.hub.clear_replay()
         self._tasks = [
             asyncio.create_task(self._ticks(), name="live-ticks"),
-            asyncio.create_task(self._writer(), name="live-writer"),
+            asyncio.create_task(self.writer.run(), name="live-writer"),
         ]
 
     async def stop(self) -> None:
@@ -127,12 +128,22 @@ class LiveRunner:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        try:
-            await self._flush()
-            async with self.engine.begin() as conn:
-                await records.finish_run(conn, self.run_id, "completed", "server stopped")
-        except Exception:  # the database may be gone; the run then stays "running"
-            log.exception("live run %s: could not write its last samples", self.run_id)
+        await self.writer.finish("completed", "server stopped")
+
+    def loop_view(self) -> dict[str, Any]:
+        """The loop's timing and the writer's backlog (GET /api/machine `loop`)."""
+        window, p50, p99, worst = self.tick.lateness_ms()
+        failing = self.writer.failing_since
+        return {
+            "ticks": self.tick.count,
+            "window": window,
+            "late_p50_ms": p50,
+            "late_p99_ms": p99,
+            "late_max_ms": worst,
+            "queued_samples": self.writer.queued_rows,
+            "lost_samples": self.writer.rows_lost,
+            "database_failing_s": None if failing is None else time.monotonic() - failing,
+        }
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -147,14 +158,13 @@ class LiveRunner:
             if delay > 0:
                 await asyncio.sleep(delay)
             self.tick.late_s.append(max(0.0, time.monotonic() - deadline))
-            del self.tick.late_s[:-600]
             self.step()
 
     def step(self) -> None:
         """Advance one sample and publish it (also used by tests without the clock)."""
         chunk = self.machine.advance(1)
         self.tick.count += 1
-        self._pending.append(chunk)
+        self.writer.append(chunk)
         sample = self._sample_message(chunk)
         self.last_sample = sample
         self.hub.publish(Message("sample", sample, f"{self.run_id}:{sample['seq']}"))
@@ -163,47 +173,6 @@ class LiveRunner:
         for part in chunk.parts:
             self.parts.append(part)
             del self.parts[:-200]
-
-    async def _writer(self) -> None:
-        while True:
-            await asyncio.sleep(1.0)
-            try:
-                await self._flush()
-            except Exception:  # keep the samples; try again next second
-                log.exception(
-                    "live run %s: write failed, %d chunks queued", self.run_id, len(self._pending)
-                )
-
-    async def _flush(self) -> None:
-        if not self._pending:
-            return
-        await self._drop_already_written()
-        if not self._pending:
-            return
-        batch = self._pending[:]
-        chunk = SampleChunk.concatenate(batch)
-        async with self.engine.begin() as conn:
-            payload = telemetry_payload(
-                self.run_id, self.start_sim, chunk.columns, chunk.true_values
-            )
-            await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
-            await records.copy_parts(conn, self.run_id, self.start_sim, chunk.parts)
-            await records.copy_events(conn, self.run_id, self.start_sim, chunk.events)
-        del self._pending[: len(batch)]
-
-    async def _drop_already_written(self) -> None:
-        """A commit can succeed while its acknowledgement is lost (the database went away at
-        that moment): drop queued samples the table already holds, so a retry never
-        duplicates them and never stops on a duplicate key."""
-        first = int(self._pending[0].columns["seq"][0])
-        async with self.engine.connect() as conn:
-            newest = await conn.scalar(
-                select(func.max(telemetry.c.seq)).where(
-                    telemetry.c.run_id == self.run_id, telemetry.c.seq >= first
-                )
-            )
-        if newest is not None:
-            self._pending = [c for c in self._pending if int(c.columns["seq"][-1]) > newest]
 
     # --- messages ---------------------------------------------------------------------------
 

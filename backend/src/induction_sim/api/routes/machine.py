@@ -28,6 +28,21 @@ def live(request: Request) -> LiveRunner:
     return runner
 
 
+class LoopView(BaseModel):
+    """How the live loop keeps time and how far the database lags (see drivers/live_writer.py)."""
+
+    ticks: int = Field(description="samples produced since the server started")
+    window: int = Field(description="recent ticks the lateness figures cover (at most 3,600)")
+    late_p50_ms: float | None = Field(description="how late a tick woke after its deadline")
+    late_p99_ms: float | None
+    late_max_ms: float | None
+    queued_samples: int = Field(description="samples waiting for the database")
+    lost_samples: int = Field(description="dropped from a full queue (database away for days)")
+    database_failing_s: float | None = Field(
+        description="for how long database writes have failed; null: they succeed"
+    )
+
+
 class MachineView(BaseModel):
     run_id: int
     seq: int
@@ -41,6 +56,7 @@ class MachineView(BaseModel):
     active_faults: list[dict[str, Any]]
     last_sample: dict[str, Any] | None
     energy_window_kj: tuple[float, float]
+    loop: LoopView
 
 
 class AlarmView(BaseModel):
@@ -135,6 +151,7 @@ def _snapshot(runner: LiveRunner) -> MachineView:
         ],
         last_sample=runner.last_sample,
         energy_window_kj=runner.recipe.energy_window_kj,
+        loop=LoopView(**runner.loop_view()),
     )
 
 

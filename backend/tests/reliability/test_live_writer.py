@@ -1,0 +1,142 @@
+"""The live writer on its own: exactly-once through merged segments and lost acknowledgements,
+a bounded queue, and live runs abandoned by a dead server marked interrupted."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from induction_sim.drivers import live_writer
+from induction_sim.drivers.live_writer import LiveWriter, mark_abandoned_live_runs, trim
+from induction_sim.machine.chunk import SampleChunk
+from induction_sim.machine.machine import Machine, MachineConfig, OperatorModel
+from induction_sim.machine.recipe import builtin_recipes
+
+START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def samples(n: int) -> list[SampleChunk]:
+    """`n` one-sample chunks of a producing machine, as the live loop makes them."""
+    config = MachineConfig(
+        recipe=builtin_recipes()["1045-shaft-scan"],
+        seed=7,
+        operator=OperatorModel(auto=False),
+        autostart=True,
+        start_sim=START,
+    )
+    machine = Machine(config)
+    return [machine.advance(1) for _ in range(n)]
+
+
+def seqs(chunks: list[SampleChunk]) -> list[int]:
+    return [int(s) for c in chunks for s in c.columns["seq"]]
+
+
+def test_trim_keeps_what_follows_the_newest_written_sample() -> None:
+    merged = SampleChunk.concatenate(samples(120))
+    assert trim(merged, 119) is None
+    assert trim(merged, -1) is merged
+    rest = trim(merged, 79)
+    assert rest is not None and seqs([rest]) == list(range(80, 120))
+    assert all(e.seq >= 80 for e in rest.events)
+    assert all(p.finished_seq >= 80 for p in rest.parts)
+    assert len(rest.true_values["power_kw"]) == 40
+
+
+def test_the_queue_merges_chunks_and_drops_the_oldest_beyond_its_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(live_writer, "MAX_QUEUED_ROWS", 300)
+    writer = LiveWriter(engine=None, start_sim=START)  # type: ignore[arg-type]  # no I/O here
+    for chunk in samples(1_000):
+        writer.append(chunk)
+    assert len(writer.pending) < 64 + 300 // 64 + 1  # segments of 64, not 1,000 chunks
+    kept = seqs(writer.pending)
+    assert kept == list(range(kept[0], 1_000))  # the newest, contiguous
+    assert writer.rows_lost == 1_000 - len(kept) > 0
+    assert writer.queued_rows == len(kept) <= 300
+
+
+@pytest.fixture
+async def writer(engine: AsyncEngine) -> AsyncIterator[LiveWriter]:
+    writer = LiveWriter(engine, START)
+    await writer.create_run({"name": "test"}, 7)
+    yield writer
+    await writer.finish("completed", "test over")
+    async with engine.begin() as conn:
+        await conn.execute(text("DELETE FROM telemetry WHERE run_id = :r"), {"r": writer.run_id})
+        await conn.execute(text("DELETE FROM runs WHERE id = :r"), {"r": writer.run_id})
+
+
+async def table_seqs(engine: AsyncEngine, run_id: int) -> tuple[list[int], int, int]:
+    async with engine.connect() as conn:
+        rows = [
+            int(s)
+            for (s,) in await conn.execute(
+                text("SELECT seq FROM telemetry WHERE run_id = :r ORDER BY seq"), {"r": run_id}
+            )
+        ]
+        events = await conn.scalar(
+            text(
+                "SELECT count(*) - count(DISTINCT (seq, kind, from_state, to_state, code)) "
+                "FROM machine_events WHERE run_id = :r"
+            ),
+            {"r": run_id},
+        )
+        parts = await conn.scalar(
+            text("SELECT count(*) FROM parts WHERE run_id = :r"), {"r": run_id}
+        )
+    return rows, int(events or 0), int(parts or 0)
+
+
+@pytest.mark.db
+async def test_a_lost_acknowledgement_in_the_middle_of_a_segment_writes_nothing_twice(
+    engine: AsyncEngine, writer: LiveWriter
+) -> None:
+    chunks = samples(300)
+    for chunk in chunks[:200]:
+        writer.append(chunk)
+    await writer.flush()
+    # a write of 150..249 committed but its answer was lost: it is queued again, merged with
+    # samples never written, so the segment straddles what the table holds
+    writer.pending = [SampleChunk.concatenate(chunks[150:250])]
+    for chunk in chunks[250:]:
+        writer.append(chunk)
+    await writer.flush()
+    assert writer.pending == []
+    rows, duplicated_events, parts = await table_seqs(engine, writer.run_id)
+    assert rows == list(range(300))
+    assert duplicated_events == 0
+    assert parts == sum(len(c.parts) for c in chunks) > 0  # parts are keyed: a twice would fail
+
+
+@pytest.mark.db
+async def test_a_live_run_whose_server_died_is_marked_interrupted_and_a_live_one_is_not(
+    engine: AsyncEngine, writer: LiveWriter
+) -> None:
+    async with engine.begin() as conn:
+        orphan = await conn.scalar(
+            text(
+                "INSERT INTO runs (kind, status, engine_version, start_sim) "
+                "VALUES ('live', 'running', 'test', now()) RETURNING id"
+            )
+        )
+    try:
+        assert await mark_abandoned_live_runs(engine) >= 1
+        async with engine.connect() as conn:
+            status = dict(
+                (
+                    await conn.execute(
+                        text("SELECT id, status FROM runs WHERE id IN (:a, :b)"),
+                        {"a": orphan, "b": writer.run_id},
+                    )
+                ).all()
+            )
+        assert status == {orphan: "interrupted", writer.run_id: "running"}  # its lock is held
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(text("DELETE FROM runs WHERE id = :r"), {"r": orphan})
