@@ -24,8 +24,9 @@ import contextlib
 import logging
 import time
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.machine.chunk import SampleChunk
@@ -41,7 +42,13 @@ BATCH_ROWS = 16_384  # a long back-fill goes in pieces, so the event loop never 
 WRITE_TIMEOUT_S = 30.0
 REPORT_EVERY_S = 30.0
 LOCK_NAMESPACE = 0x115E  # first key of pg_advisory_lock(int, int) for live runs; second: run id
+_LOCK_KEYS = 2**31  # the second key is an int4: run ids wrap after two billion runs
 ABANDONED = "interrupted: the server running this live run stopped without closing it"
+
+
+def _lock_call(function: str, run_id: int) -> Select[tuple[Any]]:
+    """SELECT pg_<…>_advisory_…(live runs' namespace, run id) — lock, try or unlock."""
+    return select(getattr(func, function)(LOCK_NAMESPACE, run_id % _LOCK_KEYS))
 
 
 def trim(chunk: SampleChunk, newest: int) -> SampleChunk | None:
@@ -101,7 +108,7 @@ class LiveWriter:
                     seed=seed,
                     rows_expected=None,
                 )
-                await conn.scalar(select(func.pg_advisory_lock(LOCK_NAMESPACE, self.run_id)))
+                await conn.scalar(_lock_call("pg_advisory_lock", self.run_id))
         except BaseException:
             await conn.close()
             raise
@@ -125,7 +132,7 @@ class LiveWriter:
         conn = await self.engine.connect()
         try:
             async with conn.begin():
-                await conn.scalar(select(func.pg_try_advisory_lock(LOCK_NAMESPACE, self.run_id)))
+                await conn.scalar(_lock_call("pg_try_advisory_lock", self.run_id))
         except BaseException:
             await conn.close()
             raise
@@ -138,7 +145,7 @@ class LiveWriter:
         try:
             # a pooled connection would keep a session lock: unlock, or drop the connection
             async with conn.begin():
-                await conn.scalar(select(func.pg_advisory_unlock(LOCK_NAMESPACE, self.run_id)))
+                await conn.scalar(_lock_call("pg_advisory_unlock", self.run_id))
             await conn.close()
         except Exception:  # the connection is broken: the server released the lock already
             with contextlib.suppress(Exception):
@@ -297,9 +304,9 @@ async def mark_abandoned_live_runs(engine: AsyncEngine) -> int:
         await conn.commit()
         abandoned = []
         for run_id in candidates:
-            if await conn.scalar(select(func.pg_try_advisory_lock(LOCK_NAMESPACE, run_id))):
+            if await conn.scalar(_lock_call("pg_try_advisory_lock", run_id)):
                 abandoned.append(run_id)
-                await conn.scalar(select(func.pg_advisory_unlock(LOCK_NAMESPACE, run_id)))
+                await conn.scalar(_lock_call("pg_advisory_unlock", run_id))
         if abandoned:
             await conn.execute(
                 update(runs)
