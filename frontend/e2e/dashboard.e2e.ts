@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, type BrowserSession } from './support/chromium.ts';
 import { collectPageErrors, missingLiveEndpoints, unexpectedErrors, type PageError } from './support/consoleErrors.ts';
 import { artifactsDir } from './support/paths.ts';
+import { recordStream, type StreamMessage } from './support/sse.ts';
 import './support/target.ts';
 
 const target = inject('e2eTarget');
@@ -147,17 +148,34 @@ describe.skipIf(target.kind === 'skipped')('live dashboard against the real serv
     await factory.getByLabel('Seed').fill('7');
     const seqAtStart = await shownSeq(page);
     const timeAtStart = await chartLastTime(page);
+    // What the server streams about jobs (the dashboard reads the same messages).
+    const recorder = await recordStream(target.baseUrl);
     const started = page.waitForResponse(
       (response) => response.url().endsWith('/api/jobs') && response.request().method() === 'POST',
     );
     await factory.getByRole('button', { name: 'Start job' }).click();
     const job = (await (await started).json()) as { id: number };
+    const isThisJob = (message: StreamMessage) => message.event === 'job' && (message.data as { id?: unknown }).id === job.id;
 
     const progress: Locator = factory.locator(`[data-testid="job-progress"][data-job-id="${String(job.id)}"]`);
     await progress.waitFor({ timeout: 5_000 });
     await progress.locator('[data-testid="job-percent"]', { hasText: '100 %' }).waitFor({ timeout: 60_000 });
     expect(await progress.getAttribute('data-status')).toBe('succeeded');
+    expect(await progress.getByTestId('job-status').textContent()).toBe('succeeded');
     expect(await progress.getByTestId('job-rows').textContent()).toMatch(/^50\s000 \/ 50\s000 rows$/);
+    // The history row says so too (it is asked again on the final message).
+    const historyRow = factory.getByTestId('job-history').locator('tr', { has: page.getByRole('button', { name: `#${String(job.id)}`, exact: true }) });
+    await historyRow.getByTestId('job-status').filter({ hasText: 'succeeded' }).waitFor({ timeout: 5_000 });
+
+    // The stream told of the job's end with its final status, as GET /api/jobs/{id} tells it.
+    const final = await recorder.waitFor((message) => isThisJob(message) && (message.data as { status?: unknown }).status === 'succeeded', 10_000);
+    recorder.close();
+    const view = (await (await fetch(`${target.baseUrl}/api/jobs/${String(job.id)}`)).json()) as Record<string, unknown>;
+    expect(Object.keys(final.data as object).sort()).toEqual(Object.keys(view).sort());
+    expect(final.data).toMatchObject({ status: 'succeeded', rows_written: 50_000, rows_done: 50_000, progress: 1, run_id: view.run_id });
+    const statuses = recorder.messages.filter(isThisJob).map((message) => (message.data as { status: string }).status);
+    expect(statuses.at(-1)).toBe('succeeded');
+    expect(statuses.filter((status) => status === 'succeeded')).toHaveLength(1);
 
     // Samples kept arriving during the job and still do after it.
     const seqAtEnd = await shownSeq(page);
@@ -175,10 +193,26 @@ describe.skipIf(target.kind === 'skipped')('live dashboard against the real serv
     expect(unexpectedErrors(pageErrors, missingEndpoints)).toEqual([]);
   });
 
-  it('saves a screenshot of the whole dashboard', async () => {
+  it('draws the measured hardness profile of a heated part, then saves a screenshot of the whole dashboard', async () => {
     if (target.kind !== 'ready') return;
-    // A finished part with its profile is on screen by now (the live machine made parts meanwhile).
-    await page.getByTestId('hardness-profile').waitFor({ timeout: 30_000 });
+    // The newest finished part is shown by default; the live machine heats parts again by now.
+    const profile = page.locator('[data-testid="hardness-profile"][data-curve="true"]');
+    await profile.waitFor({ timeout: 30_000 });
+    const points = (await profile.locator('polyline.profile__curve').getAttribute('points')) ?? '';
+    expect(points.trim().split(/\s+/).length).toBeGreaterThan(5);
+    expect(await profile.textContent()).not.toContain('measured points only');
+    // Its run's parts API sends the stored profile and the coil energy the recipe window applies to.
+    const machine = (await (await fetch(`${target.baseUrl}/api/machine`)).json()) as { run_id: number };
+    const partsPage = (await (await fetch(`${target.baseUrl}/api/runs/${String(machine.run_id)}/parts?limit=100`)).json()) as {
+      parts: { surface_hrc: number | null; energy_coil_kj: number | null; profile_depth_mm: number[] | null; profile_hv: number[] | null }[];
+    };
+    const heated = partsPage.parts.filter((part) => part.surface_hrc !== null);
+    expect(heated.length).toBeGreaterThan(0);
+    for (const part of heated) {
+      expect(part.energy_coil_kj).toBeGreaterThan(0);
+      expect(part.profile_depth_mm?.length ?? 0).toBeGreaterThan(5);
+      expect(part.profile_hv?.length).toBe(part.profile_depth_mm?.length);
+    }
     await mkdir(artifactsDir, { recursive: true });
     const file = path.join(artifactsDir, 'dashboard.png');
     await page.screenshot({ path: file, fullPage: true });

@@ -43,7 +43,7 @@ const SIGNALS = [
   ['power_factor', '1', 0.2, 0.02, 70],
   ['dc_bus_v', 'V', 540, 3, 30],
   ['inverter_temp_c', '°C', 45, 4, 600],
-  ['energy_part_kj', 'kJ', 600, 580, 90],
+  ['energy_coil_kj', 'kJ', 600, 580, 90],
   ['surface_temp_c', '°C', 520, 380, 90],
   ['scan_position_mm', 'mm', 120, 120, 90],
   ['scan_speed_mm_s', 'mm/s', 8, 1, 90],

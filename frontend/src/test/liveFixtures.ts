@@ -60,3 +60,28 @@ export function sampleJson(seq: number, runId: number | string = 1): Record<stri
     ...sample.values,
   };
 }
+
+/** A job's view as `GET /api/jobs/{id}` and the stream's `job` messages send it (running, 42 %). */
+export function jobViewJson(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 7,
+    status: 'running',
+    scenario: 'normal_production',
+    seed: 1,
+    rows_requested: 50_000,
+    rows_written: 0,
+    rows_done: 21_000,
+    progress: 0.42,
+    rows_per_s: 61_744,
+    eta_s: 0.47,
+    shards: 2,
+    run_id: null,
+    created_at: '2026-11-25T03:33:01.874106Z',
+    started_at: '2026-11-25T03:33:01.880588Z',
+    finished_at: null,
+    compute_s: null,
+    write_s: null,
+    error: null,
+    ...overrides,
+  };
+}

@@ -37,7 +37,7 @@ export const PANEL_CATALOGUE: SignalCatalogue = [
   'power_kw',
   'frequency_hz',
   'coil_current_a',
-  'energy_part_kj',
+  'energy_coil_kj',
   'surface_temp_c',
   'scan_position_mm',
   'spindle_rpm',

@@ -1,9 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import { useJobProgress } from '../../lib/stream/react';
+import { newerJobView } from '../../lib/stream';
+import { useJobMessages, useStreamOpen } from '../../lib/stream/react';
 import { isNotFound, PanelMessage } from '../../lib/ui';
 import {
-  applyJobProgress,
+  historyWithJob,
   isActive,
   jobQueryKey,
   jobQueryOptions,
@@ -18,12 +19,13 @@ import { JobProgressView } from './JobProgressView';
 import './factory.css';
 
 /**
- * The followed job, polled twice a second while it runs and moved on by the stream's `job` messages.
- * When it finishes, the history is asked again so both say the same.
+ * The followed job. The stream's `job` messages move it (twice a second, and its final status at
+ * once); it is asked for only as a safety net (every 5 s while it runs, twice a second without the
+ * stream). When it finishes, the history is asked again so both say the same.
  */
-function FollowedJob({ id }: { id: number }) {
+function FollowedJob({ id, streamed }: { id: number; streamed: boolean }) {
   const queryClient = useQueryClient();
-  const job = useQuery(jobQueryOptions(id));
+  const job = useQuery(jobQueryOptions(id, streamed));
   const finished = job.data !== undefined && !isActive(job.data);
   useEffect(() => {
     if (finished) void queryClient.invalidateQueries({ queryKey: jobsListQueryKey });
@@ -39,16 +41,25 @@ function FollowedJob({ id }: { id: number }) {
  */
 export function FactoryPanel() {
   const queryClient = useQueryClient();
+  const streamed = useStreamOpen();
   const scenarios = useQuery(scenariosQueryOptions());
-  const jobs = useQuery(jobsQueryOptions());
+  const jobs = useQuery(jobsQueryOptions(streamed));
   const [chosenId, setChosenId] = useState<number | null>(null);
   const followedId = chosenId ?? jobs.data?.[0]?.id ?? null;
 
-  useJobProgress((progress) => {
-    const id = Number(progress.id);
-    if (!Number.isInteger(id)) return;
-    queryClient.setQueryData<Job>(jobQueryKey(id), (job) => (job ? applyJobProgress(job, progress) : job));
+  // Each `job` message is the job's whole view: it replaces the held one unless it is behind it.
+  useJobMessages((view) => {
+    queryClient.setQueryData<Job>(jobQueryKey(view.id), (held) => newerJobView(held, view));
+    const history = historyWithJob(queryClient.getQueryData<Job[]>(jobsListQueryKey), view);
+    if (history) queryClient.setQueryData<Job[]>(jobsListQueryKey, history);
+    // A job the list does not hold yet (created elsewhere), or one that just ended: ask the server.
+    if (!history || !isActive(view)) void queryClient.invalidateQueries({ queryKey: jobsListQueryKey });
   });
+
+  // Messages missed while the stream was down: ask once it is back.
+  useEffect(() => {
+    if (streamed) void queryClient.invalidateQueries({ queryKey: ['jobs'] });
+  }, [streamed, queryClient]);
 
   let form: ReactNode;
   if (scenarios.data) {
@@ -77,7 +88,7 @@ export function FactoryPanel() {
     <section className="panel panel--factory factory" data-testid="panel-factory" aria-label="Data factory">
       <h2 className="panel__title">Data factory</h2>
       {form}
-      {followedId !== null && <FollowedJob id={followedId} />}
+      {followedId !== null && <FollowedJob id={followedId} streamed={streamed} />}
       <h3 className="panel__subtitle">Jobs</h3>
       {history}
     </section>

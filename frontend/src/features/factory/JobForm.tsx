@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type SubmitEvent } from 'react';
 import { errorText, failureVerb } from '../../lib/api';
+import { newerJobView } from '../../lib/stream';
 import { Field } from '../../lib/ui';
 import { createJob, jobQueryKey, jobsListQueryKey, type Job, type Scenario } from './factoryApi';
 
@@ -22,7 +23,8 @@ export function JobForm({ scenarios, onStarted }: { scenarios: readonly Scenario
   const start = useMutation({
     mutationFn: createJob,
     onSuccess: (job) => {
-      queryClient.setQueryData(jobQueryKey(job.id), job);
+      // The stream may have told of the job already (its `queued` message can come first).
+      queryClient.setQueryData<Job>(jobQueryKey(job.id), (held) => newerJobView(held, job));
       onStarted(job);
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: jobsListQueryKey }),

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { errorText, failureVerb } from '../../lib/api';
 import { formatCount, formatDuration } from '../../lib/format';
+import { newerJobView } from '../../lib/stream';
 import { cancelJob, isActive, jobPercent, jobQueryKey, jobsListQueryKey, type Job } from './factoryApi';
 import { RunDownloads } from './RunDownloads';
 import { StatusBadge } from './StatusBadge';
@@ -11,7 +12,7 @@ export function JobProgressView({ job }: { job: Job }) {
   const cancel = useMutation({
     mutationFn: () => cancelJob(job.id),
     onSuccess: (updated) => {
-      queryClient.setQueryData(jobQueryKey(updated.id), updated);
+      queryClient.setQueryData<Job>(jobQueryKey(updated.id), (held) => newerJobView(held, updated));
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: jobsListQueryKey }),
   });

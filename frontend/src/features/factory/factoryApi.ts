@@ -3,10 +3,10 @@
  * `GET /api/jobs/{id}`, `DELETE /api/jobs/{id}`, and the exports of a finished job's run.
  * Field names as the API sends them.
  */
-import { queryOptions } from '@tanstack/react-query';
-import { expectRecord, expectString, getJson, sendJson } from '../../lib/api';
-import { decodeList, expectNumber, expectNumberOrNull, expectStringList, expectStringOrNull } from '../../lib/decode';
-import type { JobProgress } from '../../lib/stream';
+import { queryOptions, replaceEqualDeep } from '@tanstack/react-query';
+import { expectString, getJson, sendJson } from '../../lib/api';
+import { decodeList, expectStringList } from '../../lib/decode';
+import { decodeJobRecord, decodeJobView, isActiveJob, newerJobView, type JobView } from '../../lib/stream';
 
 export const SCENARIOS_PATH = '/api/scenarios';
 export const JOBS_PATH = '/api/jobs';
@@ -18,26 +18,8 @@ export interface Scenario {
   faults: string[];
 }
 
-export type JobStatus = 'queued' | 'running' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
-
-export interface Job {
-  id: number;
-  /** One of {@link JobStatus}; kept a string, a newer server may add statuses. */
-  status: string;
-  scenario: string;
-  seed: number;
-  rows_requested: number;
-  rows_written: number;
-  rows_done: number;
-  /** 0–1. */
-  progress: number;
-  rows_per_s: number | null;
-  eta_s: number | null;
-  run_id: number | null;
-  created_at: string;
-  finished_at: string | null;
-  error: string | null;
-}
+/** A job as `GET /api/jobs/{id}` and the stream's `job` messages describe it (the same JSON). */
+export type Job = JobView;
 
 export interface JobRequest {
   scenario: string;
@@ -54,40 +36,20 @@ function decodeScenario(record: Record<string, unknown>): Scenario {
   };
 }
 
-export function decodeJob(record: Record<string, unknown>): Job {
-  return {
-    id: expectNumber(record, 'id'),
-    status: expectString(record, 'status'),
-    scenario: expectString(record, 'scenario'),
-    seed: expectNumber(record, 'seed'),
-    rows_requested: expectNumber(record, 'rows_requested'),
-    rows_written: expectNumber(record, 'rows_written'),
-    rows_done: expectNumber(record, 'rows_done'),
-    progress: expectNumber(record, 'progress'),
-    rows_per_s: expectNumberOrNull(record, 'rows_per_s'),
-    eta_s: expectNumberOrNull(record, 'eta_s'),
-    run_id: expectNumberOrNull(record, 'run_id'),
-    created_at: expectString(record, 'created_at'),
-    finished_at: expectStringOrNull(record, 'finished_at'),
-    error: expectStringOrNull(record, 'error'),
-  };
-}
-
-const decodeOneJob = (raw: unknown): Job => decodeJob(expectRecord(raw));
-export const decodeJobs = (raw: unknown): Job[] => decodeList(raw, decodeJob);
+export const decodeJobs = (raw: unknown): Job[] => decodeList(raw, decodeJobRecord);
 export const decodeScenarios = (raw: unknown): Scenario[] => decodeList(raw, decodeScenario);
 
-const ACTIVE_STATUSES = new Set(['queued', 'running', 'cancelling']);
-
 /** Queued, running or being cancelled: its progress still moves. */
-export function isActive(job: Pick<Job, 'status'>): boolean {
-  return ACTIVE_STATUSES.has(job.status);
-}
+export const isActive = isActiveJob;
 
-/** A followed job is asked for twice a second while it runs. */
-export const JOB_POLL_MS = 500;
-/** The history: every 2 s while a job runs, else every 10 s. */
-export const JOBS_POLL_ACTIVE_MS = 2_000;
+/**
+ * Polling is the safety net: the stream's `job` messages move a job (created, twice a second while
+ * it runs, final status). While the stream is open, an active job is asked for every 5 s and the
+ * history every 10 s; without the stream, the followed job twice a second and the history every 2 s.
+ */
+export const JOB_POLL_STREAMED_MS = 5_000;
+export const JOB_POLL_UNSTREAMED_MS = 500;
+export const JOBS_POLL_UNSTREAMED_ACTIVE_MS = 2_000;
 export const JOBS_POLL_IDLE_MS = 10_000;
 export const HISTORY_LIMIT = 20;
 
@@ -102,48 +64,57 @@ export function scenariosQueryOptions() {
   });
 }
 
-export function jobsQueryOptions() {
+/** A fetched list keeps, job by job, the held view when the fetched one is behind (see `newerJobView`). */
+function keepNewerJobs(held: unknown, fetched: unknown): unknown {
+  if (!Array.isArray(held) || !Array.isArray(fetched)) return fetched;
+  const byId = new Map((held as Job[]).map((job) => [job.id, job]));
+  return replaceEqualDeep(held, (fetched as Job[]).map((job) => newerJobView(byId.get(job.id), job)));
+}
+
+function keepNewerJob(held: unknown, fetched: unknown): unknown {
+  return replaceEqualDeep(held, newerJobView(held as Job | undefined, fetched as Job));
+}
+
+/** The history, newest first. `streamed`: the stream is open (its job messages keep the list current). */
+export function jobsQueryOptions(streamed: boolean) {
   return queryOptions({
     queryKey: jobsListQueryKey,
     queryFn: ({ signal }) => getJson(`${JOBS_PATH}?limit=${String(HISTORY_LIMIT)}`, decodeJobs, { signal }),
-    refetchInterval: (query) => (query.state.data?.some(isActive) ? JOBS_POLL_ACTIVE_MS : JOBS_POLL_IDLE_MS),
+    refetchInterval: (query) =>
+      !streamed && query.state.data?.some(isActive) ? JOBS_POLL_UNSTREAMED_ACTIVE_MS : JOBS_POLL_IDLE_MS,
+    structuralSharing: keepNewerJobs,
   });
 }
 
-export function jobQueryOptions(id: number) {
+/** One job. A poll answered before the stream's newer message never moves the job back. */
+export function jobQueryOptions(id: number, streamed: boolean) {
   return queryOptions({
     queryKey: jobQueryKey(id),
-    queryFn: ({ signal }) => getJson(`${JOBS_PATH}/${String(id)}`, decodeOneJob, { signal }),
-    refetchInterval: (query) => (!query.state.data || isActive(query.state.data) ? JOB_POLL_MS : false),
+    queryFn: ({ signal }) => getJson(`${JOBS_PATH}/${String(id)}`, decodeJobView, { signal }),
+    refetchInterval: (query) => {
+      if (query.state.data && !isActive(query.state.data)) return false;
+      return streamed ? JOB_POLL_STREAMED_MS : JOB_POLL_UNSTREAMED_MS;
+    },
+    structuralSharing: keepNewerJob,
   });
 }
 
 export function createJob(request: JobRequest): Promise<Job> {
-  return sendJson('POST', JOBS_PATH, request, decodeOneJob);
+  return sendJson('POST', JOBS_PATH, request, decodeJobView);
 }
 
 export function cancelJob(id: number): Promise<Job> {
-  return sendJson('DELETE', `${JOBS_PATH}/${String(id)}`, undefined, decodeOneJob);
+  return sendJson('DELETE', `${JOBS_PATH}/${String(id)}`, undefined, decodeJobView);
 }
 
 /**
- * A `job` message of the stream applied to the job as last fetched: newer counts and rates while
- * the job is still active (a late "running" message never reopens a finished job, and counts never
- * go back).
+ * A `job` message (the job's whole view) applied to the held history: the listed job is replaced
+ * unless the message is behind it. `null` when the job is not listed (created elsewhere, or the list
+ * is not loaded yet): the list is to be asked again.
  */
-export function applyJobProgress(job: Job, progress: JobProgress): Job {
-  if (!isActive(job) || String(progress.id) !== String(job.id)) return job;
-  const rowsDone = Math.max(job.rows_done, progress.rows_written);
-  const requested = progress.rows_requested > 0 ? progress.rows_requested : job.rows_requested;
-  return {
-    ...job,
-    status: job.status === 'queued' ? progress.status : job.status,
-    rows_requested: requested,
-    rows_done: rowsDone,
-    progress: Math.max(job.progress, Math.min(1, rowsDone / requested)),
-    rows_per_s: progress.rows_per_s ?? job.rows_per_s,
-    eta_s: progress.eta_s ?? job.eta_s,
-  };
+export function historyWithJob(jobs: readonly Job[] | undefined, job: Job): Job[] | null {
+  if (!jobs?.some((held) => held.id === job.id)) return null;
+  return jobs.map((held) => newerJobView(held, job));
 }
 
 /** Where a finished job's run can be downloaded. */

@@ -21,7 +21,9 @@ export function EnergyMonitor({
   return (
     <div className="energy" data-testid="energy-monitor" data-verdict={verdict}>
       <div className="energy__head">
-        <span className="energy__title">Part energy</span>
+        <span className="energy__title" title="Energy delivered to the coil for the current part (signal energy_coil_kj)">
+          Coil energy
+        </span>
         <span className="energy__value" data-testid="energy-value">
           {formatFixed(energyKj, 0)} kJ
         </span>
@@ -30,7 +32,7 @@ export function EnergyMonitor({
       <div
         className="energy__gauge"
         role="meter"
-        aria-label="Energy of the current part"
+        aria-label="Coil energy of the current part"
         aria-valuemin={0}
         aria-valuemax={Math.round(high * 1.2)}
         aria-valuenow={Math.round(value)}

@@ -47,7 +47,7 @@ describe('MachinePanel', () => {
 
     stream([
       ['hello', { run_id: 1, seq: 102 }],
-      ['sample', panelSample(103, {}, { power_kw: 37.2, energy_part_kj: 512, surface_temp_c: 981 }), '1:103'],
+      ['sample', panelSample(103, {}, { power_kw: 37.2, energy_coil_kj: 512, surface_temp_c: 981 }), '1:103'],
     ]);
 
     expect(screen.getByTestId('machine-state')).toHaveAttribute('data-tone', 'heat');
@@ -72,16 +72,16 @@ describe('MachinePanel', () => {
 
     stream([
       ['hello', { run_id: 1, seq: 100 }],
-      ['sample', panelSample(101, {}, { energy_part_kj: 400 }), '1:101'],
+      ['sample', panelSample(101, {}, { energy_coil_kj: 400 }), '1:101'],
     ]);
     expect(monitor).toHaveAttribute('data-verdict', 'heating');
     expect(within(monitor).getByTestId('energy-value')).toHaveTextContent('400 kJ');
 
-    stream([['sample', panelSample(102, {}, { energy_part_kj: 740 }), '1:102']]);
+    stream([['sample', panelSample(102, {}, { energy_coil_kj: 740 }), '1:102']]);
     expect(monitor).toHaveAttribute('data-verdict', 'in-window');
     expect(within(monitor).getByRole('meter')).toHaveAttribute('aria-valuenow', '740');
 
-    stream([['sample', panelSample(103, { machine_state: 'QUENCHING' }, { energy_part_kj: 650 }), '1:103']]);
+    stream([['sample', panelSample(103, { machine_state: 'QUENCHING' }, { energy_coil_kj: 650 }), '1:103']]);
     expect(monitor).toHaveAttribute('data-verdict', 'below');
   });
 

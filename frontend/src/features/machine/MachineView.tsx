@@ -26,7 +26,7 @@ export function MachineView({
   const seconds = secondsInState(snapshot, sample);
   const partId = sample ? sample.part_id : snapshot.part_id;
   const alarmCode = sample ? sample.alarm_code : (snapshot.alarm?.code ?? null);
-  const energy = sample?.values.energy_part_kj ?? null;
+  const energy = sample?.values.energy_coil_kj ?? null;
   return (
     <div className="machine__body">
       <div className="machine__status">

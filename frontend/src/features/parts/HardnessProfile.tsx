@@ -36,7 +36,10 @@ export function HardnessProfile({ part, recipe }: { part: Part; recipe: Recipe |
   return (
     <figure className="profile" data-testid="hardness-profile" data-curve={hasCurve}>
       <figcaption className="profile__caption">
-        Part #{part.part_id} · {formatFixed(part.surface_hrc, 1)} HRC · case {formatFixed(part.case_depth_mm, 2)} mm
+        Part #{part.part_id} · {formatFixed(part.surface_hrc, 1)} HRC · case {formatFixed(part.case_depth_mm, 2)} mm ·{' '}
+        <span data-testid="profile-energy" title="Energy delivered to the coil · energy absorbed by the part">
+          {formatFixed(part.energy_coil_kj, 0)} kJ coil · {formatFixed(part.energy_part_kj, 0)} kJ in the part
+        </span>
         {!hasCurve && <span className="profile__note"> · profile not sent by the server: measured points only</span>}
       </figcaption>
       <svg viewBox={`0 0 ${String(WIDTH)} ${String(HEIGHT)}`} role="img" aria-label={`Hardness versus depth of part ${String(part.part_id)}`}>

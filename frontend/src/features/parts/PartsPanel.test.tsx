@@ -30,7 +30,7 @@ function part(id: number, overrides: Record<string, unknown> = {}) {
     case_depth_mm: 2.71,
     case_depth_iso_mm: 2.77,
     peak_surface_temp_c: 1023.7,
-    energy_kj: 740,
+    energy_coil_kj: 740,
     energy_part_kj: 591.8,
     verdict: 'OK',
     reasons: [],
@@ -71,6 +71,7 @@ describe('PartsPanel', () => {
     const profile = screen.getByTestId('hardness-profile');
     expect(profile).toHaveAttribute('data-curve', 'true');
     expect(profile).toHaveTextContent('Part #3');
+    expect(screen.getByTestId('profile-energy')).toHaveTextContent('740 kJ coil · 592 kJ in the part');
 
     fireEvent.click(within(rows[1] ?? document.body).getByRole('button', { name: '#2' }));
     expect(screen.getByTestId('hardness-profile')).toHaveAttribute('data-curve', 'false');

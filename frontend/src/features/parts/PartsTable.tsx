@@ -19,7 +19,9 @@ export function PartsTable({
             <th>Part</th>
             <th className="table__num">HRC</th>
             <th className="table__num">CHD mm</th>
-            <th className="table__num">kJ</th>
+            <th className="table__num" title="Energy delivered to the coil for the part (the recipe's energy window applies to it)">
+              Coil kJ
+            </th>
             <th>Verdict</th>
           </tr>
         </thead>
@@ -40,7 +42,7 @@ export function PartsTable({
               </td>
               <td className="table__num">{formatFixed(part.surface_hrc, 1)}</td>
               <td className="table__num">{formatFixed(part.case_depth_mm, 2)}</td>
-              <td className="table__num">{formatFixed(part.energy_kj, 0)}</td>
+              <td className="table__num">{formatFixed(part.energy_coil_kj, 0)}</td>
               <td className="table__text">
                 <span className="badge" data-tone={part.verdict === 'OK' ? 'ok' : 'alarm'}>
                   {part.verdict}

@@ -25,7 +25,9 @@ export interface Part {
   case_depth_mm: number | null;
   peak_surface_temp_c: number | null;
   /** Energy delivered to the coil for the part (the recipe's energy window applies to it). */
-  energy_kj: number | null;
+  energy_coil_kj: number | null;
+  /** Energy absorbed by the part. */
+  energy_part_kj: number | null;
   verdict: 'OK' | 'NOK';
   reasons: string[];
   interrupted: boolean;
@@ -50,7 +52,8 @@ function decodePart(raw: unknown): Part {
     surface_hrc: expectNumberOrNull(record, 'surface_hrc'),
     case_depth_mm: expectNumberOrNull(record, 'case_depth_mm'),
     peak_surface_temp_c: expectNumberOrNull(record, 'peak_surface_temp_c'),
-    energy_kj: expectNumberOrNull(record, 'energy_kj'),
+    energy_coil_kj: expectNumberOrNull(record, 'energy_coil_kj'),
+    energy_part_kj: expectNumberOrNull(record, 'energy_part_kj'),
     verdict: expectOneOf(record, 'verdict', ['OK', 'NOK'] as const),
     reasons: expectStringList(record, 'reasons'),
     interrupted: expectBoolean(record, 'interrupted'),

@@ -3,11 +3,18 @@ export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 export { parseEventId, type StreamPosition } from './eventId';
 export { FrameBatcher, animationFrameScheduler, type FrameScheduler } from './frameBatcher';
 export {
+  decodeJobRecord,
+  decodeJobView,
+  isActiveJob,
+  JOB_STATUSES,
+  newerJobView,
+  type JobStatus,
+  type JobView,
+} from './jobView';
+export {
   sampleDecoder,
-  decodeJobProgress,
   decodeMachineEvent,
   decodeStreamHello,
-  type JobProgress,
   type LiveSample,
   type MachineEvent,
   type RunId,

@@ -47,16 +47,6 @@ export interface MachineEvent {
   raw: Readonly<Record<string, unknown>>;
 }
 
-/** `job`: progress of a data-factory job. */
-export interface JobProgress {
-  id: number | string;
-  status: string;
-  rows_requested: number;
-  rows_written: number;
-  rows_per_s: number | null;
-  eta_s: number | null;
-}
-
 function expectNumber(record: Record<string, unknown>, key: string): number {
   const value = record[key];
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`field "${key}" should be a number`);
@@ -141,19 +131,5 @@ export function decodeMachineEvent(raw: unknown): MachineEvent {
     operator: optionalText(record, 'operator'),
     comment: optionalText(record, 'comment'),
     raw: record,
-  };
-}
-
-export function decodeJobProgress(raw: unknown): JobProgress {
-  const record = expectRecord(raw);
-  const id = record.id;
-  if (typeof id !== 'number' && typeof id !== 'string') throw new Error('field "id" should be a number or string');
-  return {
-    id,
-    status: expectString(record, 'status'),
-    rows_requested: expectNumber(record, 'rows_requested'),
-    rows_written: expectNumber(record, 'rows_written'),
-    rows_per_s: expectNumberOrNull(record, 'rows_per_s'),
-    eta_s: expectNumberOrNull(record, 'eta_s'),
   };
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeEventSources } from '../../test/fakeEventSource';
-import { sampleJson, TEST_SIGNALS } from '../../test/liveFixtures';
+import { jobViewJson, sampleJson, TEST_SIGNALS } from '../../test/liveFixtures';
 import { manualFrames } from '../../test/manualFrames';
 import { createLiveStream } from './liveStream';
 
@@ -55,10 +55,10 @@ describe('createLiveStream', () => {
     stream.start();
     const source = sources.latest();
     source.emit('event', { id: 1, run_id: 1, seq: 3, timestamp_sim: '2026-01-01T00:00:03+00:00', kind: 'alarm_raised', code: 12, message: 'Coil water flow low' });
-    source.emit('job', { id: 'j1', status: 'done', rows_requested: 10, rows_written: 10, rows_per_s: null, eta_s: null });
+    source.emit('job', jobViewJson({ id: 4, status: 'succeeded', rows_requested: 10, rows_written: 10, rows_done: 10, progress: 1 }));
 
     expect(events.mock.calls[0]?.[0]).toMatchObject({ kind: 'alarm_raised', code: 12 });
-    expect(jobs.mock.calls[0]?.[0]).toMatchObject({ id: 'j1', status: 'done' });
+    expect(jobs.mock.calls[0]?.[0]).toMatchObject({ id: 4, status: 'succeeded', rows_written: 10 });
   });
 
   it('tells React about the connection at once and about new samples at most every 250 ms', async () => {

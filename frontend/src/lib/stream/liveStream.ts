@@ -1,7 +1,8 @@
 /** One live stream, wired: the SSE client feeds the sample store; the status summarises both. */
 import { createEmitter, type Emitter } from './emitter';
 import type { FrameScheduler } from './frameBatcher';
-import { sampleDecoder, type JobProgress, type MachineEvent } from './liveMessages';
+import type { JobView } from './jobView';
+import { sampleDecoder, type MachineEvent } from './liveMessages';
 import { LiveStatus } from './liveStatus';
 import type { PerfProbe } from './perfProbe';
 import { SampleStore } from './sampleStore';
@@ -24,7 +25,8 @@ export interface LiveStream {
   client: StreamClient;
   status: LiveStatus;
   machineEvents: Emitter<MachineEvent>;
-  jobs: Emitter<JobProgress>;
+  /** Every `job` message: the job's whole view, its final status included. */
+  jobs: Emitter<JobView>;
   /** The timing probe of `?perf=1` (null otherwise): work deferred from the store's notification measures itself with it. */
   perf: PerfProbe | null;
   /** Connects (again, after `stop`). */
@@ -41,7 +43,7 @@ export function createLiveStream(options: LiveStreamOptions): LiveStream {
     perf: options.perf ?? null,
   });
   const machineEvents = createEmitter<MachineEvent>();
-  const jobs = createEmitter<JobProgress>();
+  const jobs = createEmitter<JobView>();
   let status: LiveStatus | null = null;
   const client = new StreamClient({
     ...(options.url !== undefined ? { url: options.url } : {}),

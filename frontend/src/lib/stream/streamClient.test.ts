@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeEventSources } from '../../test/fakeEventSource';
-import { sampleJson, TEST_SIGNALS } from '../../test/liveFixtures';
-import { sampleDecoder, type JobProgress, type LiveSample, type MachineEvent, type StreamHello } from './liveMessages';
+import { jobViewJson, sampleJson, TEST_SIGNALS } from '../../test/liveFixtures';
+import type { JobView } from './jobView';
+import { sampleDecoder, type LiveSample, type MachineEvent, type StreamHello } from './liveMessages';
 import { resumeUrl, StreamClient, type StreamHandlers } from './streamClient';
 
 function createClient(probeStatus: (url: string) => Promise<number> = () => Promise.resolve(503)) {
@@ -10,7 +11,7 @@ function createClient(probeStatus: (url: string) => Promise<number> = () => Prom
     onHello: vi.fn<(hello: StreamHello) => void>(),
     onSample: vi.fn<(sample: LiveSample) => void>(),
     onEvent: vi.fn<(event: MachineEvent) => void>(),
-    onJob: vi.fn<(job: JobProgress) => void>(),
+    onJob: vi.fn<(job: JobView) => void>(),
     onInvalidMessage: vi.fn<(type: string, reason: string) => void>(),
   } satisfies StreamHandlers;
   const probe = vi.fn(probeStatus);
@@ -48,7 +49,7 @@ describe('StreamClient: messages', () => {
       message: 'IDLE → HEATING',
       from_state: 'IDLE',
     });
-    source.emit('job', { id: 5, status: 'running', rows_requested: 50_000, rows_written: 1_000, rows_per_s: 9_000, eta_s: 5.4 });
+    source.emit('job', jobViewJson({ id: 5, rows_done: 1_000, progress: 0.02, rows_per_s: 9_000, eta_s: 5.4 }));
 
     expect(handlers.onHello).toHaveBeenCalledWith({ run_id: '3', seq: 41 });
     const sample = handlers.onSample.mock.calls[0]?.[0];
@@ -61,14 +62,9 @@ describe('StreamClient: messages', () => {
       values: { power_kw: 421, surface_temp_c: 62 },
     });
     expect(handlers.onEvent.mock.calls[0]?.[0]).toMatchObject({ id: 9, kind: 'state_change', raw: { from_state: 'IDLE' } });
-    expect(handlers.onJob).toHaveBeenCalledWith({
-      id: 5,
-      status: 'running',
-      rows_requested: 50_000,
-      rows_written: 1_000,
-      rows_per_s: 9_000,
-      eta_s: 5.4,
-    });
+    expect(handlers.onJob).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 5, status: 'running', rows_requested: 50_000, rows_done: 1_000, progress: 0.02, eta_s: 5.4 }),
+    );
     expect(handlers.onInvalidMessage).not.toHaveBeenCalled();
   });
 

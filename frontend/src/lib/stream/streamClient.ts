@@ -8,11 +8,10 @@
  * live stream at all (state `unavailable`, no more retries).
  */
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { decodeJobView, type JobView } from './jobView';
 import {
-  decodeJobProgress,
   decodeMachineEvent,
   decodeStreamHello,
-  type JobProgress,
   type LiveSample,
   type MachineEvent,
   type RunId,
@@ -59,7 +58,8 @@ export interface StreamHandlers {
   onHello?: (hello: StreamHello) => void;
   onSample?: (sample: LiveSample) => void;
   onEvent?: (event: MachineEvent) => void;
-  onJob?: (job: JobProgress) => void;
+  /** A job's view (as `GET /api/jobs/{id}` answers) when it is created, twice a second while it runs, and when it ends. */
+  onJob?: (job: JobView) => void;
   /** A message that did not decode; it is skipped. */
   onInvalidMessage?: (type: string, reason: string) => void;
 }
@@ -176,7 +176,7 @@ export class StreamClient {
       this.handlers.onSample?.(sample);
     });
     this.listen(source, 'event', decodeMachineEvent, (event) => this.handlers.onEvent?.(event));
-    this.listen(source, 'job', decodeJobProgress, (job) => this.handlers.onJob?.(job));
+    this.listen(source, 'job', decodeJobView, (job) => this.handlers.onJob?.(job));
   }
 
   private listen<T>(source: EventSourceLike, type: string, decode: (raw: unknown) => T, handle: (value: T) => void): void {

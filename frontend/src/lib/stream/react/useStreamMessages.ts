@@ -1,6 +1,9 @@
 import { useEffect, useEffectEvent } from 'react';
-import type { JobProgress, MachineEvent } from '../liveMessages';
+import type { JobView } from '../jobView';
+import type { MachineEvent } from '../liveMessages';
+import type { LiveStatusSnapshot } from '../liveStatus';
 import { useLiveData } from './useLiveData';
+import { useLiveSelector } from './useLiveSelector';
 
 /**
  * Calls `listener` for every machine event of the dashboard's stream (state changes, alarms, faults)
@@ -19,8 +22,11 @@ export function useMachineEvents(listener: (event: MachineEvent) => void): void 
   }, [stream]);
 }
 
-/** Calls `listener` for every `job` progress message of the stream while mounted. */
-export function useJobProgress(listener: (job: JobProgress) => void): void {
+/**
+ * Calls `listener` for every `job` message of the stream while mounted: the job's whole view (as
+ * `GET /api/jobs/{id}` answers) when it is created, twice a second while it runs, and once at its end.
+ */
+export function useJobMessages(listener: (job: JobView) => void): void {
   const liveData = useLiveData();
   const stream = liveData.status === 'ready' ? liveData.stream : null;
   const onJob = useEffectEvent(listener);
@@ -30,4 +36,15 @@ export function useJobProgress(listener: (job: JobProgress) => void): void {
       onJob(job);
     });
   }, [stream]);
+}
+
+const selectOpen = (status: LiveStatusSnapshot | null) => status?.connection.state === 'open';
+
+/**
+ * True while the dashboard's stream is connected, so its messages arrive (panels then poll only as a
+ * safety net). Re-renders only when that changes.
+ */
+export function useStreamOpen(): boolean {
+  const liveData = useLiveData();
+  return useLiveSelector(liveData.status === 'ready' ? liveData.stream : null, selectOpen);
 }
