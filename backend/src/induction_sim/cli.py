@@ -317,6 +317,53 @@ def bench(
 
 
 @app.command()
+def load(
+    subscribers: Annotated[
+        int, typer.Option(min=1, max=200, help="Concurrent GET /api/stream subscribers.")
+    ] = 50,
+    duration: Annotated[float, typer.Option(min=1, max=3600, help="Seconds of load.")] = 300.0,
+    rows: Annotated[
+        int, typer.Option(min=0, max=5_000_000, help="Rows of the job run meanwhile (0: none).")
+    ] = 1_000_000,
+    api_rate: Annotated[
+        float, typer.Option(min=0, max=1000, help="Dashboard requests a second (0: back to back).")
+    ] = 50.0,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="A running server on loopback, e.g. http://127.0.0.1:8000 (default: "
+            "start one on the configured database and delete what the load made)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Many dashboards at once while a large job runs: samples missed by stream subscribers, live
+    tick jitter, API latency, the job's outcome (loopback only)."""
+    import json
+
+    from induction_sim.bench import figures_table
+    from induction_sim.loadtest import LoadOptions, run
+    from induction_sim.probe import ProbeError
+
+    def say(message: str) -> None:
+        console.print(f"[dim]{message}…[/]", highlight=False)
+
+    options = LoadOptions(subscribers, duration, rows, api_rate=api_rate)
+    try:
+        with sigterm_as_interrupt():
+            report = run(load_settings(), options, url, say)
+    except (StartupError, ProbeError) as exc:
+        raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted: what the load created was deleted (or named above)") from None
+    if as_json:
+        typer.echo(json.dumps(report.as_json()))
+    else:
+        title = f"induction-sim load — {report.url}, live {report.speed:g} Hz"
+        Console().print(figures_table(report.figures(), title, report.left))
+
+
+@app.command()
 def generate(
     scenario: Annotated[str, typer.Option(help="Built-in scenario name, or a JSON/YAML file.")],
     rows: Annotated[int, typer.Option(min=1, help="Telemetry rows (1 row = 1 s of machine time).")],

@@ -1,0 +1,93 @@
+"""`induction-sim load` end to end on a tiny scale: its JSON has every figure, every subscriber
+got every sample, the job ran, and the database is left as it was. No timing is asserted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from reliability_support import query
+
+from induction_sim.loadtest import loopback_address
+from induction_sim.probe import ProbeError
+from induction_sim.storage.database import APP_DATABASE
+from induction_sim.storage.embedded import EmbeddedPostgres
+
+
+def _load(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SIM_DATABASE_URL")}
+    env |= {
+        "SIM_DATA_DIR": str(tmp_path / "data"),
+        "SIM_FRONTEND_DIST": str(tmp_path / "no-dist"),
+        "SIM_LIVE_SPEED": "10",  # the server started by `load` inherits this
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "induction_sim", "load", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+
+
+def test_a_short_load_run_reports_every_figure_and_cleans_up(tmp_path: Path) -> None:
+    result = _load(tmp_path, "--duration", "6", "--subscribers", "3", "--rows", "20000", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+
+    assert report["url"].startswith("http://127.0.0.1:")
+    assert report["live"]["speed"] == 10
+    assert report["window_samples"] > 0
+    assert len(report["subscribers"]) == 3
+    for sub in report["subscribers"]:
+        assert sub["refused"] is None
+        assert sub["missed"] == 0
+        assert sub["received"] == report["window_samples"]
+    assert report["missed"] == 0
+
+    tick = report["tick"]
+    assert tick["ticks_during"] > 0 and tick["window"] >= tick["ticks_during"]
+    assert 0 <= tick["late_p50_ms"] <= tick["late_p99_ms"] <= tick["late_max_ms"]
+    assert report["arrival"]["n"] > 0
+    for name in ("telemetry", "machine"):
+        api = report["api"][name]
+        assert api["n"] > 0 and 0 < api["p50_ms"] <= api["p99_ms"] <= api["max_ms"]
+
+    job = report["job"]
+    assert job["status"] == "succeeded" and job["rows_written"] == 20_000
+    assert job["rows_per_s"] > 0
+    keys = {f["key"] for f in report["figures"]}
+    assert {"stream.missed", "tick.late_p99_ms", "api.telemetry.all.p99_ms", "job.seconds"} <= keys
+    assert report["left"].startswith("deleted")
+
+    with EmbeddedPostgres(tmp_path / "data") as pg:  # what the load made is gone
+        db = pg.url(APP_DATABASE)
+        counts = query(
+            db,
+            "SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM generation_jobs), "
+            "(SELECT count(*) FROM telemetry), (SELECT count(*) FROM parts)",
+        )
+    assert counts == [(0, 0, 0, 0)]
+
+
+@pytest.mark.parametrize(
+    "url", ["http://192.0.2.7:8000", "http://example.com", "https://127.0.0.1:8000"]
+)
+def test_only_loopback_http_servers_are_loaded(url: str) -> None:
+    with pytest.raises(ProbeError, match="loopback"):
+        loopback_address(url)
+
+
+def test_a_remote_url_is_refused_with_one_line(tmp_path: Path) -> None:
+    result = _load(tmp_path, "--url", "http://192.0.2.7:8000", "--duration", "1")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "error:" in result.stderr and "loopback" in result.stderr
+    assert loopback_address("http://[::1]:8123") == ("::1", 8123)
+    assert loopback_address("http://localhost:8000") == ("localhost", 8000)
