@@ -19,11 +19,24 @@ export interface PerfProbe {
   measure(name: PerfMeasureName, startMs: number): void;
 }
 
-export function performanceProbe(): PerfProbe {
+/**
+ * The most entries kept between two readings of the harness (it reads and clears them every few
+ * seconds: a few hundred). The browser keeps user-timing entries without a limit, so a page left
+ * open with `?perf=1` and nobody reading would grow for ever: past this, the oldest go.
+ */
+export const MAX_PENDING_MEASURES = 20_000;
+
+export function performanceProbe(timeline: Pick<Performance, 'now' | 'measure' | 'clearMeasures'> = performance): PerfProbe {
+  let pending = 0;
   return {
-    now: () => performance.now(),
+    now: () => timeline.now(),
     measure: (name, startMs) => {
-      performance.measure(name, { start: startMs, end: performance.now() });
+      if (pending >= MAX_PENDING_MEASURES) {
+        for (const measure of Object.values(PERF_MEASURES)) timeline.clearMeasures(measure);
+        pending = 0;
+      }
+      timeline.measure(name, { start: startMs, end: timeline.now() });
+      pending += 1;
     },
   };
 }
