@@ -3,6 +3,8 @@ a bounded queue, and live runs abandoned by a dead server marked interrupted."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -11,6 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from induction_sim.drivers import live_writer
+from induction_sim.drivers.hub import Hub
+from induction_sim.drivers.live import LiveRunner
 from induction_sim.drivers.live_writer import LiveWriter, mark_abandoned_live_runs, trim
 from induction_sim.machine.chunk import SampleChunk
 from induction_sim.machine.machine import Machine, MachineConfig, OperatorModel
@@ -140,3 +144,44 @@ async def test_a_live_run_whose_server_died_is_marked_interrupted_and_a_live_one
     finally:
         async with engine.begin() as conn:
             await conn.execute(text("DELETE FROM runs WHERE id = :r"), {"r": orphan})
+
+
+@pytest.mark.db
+async def test_the_live_machine_stops_even_when_its_writer_swallows_the_cancel(
+    engine: AsyncEngine,
+) -> None:
+    """On Python 3.11 `asyncio.wait_for` can lose a cancel that lands as its work completes; a
+    writer that kept looping made the server's shutdown hang. The stop must end regardless."""
+    runner = LiveRunner(engine, Hub(), builtin_recipes()["1045-shaft-scan"], 50.0, True)
+    await runner.start()
+    entered = asyncio.Event()
+
+    async def stubborn_step() -> None:
+        entered.set()
+        with contextlib.suppress(asyncio.CancelledError):  # the lost cancel
+            await asyncio.sleep(30)
+
+    runner.writer.step = stubborn_step  # type: ignore[method-assign]
+    try:
+        async with asyncio.timeout(20):  # a hang fails here instead of stalling the suite
+            await entered.wait()
+        async with asyncio.timeout(60):
+            await runner.stop()
+        assert all(task.done() for task in runner._tasks)
+        async with engine.connect() as conn:
+            status, rows = (
+                await conn.execute(
+                    text(
+                        "SELECT status, (SELECT count(*) FROM telemetry WHERE run_id = :r) "
+                        "FROM runs WHERE id = :r"
+                    ),
+                    {"r": runner.run_id},
+                )
+            ).one()
+        assert status == "completed" and rows == runner.tick.count  # `finish` wrote the rest
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text("DELETE FROM telemetry WHERE run_id = :r"), {"r": runner.run_id}
+            )
+            await conn.execute(text("DELETE FROM runs WHERE id = :r"), {"r": runner.run_id})

@@ -9,7 +9,6 @@ loop, and while the database is away samples stay queued, in order, until it tak
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 import time
@@ -33,6 +32,7 @@ from induction_sim.storage import records
 
 log = logging.getLogger(__name__)
 
+STOP_TIMEOUT_S = 40.0  # longer than a write's own timeout (live_writer.WRITE_TIMEOUT_S)
 TICK_WINDOW = 3_600  # ticks whose lateness is kept: an hour at 1 Hz, 36 s at 100×
 
 
@@ -123,11 +123,16 @@ class LiveRunner:
         ]
 
     async def stop(self) -> None:
+        self.writer.close()  # its task ends even if the cancel below were lost
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # bounded: a stop must never hang on a task (a write in flight ends within its timeout)
+        done, hanging = await asyncio.wait(self._tasks, timeout=STOP_TIMEOUT_S)
+        for task in done:
+            if not task.cancelled() and (error := task.exception()) is not None:
+                log.error("live run %s: %s failed", self.run_id, task.get_name(), exc_info=error)
+        for task in hanging:
+            log.error("live run %s: %s did not stop; left behind", self.run_id, task.get_name())
         await self.writer.finish("completed", "server stopped")
 
     def loop_view(self) -> dict[str, Any]:

@@ -11,7 +11,9 @@
 - Bounded: a 1-sample chunk costs ~8 KB of numpy overhead, a merged sample ~0.8 KB, so chunks are
   merged in groups of `SEGMENT_CHUNKS`; beyond `MAX_QUEUED_ROWS` (≈ 6 days at 1 Hz, ~0.4 GB) the
   oldest samples are dropped and counted as lost — a visible gap in `seq`, never a crash.
-- A write that hangs (a half-open TCP connection) is abandoned after `WRITE_TIMEOUT_S`.
+- A write that hangs (a half-open TCP connection) is abandoned after `WRITE_TIMEOUT_S`. With
+  `asyncio.timeout`, not `asyncio.wait_for`: on Python 3.11 `wait_for` can swallow a cancel that
+  lands as the write completes, and the writer would never stop (a server that cannot shut down).
 - Ownership: the live run's server holds a session-level advisory lock on its run id. A live run
   still `running` whose lock nobody holds was left by a server that died (SIGKILL, power loss):
   the next server marks it `interrupted` instead of leaving it "running" for ever.
@@ -83,6 +85,7 @@ class LiveWriter:
         self._lock: AsyncConnection | None = None
         self._lock_checked = 0.0
         self._flushing = asyncio.Lock()  # the writer task and a stop (or a test) never interleave
+        self._closing = False  # set by `finish`: the writer task ends even if a cancel is lost
 
     @property
     def queued_rows(self) -> int:
@@ -152,10 +155,16 @@ class LiveWriter:
                 await conn.invalidate()
                 await conn.close()
 
+    def close(self) -> None:
+        """No more writes from the writer task (`finish` writes what is left)."""
+        self._closing = True
+
     async def finish(self, status: str, reason: str) -> None:
         """Write what is queued, close the run, release its lock (the database may be gone)."""
+        self._closing = True
         try:
-            await asyncio.wait_for(self.flush(), WRITE_TIMEOUT_S)
+            async with asyncio.timeout(WRITE_TIMEOUT_S):
+                await self.flush()
             async with self.engine.begin() as conn:
                 await records.finish_run(conn, self.run_id, status, reason)
         except Exception:
@@ -200,10 +209,11 @@ class LiveWriter:
     # --- writing ----------------------------------------------------------------------------
 
     async def run(self) -> None:
-        """The writer task: a write about once a second, until cancelled."""
-        while True:
+        """The writer task: a write about once a second, until cancelled or closed."""
+        while not self._closing:
             await asyncio.sleep(1.0)
-            await self.step()
+            if not self._closing:
+                await self.step()
 
     async def step(self) -> None:
         """One attempt to write everything queued; failures are logged, never raised."""
@@ -249,8 +259,8 @@ class LiveWriter:
     async def flush(self) -> None:
         """Write everything queued, `BATCH_ROWS` at most per transaction."""
         while self.pending:
-            async with self._flushing:
-                await asyncio.wait_for(self._write_batch(), WRITE_TIMEOUT_S)
+            async with self._flushing, asyncio.timeout(WRITE_TIMEOUT_S):
+                await self._write_batch()
             await asyncio.sleep(0)  # let the tick loop in between batches of a back-fill
 
     async def _write_batch(self) -> None:
