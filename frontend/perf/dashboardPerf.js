@@ -16,8 +16,8 @@
  *     Long tasks that overlap a forced GC are the harness's own work: counted apart, not in the budget.
  *   - with --snapshots, a heap snapshot at the start and at the end, compared by constructor
  *     (count and self size), plus detached DOM nodes: what grew, if anything did. A heap snapshot
- *     changes the page's timing for the rest of the run (measured: 0 long tasks in 120 s without,
- *     41 with, same server and machine), so such a run reports no timing verdict: use it for the
+ *     changes the page's timing for the rest of the run (measured: 0 long tasks in 300 s without,
+ *     41 in 120 s with, same server and machine), so such a run reports no timing verdict: use it for the
  *     heap, and a run without it for the budgets.
  *   - with --trace, a Chromium trace (category `toplevel`) of the measured run: each main-thread task
  *     of the page over 50 ms with its wall time and its thread CPU time. A task whose CPU time is far
