@@ -25,7 +25,7 @@ export function EnergyMonitor({
           Coil energy
         </span>
         <span className="energy__value" data-testid="energy-value">
-          {formatFixed(energyKj, 0)} kJ
+          <span className="energy__number">{formatFixed(energyKj, 0)}</span> kJ
         </span>
         <span className="energy__verdict">{ENERGY_VERDICT_TEXT[verdict]}</span>
       </div>

@@ -34,7 +34,7 @@ export function MachineView({
           {stateLabel(state)}
         </span>
         <span className="machine__step" data-testid="machine-step">
-          {String(seconds)} s in state
+          <span className="machine__seconds">{String(seconds)}</span> s in state
         </span>
         {snapshot.alarm && (
           <span className="machine__alarm" data-testid="machine-alarm">
