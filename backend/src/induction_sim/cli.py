@@ -218,7 +218,7 @@ def part(
         "case_depth_mm": round(result.case_depth_mm, 3),
         "case_depth_iso_mm": round(result.case_depth_iso_mm, 3),
         "peak_surface_temp_c": round(result.peak_surface_temp_c, 1),
-        "energy_kj": round(result.energy_coil_kj, 1),
+        "energy_coil_kj": round(result.energy_coil_kj, 1),
         "energy_part_kj": round(result.energy_part_kj, 1),
         "verdict": verdict.verdict,
         "reasons": list(verdict.reasons),
@@ -236,7 +236,7 @@ def part(
         f"[bold]{chosen.name}[/] {' '.join(summary['faults']) or '(no faults)'}\n"  # type: ignore[arg-type]
         f"surface {summary['surface_hrc']} HRC · case depth {summary['case_depth_mm']} mm "
         f"(SAE J423), {summary['case_depth_iso_mm']} mm (ISO 18203) · peak "
-        f"{summary['peak_surface_temp_c']} °C · energy {summary['energy_kj']} kJ at the coil\n"
+        f"{summary['peak_surface_temp_c']} °C · energy {summary['energy_coil_kj']} kJ at the coil\n"
         f"verdict [bold {colour}]{verdict.verdict}[/] {' '.join(verdict.reasons)}"
     )
     for d, h in list(zip(result.depth_mm, result.hv, strict=True))[::5]:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from induction_sim.api.app import create_app
+from induction_sim.api.state import AppState
 from induction_sim.machine.faults import BY_ID
 from induction_sim.settings import Settings
 from induction_sim.storage.database import DatabaseInfo
@@ -21,13 +22,18 @@ pytestmark = pytest.mark.db
 
 
 @pytest.fixture(scope="module")
-async def jobs_client(database: DatabaseInfo) -> AsyncIterator[httpx.AsyncClient]:
+async def jobs_app(database: DatabaseInfo) -> AsyncIterator[tuple[httpx.AsyncClient, AppState]]:
     """One app (and one worker pool) for the whole module: starting workers costs seconds."""
     app = create_app(Settings(max_rows_per_job=2_000_000), database)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
+            yield client, app.state.sim
+
+
+@pytest.fixture
+def jobs_client(jobs_app: tuple[httpx.AsyncClient, AppState]) -> httpx.AsyncClient:
+    return jobs_app[0]
 
 
 async def wait_for(
@@ -86,6 +92,74 @@ async def test_a_job_commits_exactly_the_rows_asked_with_parts_and_events(
             await conn.scalar(select(func.count()).where(machine_events.c.run_id == run_id)) > 7000
         )
         assert await conn.scalar(select(runs.c.status).where(runs.c.id == run_id)) == "completed"
+
+
+async def test_the_stream_follows_a_job_from_queued_to_its_final_status(
+    jobs_app: tuple[httpx.AsyncClient, AppState],
+) -> None:
+    client, state = jobs_app
+    queue = state.hub.subscribe()
+    try:
+        # large enough to run for more than one progress period (0.5 s) on any machine
+        job = await start(client, scenario="normal_production", rows=300_000, seed=3)
+        seen: list[dict[str, Any]] = []
+        while not seen or seen[-1]["status"] not in ("succeeded", "failed", "cancelled"):
+            message = await asyncio.wait_for(queue.get(), timeout=60)
+            assert message is not None, "the stream dropped this subscriber"
+            if message.event == "job" and message.data["id"] == job["id"]:
+                seen.append(message.data)
+    finally:
+        state.hub.unsubscribe(queue)
+    final = seen[-1]
+    assert final == (await client.get(f"/api/jobs/{job['id']}")).json()  # one shape: JobView
+    assert final["status"] == "succeeded" and final["rows_written"] == 300_000
+    assert final["progress"] == 1.0
+    statuses = [m["status"] for m in seen]
+    assert statuses[0] in ("queued", "running") and "running" in statuses
+    done = [m["rows_done"] for m in seen if m["status"] == "running"]
+    assert done == sorted(done)  # progress never goes back
+
+
+async def test_a_shard_whose_connection_drops_runs_again_and_the_job_counts_true(
+    jobs_client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    """The database drops a shard's connection mid-COPY (as a restart would): the shard's
+    transaction is lost whole, the factory runs the shard again, the job ends with every row
+    exactly once."""
+    job = await start(jobs_client, scenario="normal_production", rows=90_000, seed=21)
+    cut = 0
+    async with engine.connect() as conn:
+        for _ in range(1_000):
+            cut = int(
+                await conn.scalar(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = current_database() "
+                        "AND application_name = 'induction-sim shard' "
+                        "AND query ILIKE 'COPY%telemetry%'"
+                    )
+                )
+                or 0
+            )
+            await conn.commit()
+            if cut:
+                break
+            await asyncio.sleep(0.01)
+    assert cut, "no shard was caught copying"
+    done = await wait_for(jobs_client, job["id"])
+    assert done["status"] == "succeeded", done
+    assert done["rows_written"] == 90_000
+    async with engine.connect() as conn:
+        counted = (
+            await conn.execute(
+                select(
+                    func.count(),
+                    func.count(func.distinct(telemetry.c.seq)),
+                    func.max(telemetry.c.seq),
+                ).where(telemetry.c.run_id == done["run_id"])
+            )
+        ).one()
+    assert tuple(counted) == (90_000, 90_000, 89_999)
 
 
 async def test_same_seed_gives_the_same_data_and_another_seed_does_not(

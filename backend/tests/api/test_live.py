@@ -9,11 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from induction_sim.api.app import create_app
 from induction_sim.api.state import AppState
 from induction_sim.settings import Settings
 from induction_sim.storage.database import DatabaseInfo
+from induction_sim.storage.tables import recipes
 
 pytestmark = pytest.mark.db
 
@@ -187,3 +189,24 @@ async def test_a_retry_after_a_lost_commit_acknowledgement_neither_duplicates_no
             )
         )
     assert rows == len(seqs)
+
+
+async def test_an_added_recipe_is_listed_kept_in_the_database_and_unique(
+    live_app: tuple[httpx.AsyncClient, AppState],
+) -> None:
+    client, state = live_app
+    builtin = (await client.get("/api/recipes")).json()[0]
+    mine = {**builtin, "name": "operator-test-recipe", "power_kw": builtin["power_kw"] * 0.9}
+    added = await client.post("/api/recipes", json=mine)
+    assert added.status_code == 201, added.text
+    listed = {r["name"]: r for r in (await client.get("/api/recipes")).json()}
+    assert listed["operator-test-recipe"]["power_kw"] == pytest.approx(mine["power_kw"])
+    async with state.engine.connect() as conn:  # survives a restart: it is a row, not memory
+        stored = await conn.scalar(
+            select(recipes.c.recipe).where(recipes.c.name == "operator-test-recipe")
+        )
+    assert stored is not None and stored["power_kw"] == pytest.approx(mine["power_kw"])
+    again = await client.post("/api/recipes", json=mine)
+    assert again.status_code == 409 and "name" in again.json()["detail"]
+    clash = await client.post("/api/recipes", json=builtin)
+    assert clash.status_code == 409

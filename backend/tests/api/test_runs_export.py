@@ -141,6 +141,12 @@ async def test_parts_come_in_pages_with_their_verdicts(
     assert ids == sorted(set(ids))
     assert {p["verdict"] for p in seen} <= {"OK", "NOK"}
     assert all(p["surface_hrc"] is None or p["surface_hrc"] > 20 for p in seen)
+    heated = [p for p in seen if p["surface_hrc"] is not None]
+    assert heated
+    for p in heated:  # the stored profile: deeper is softer, its surface is the measured one
+        depth, hv = p["profile_depth_mm"], p["profile_hv"]
+        assert len(depth) == len(hv) > 10 and depth == sorted(depth)
+        assert hv[0] > hv[-1]
     assert (await api.get("/api/runs/987654321/parts")).status_code == 404
     bad = await api.get(f"/api/runs/{run_id}/parts", params={"limit": 0})
     assert bad.status_code == 422 and "limit" in bad.json()["detail"]

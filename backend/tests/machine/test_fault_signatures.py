@@ -378,7 +378,7 @@ def test_scan_drive_error_slows_the_scan_and_gives_deep_overheated_parts() -> No
     assert not alarms(fault), f"spurious alarms {alarms(fault)[:3]}"
     speed = mean(fault, "scan_speed_mm_s", heating=True)
     assert speed == pytest.approx(7.6, abs=0.05)
-    assert mean(fault, "energy_part_kj", heating=True) > mean(base, "energy_part_kj", heating=True)
+    assert mean(fault, "energy_coil_kj", heating=True) > mean(base, "energy_coil_kj", heating=True)
     temp = mean(fault, "surface_temp_c", heating=True)
     assert temp > mean(base, "surface_temp_c", heating=True) + 50.0
     parts, parts0 = parts_loaded(fault), parts_loaded(base)

@@ -69,7 +69,7 @@ def test_curie_transition_shows_in_frequency_and_current_every_heat() -> None:
 def test_energy_per_part_matches_the_power_integral() -> None:
     chunk = baseline()
     for part in chunk.parts[:10]:
-        energy_signal = chunk.true_values["energy_part_kj"][part.finished_seq]
+        energy_signal = chunk.true_values["energy_coil_kj"][part.finished_seq]
         assert energy_signal == pytest.approx(part.energy_coil_kj, rel=0.02)
 
 

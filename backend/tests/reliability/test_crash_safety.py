@@ -5,8 +5,8 @@ incomplete, no run anywhere looks complete with rows missing, the killed server'
 marked interrupted (its seq a gap-free prefix), and the live machine goes on in a new run from
 seq 0 — no seq written twice.
 
-A SIGKILL leaves the factory's worker processes behind (nothing tells them their parent died):
-the test notes them before the kill and ends them by pid at the end.
+The factory's worker processes notice that their parent died and end (their open shard rolls
+back): the test notes them before the kill and checks that none outlives it.
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ def test_a_server_killed_during_a_large_job_restarts_with_nothing_that_looks_com
                 orphans = psutil.Process(proc.pid).children(recursive=True)
                 proc.kill()
                 proc.wait(timeout=30)
+            _, alive = psutil.wait_procs(orphans, timeout=30)  # a hang guard, not timing
+            assert not alive, f"processes outlived the killed server: {alive}"
             at_kill = committed(db, run_id)
             assert at_kill < ROWS, "the job ended before the kill: nothing was tested"
 

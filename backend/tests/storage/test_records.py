@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.storage import records
 from induction_sim.storage.tables import generation_jobs, runs
@@ -41,3 +41,28 @@ async def test_a_restart_marks_running_jobs_failed_and_their_runs_interrupted(
     )
     assert "interrupted" in str(error)
     assert await conn.scalar(select(runs.c.status).where(runs.c.id == run_id)) == "interrupted"
+
+
+async def test_a_job_is_marked_interrupted_only_once_its_owner_is_gone(
+    engine: AsyncEngine,
+) -> None:
+    """A CLI or another server running a job holds its lease: a server starting meanwhile must
+    not call it interrupted; once the owner's session ends, the job is marked."""
+    owner = await engine.connect()
+    job = await records.create_job(owner, {"name": "leased"}, 1, 10, 1)
+    await records.take_job_lease(owner, job)
+    await owner.commit()
+    try:
+        async with engine.begin() as conn:
+            await records.mark_interrupted_jobs(conn)
+        async with engine.connect() as conn:
+            status = select(generation_jobs.c.status).where(generation_jobs.c.id == job)
+            assert await conn.scalar(status) == "queued"
+        await owner.invalidate()  # the owner dies: PostgreSQL ends its session and its locks
+        async with engine.begin() as conn:
+            assert await records.mark_interrupted_jobs(conn) >= 1
+        async with engine.connect() as conn:
+            assert await conn.scalar(status) == "failed"
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(delete(generation_jobs).where(generation_jobs.c.id == job))

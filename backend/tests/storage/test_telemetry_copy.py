@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.machine.chunk import KEY_COLUMNS
 from induction_sim.machine.signals import SIGNAL_NAMES, TRUE_VALUE_SIGNALS, true_column
+from induction_sim.storage.database import connection_lost
 from induction_sim.storage.tables import telemetry
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
 
@@ -64,11 +66,46 @@ async def test_copied_rows_read_back_equal(conn: AsyncConnection) -> None:
         )
 
 
-async def test_copy_is_part_of_the_transaction(conn: AsyncConnection) -> None:
+async def test_copy_is_part_of_the_transaction(engine: AsyncEngine) -> None:
+    """Rolled back with its transaction, also when it is the transaction's first statement
+    (SQLAlchemy sends BEGIN lazily) and inside a savepoint."""
     columns, true = fake_chunk(10, start_seq=0)
-    savepoint = await conn.begin_nested()
-    await copy_payload(
-        conn, "telemetry", TELEMETRY_FORMAT.names, telemetry_payload(43, START, columns, true)
-    )
-    await savepoint.rollback()
-    assert await conn.scalar(text("SELECT count(*) FROM telemetry WHERE run_id = 43")) == 0
+    payload = telemetry_payload(43, START, columns, true)
+    async with engine.connect() as conn:
+        await conn.begin()
+        await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
+        await conn.rollback()
+        assert await conn.scalar(text("SELECT count(*) FROM telemetry WHERE run_id = 43")) == 0
+        await conn.rollback()
+        await conn.begin()
+        savepoint = await conn.begin_nested()
+        await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
+        await savepoint.rollback()
+        assert await conn.scalar(text("SELECT count(*) FROM telemetry WHERE run_id = 43")) == 0
+        await conn.rollback()
+
+
+async def test_a_copy_whose_connection_is_cut_fails_instead_of_waiting_forever(
+    engine: AsyncEngine,
+) -> None:
+    """The server ends the COPY's session mid-stream (a restart, an administrator): the COPY
+    raises a connection-lost error. (asyncpg alone can wait forever here: `copy_into`.)"""
+    columns, true = fake_chunk(200_000, start_seq=0)
+    payload = telemetry_payload(44, START, columns, true)  # ~50 MB: the socket fills and pauses
+    async with engine.connect() as victim, engine.connect() as admin:
+        pid = await victim.scalar(text("SELECT pg_backend_pid()"))
+        copy = asyncio.create_task(
+            copy_payload(victim, "telemetry", TELEMETRY_FORMAT.names, payload)
+        )
+        copying = text(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid AND query ILIKE 'COPY%'"
+        )
+        while not await admin.scalar(copying, {"pid": pid}):  # noqa: ASYNC110 (polls the server)
+            await asyncio.sleep(0.005)
+        await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        async with asyncio.timeout(60):  # a hang guard, not a timing assertion
+            (outcome,) = await asyncio.gather(copy, return_exceptions=True)
+        assert isinstance(outcome, Exception) and connection_lost(outcome), repr(outcome)
+        await victim.invalidate()
+    async with engine.connect() as conn:
+        assert await conn.scalar(text("SELECT count(*) FROM telemetry WHERE run_id = 44")) == 0

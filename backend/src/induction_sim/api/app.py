@@ -13,11 +13,12 @@ from fastapi.staticfiles import StaticFiles
 
 from induction_sim import __version__
 from induction_sim.api.errors import install_error_handlers
+from induction_sim.api.job_feed import JobFeed
 from induction_sim.api.routes import health, jobs, machine, runs, stream, telemetry
 from induction_sim.api.security import BodySizeLimit
 from induction_sim.api.state import AppState
 from induction_sim.drivers.factory import Factory
-from induction_sim.drivers.hub import Hub, Message
+from induction_sim.drivers.hub import Hub
 from induction_sim.drivers.live import LiveRunner
 from induction_sim.machine.recipe import load_recipe
 from induction_sim.settings import Settings
@@ -31,27 +32,6 @@ _NOT_BUILT = """<!doctype html><title>induction-sim</title>
 (it builds <code>frontend/dist</code>), or use the API at <a href="/docs">/docs</a>.</p>"""
 
 
-async def _publish_job_progress(factory: Factory, hub: Hub) -> None:
-    """Running jobs' progress on the stream, twice a second."""
-    while True:
-        await asyncio.sleep(0.5)
-        for job_id, progress in list(factory.running.items()):
-            rate, eta = progress.rates()
-            hub.publish(
-                Message(
-                    "job",
-                    {
-                        "id": job_id,
-                        "status": "running",
-                        "rows_requested": progress.rows_requested,
-                        "rows_written": progress.rows_done,
-                        "rows_per_s": rate,
-                        "eta_s": eta,
-                    },
-                )
-            )
-
-
 def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
     """Build the app for a database that is already up and migrated (see `running_database`)."""
 
@@ -62,18 +42,20 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
             interrupted = await records.mark_interrupted_jobs(conn)
         if interrupted:
             log.warning("%d generation job(s) were interrupted by the last stop", interrupted)
+        hub = Hub()
         factory = Factory(
             engine, database.url, settings.factory_workers, settings.max_concurrent_jobs
         )
+        feed = JobFeed(engine, factory, hub)
+        factory.on_change = feed.changed
         factory.start()
-        hub = Hub()
         runner = None
         if settings.live:
             recipe = load_recipe(settings.live_recipe)
             runner = LiveRunner(engine, hub, recipe, settings.live_speed, settings.live_autostart)
             await runner.start()
         app.state.sim = AppState(settings, database, engine, factory, hub, runner)
-        pump = asyncio.create_task(_publish_job_progress(factory, hub))
+        pump = asyncio.create_task(feed.run(), name="job-feed")
         try:
             yield
         finally:

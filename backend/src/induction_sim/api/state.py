@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from induction_sim.drivers.factory import Factory
 from induction_sim.drivers.hub import Hub
 from induction_sim.drivers.live import LiveRunner
-from induction_sim.machine.recipe import Recipe
 from induction_sim.settings import Settings
 from induction_sim.storage.database import DatabaseInfo
 
@@ -23,7 +22,6 @@ class AppState:
     factory: Factory
     hub: Hub
     live: LiveRunner | None
-    user_recipes: dict[str, Recipe] = field(default_factory=dict)
 
 
 def app_state(request: Request) -> AppState:

@@ -3,8 +3,10 @@
 The API process only coordinates: it records the job, hands shards to the pool (CPU work never
 runs on the event loop), follows their progress through a queue, and declares the outcome
 honestly — `succeeded` only once every shard has committed and the row count in PostgreSQL equals
-what was asked; a failed or cancelled job marks its run so, and a restart marks whatever was
-running as interrupted.
+what was asked; a failed or cancelled job marks its run so. Each job holds a lease (an advisory
+lock) while its process runs it, so jobs whose process died are found and marked interrupted.
+A shard that loses its connection is run again once the database is back (it committed nothing,
+or — if the connection broke in its commit — its rows are found and it is not run again).
 """
 
 from __future__ import annotations
@@ -12,29 +14,58 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.drivers.scenario import Scenario
-from induction_sim.drivers.shard import ShardResult, ShardSpec, run_shard, shard_rows
+from induction_sim.drivers.shard import (
+    ShardConnectionLostError,
+    ShardResult,
+    ShardSpec,
+    run_shard,
+    shard_rows,
+)
 from induction_sim.storage import records
+from induction_sim.storage.database import connection_lost
 from induction_sim.storage.tables import generation_jobs
+
+T = TypeVar("T")
+
+# How long a job waits for a lost database to come back before it fails, and how often it looks.
+RETRY_WINDOW_S = 90.0
+RETRY_PAUSE_S = (0.5, 1.0, 2.0, 4.0)  # then every 4 s
+SWEEP_PERIOD_S = 15.0  # how often jobs left running by a dead process are marked interrupted
+PARENT_POLL_S = 0.5  # how often a worker checks that its parent (the server or CLI) still lives
 
 log = logging.getLogger(__name__)
 
 _progress_queue: Any = None  # set in each worker process by `_init_worker`
 
 
-def _init_worker(progress_queue: Any) -> None:
+def _init_worker(progress_queue: Any, parent_pid: int) -> None:
     global _progress_queue
     _progress_queue = progress_queue
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """End this worker once the process that started it is gone: a server killed with SIGKILL
+    tells nobody, and its workers would go on committing shards of a job already marked
+    interrupted, then idle forever. The shard in progress rolls back with its connection."""
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
 
 
 def _worker(spec: ShardSpec) -> ShardResult:
@@ -85,6 +116,9 @@ class Factory:
         self._reader: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._leases: dict[int, AsyncConnection] = {}  # job id → the connection holding its lock
+        self.on_change: Callable[[int], None] | None = None  # told when a job's status moves
+        self.retry_window_s = RETRY_WINDOW_S
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -93,19 +127,43 @@ class Factory:
         context = multiprocessing.get_context("spawn")
         self._queue = context.Queue()
         self._pool = ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_init_worker, initargs=(self._queue,)
+            self.workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(self._queue, os.getpid()),
         )
         for _ in range(self.workers):
             self._pool.submit(_warm_up)
         self._loop = asyncio.get_running_loop()
         self._reader = threading.Thread(target=self._read_progress, daemon=True)
         self._reader.start()
+        self._spawn(self._sweep(), "job-sweep")
+
+    def _spawn(self, work: Awaitable[None], name: str) -> None:
+        task = asyncio.ensure_future(work)
+        task.set_name(name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _changed(self, job_id: int) -> None:
+        if self.on_change is not None:
+            self.on_change(job_id)
+
+    async def _sweep(self) -> None:
+        """Mark jobs whose process died (a CLI killed mid-job, another server) interrupted."""
+        while True:
+            await asyncio.sleep(SWEEP_PERIOD_S)
+            try:
+                async with self.engine.begin() as conn:
+                    swept = await records.mark_interrupted_jobs(conn, keep=list(self._leases))
+                if swept:
+                    log.warning("%d job(s) of a process that stopped marked interrupted", swept)
+            except SQLAlchemyError as exc:
+                log.warning("job sweep skipped: %s", exc)
 
     async def launch(self, job_id: int, scenario: Scenario, rows: int, seed: int) -> None:
         """Run a job in the background of the event loop (kept, so shutdown can stop it)."""
-        task = asyncio.create_task(self.run(job_id, scenario, rows, seed), name=f"job-{job_id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(self.run(job_id, scenario, rows, seed), f"job-{job_id}")
 
     async def close(self) -> None:
         for progress in self.running.values():
@@ -115,6 +173,8 @@ class Factory:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        for job_id in list(self._leases):  # created here, never run
+            await self._release(job_id)
         if self._pool is not None:
             await asyncio.to_thread(self._pool.shutdown, wait=True, cancel_futures=True)
         if self._queue is not None:
@@ -134,22 +194,47 @@ class Factory:
     # --- jobs -------------------------------------------------------------------------------
 
     async def create(self, scenario: Scenario, rows: int, seed: int) -> int:
-        async with self.engine.begin() as conn:
-            return await records.create_job(
-                conn, scenario.model_dump(mode="json"), seed, rows, scenario.shards(rows)
+        """Record a queued job, leased to this process from the moment anyone can see it."""
+        lease = await self.engine.connect()
+        try:
+            job_id = await records.create_job(
+                lease, scenario.model_dump(mode="json"), seed, rows, scenario.shards(rows)
             )
+            await records.take_job_lease(lease, job_id)
+            await lease.commit()  # a session lock: it outlives the transaction
+        except BaseException:
+            await lease.close()
+            raise
+        self._leases[job_id] = lease
+        self._changed(job_id)
+        return job_id
 
     async def run(self, job_id: int, scenario: Scenario, rows: int, seed: int) -> None:
         """Run a job to its end, after waiting for a free slot. Never raises: outcomes are data."""
-        async with self._slots:
-            async with self.engine.connect() as conn:
-                status = await conn.scalar(
-                    select(generation_jobs.c.status).where(generation_jobs.c.id == job_id)
-                )
-            if status != "queued":  # cancelled while it waited
-                await self._end(job_id, None, "cancelled", "cancelled before it started")
-                return
-            await self._run(job_id, scenario, rows, seed)
+        try:
+            async with self._slots:
+                async with self.engine.connect() as conn:
+                    status = await conn.scalar(
+                        select(generation_jobs.c.status).where(generation_jobs.c.id == job_id)
+                    )
+                if status != "queued":  # cancelled while it waited
+                    await self._end(job_id, None, "cancelled", "cancelled before it started")
+                    return
+                await self._run(job_id, scenario, rows, seed)
+        finally:
+            await self._release(job_id)
+
+    async def _release(self, job_id: int) -> None:
+        lease = self._leases.pop(job_id, None)
+        if lease is None:
+            return
+        try:
+            await records.release_job_lease(lease, job_id)
+            await lease.commit()
+            await lease.close()
+        except (SQLAlchemyError, OSError):  # end the session instead: that drops its locks too
+            with suppress(SQLAlchemyError, OSError):
+                await lease.invalidate()
 
     async def _run(self, job_id: int, scenario: Scenario, rows: int, seed: int) -> None:
         progress = JobProgress(job_id, rows, scenario.shards(rows))
@@ -177,21 +262,28 @@ class Factory:
                 await records.update_job(
                     conn, job_id, status="running", run_id=run_id, started_at=datetime.now(UTC)
                 )
+            self._changed(job_id)
             results = await self._run_shards(progress, scenario, run_id, rows, seed)
-            async with self.engine.begin() as conn:
-                counted = await records.count_telemetry(conn, run_id)
-                if counted != rows:
-                    raise RuntimeError(f"{counted} rows committed, {rows} requested")
-                await records.finish_run(conn, run_id, "completed")
-                await records.update_job(
-                    conn,
-                    job_id,
-                    status="succeeded",
-                    rows_written=counted,
-                    finished_at=datetime.now(UTC),
-                    compute_s=sum(r.compute_s for r in results),
-                    write_s=sum(r.write_s for r in results),
-                )
+
+            async def succeed() -> None:
+                assert run_id is not None
+                async with self.engine.begin() as conn:
+                    counted = await records.count_telemetry(conn, run_id)
+                    if counted != rows:
+                        raise RuntimeError(f"{counted} rows committed, {rows} requested")
+                    await records.finish_run(conn, run_id, "completed")
+                    await records.update_job(
+                        conn,
+                        job_id,
+                        status="succeeded",
+                        rows_written=counted,
+                        finished_at=datetime.now(UTC),
+                        compute_s=sum(r.compute_s for r in results),
+                        write_s=sum(r.write_s for r in results),
+                    )
+
+            await self._retrying(f"job {job_id}: recording success", succeed)
+            self._changed(job_id)
             log.info("job %s: %s rows in %.2f s", job_id, rows, time.perf_counter() - started)
         except asyncio.CancelledError:
             await self._end(job_id, run_id, "cancelled", "cancelled: the server is shutting down")
@@ -217,7 +309,8 @@ class Factory:
         ]
         progress.futures = [self._pool.submit(_worker, spec) for spec in specs]
         try:
-            return list(await asyncio.gather(*(asyncio.wrap_future(f) for f in progress.futures)))
+            pairs = zip(specs, list(progress.futures), strict=True)
+            return list(await asyncio.gather(*(self._shard(progress, s, f) for s, f in pairs)))
         except BaseException:
             for f in progress.futures:
                 f.cancel()
@@ -227,12 +320,65 @@ class Factory:
             )
             raise
 
+    async def _shard(
+        self, progress: JobProgress, spec: ShardSpec, future: Future[ShardResult]
+    ) -> ShardResult:
+        """A shard's result; when its connection was lost, it runs again once the database is
+        back — unless the break hit its commit after the rows were in (then it is done)."""
+        started = time.monotonic()
+        first, count = shard_rows(Scenario.model_validate(spec.scenario), spec.rows, spec.shard)
+        attempt = 0
+        while True:
+            try:
+                return await asyncio.wrap_future(future)
+            except ShardConnectionLostError as exc:
+                if progress.cancel_requested or time.monotonic() - started > self.retry_window_s:
+                    raise
+                log.warning("job %s: %s; running the shard again", spec.job_id, exc)
+                progress.rows_by_shard[spec.shard] = 0
+                committed = await self._retrying(
+                    f"job {spec.job_id}: checking shard {spec.shard}",
+                    lambda: self._committed(spec.run_id, first, count),
+                    pause_s=RETRY_PAUSE_S[min(attempt, len(RETRY_PAUSE_S) - 1)],
+                )
+                attempt += 1
+                if committed == count:
+                    progress.rows_by_shard[spec.shard] = count
+                    return ShardResult(spec.shard, count, 0, 0, 0.0, 0.0)
+                if committed:
+                    raise RuntimeError(f"shard {spec.shard}: {committed} of {count} rows") from exc
+                assert self._pool is not None
+                future = self._pool.submit(_worker, spec)
+                progress.futures.append(future)
+
+    async def _committed(self, run_id: int, first: int, count: int) -> int:
+        async with self.engine.connect() as conn:
+            return await records.count_telemetry(conn, run_id, (first, first + count))
+
+    async def _retrying(
+        self, what: str, work: Callable[[], Awaitable[T]], pause_s: float = 0.0
+    ) -> T:
+        """`work()`, tried again while the database is unreachable, for up to the retry window."""
+        deadline = time.monotonic() + self.retry_window_s
+        attempt = 0
+        await asyncio.sleep(pause_s)
+        while True:
+            try:
+                return await work()
+            except Exception as exc:
+                if not connection_lost(exc) or time.monotonic() > deadline:
+                    raise
+                log.warning("%s: database unreachable (%s); trying again", what, exc)
+                await asyncio.sleep(RETRY_PAUSE_S[min(attempt, len(RETRY_PAUSE_S) - 1)])
+                attempt += 1
+
     async def cancel(self, job_id: int) -> bool:
         """Ask a job to stop: queued shards are dropped, running ones roll back at their next
         chunk (they read the status, so this works for a job run by another process too).
         Returns whether the job runs in this process."""
         async with self.engine.begin() as conn:
             await records.update_job(conn, job_id, status="cancelling")
+        self._changed(job_id)
         progress = self.running.get(job_id)
         if progress is None:
             return False
@@ -242,21 +388,31 @@ class Factory:
         return True
 
     async def _end(self, job_id: int, run_id: int | None, status: str, reason: str) -> None:
-        async with self.engine.begin() as conn:
-            committed = await records.count_telemetry(conn, run_id) if run_id else 0
-            await records.update_job(
-                conn,
-                job_id,
-                status=status,
-                error=reason,
-                rows_written=committed,
-                finished_at=datetime.now(UTC),
-            )
-            if run_id is not None:
-                run_status = "cancelled" if status == "cancelled" else "failed"
-                await records.finish_run(
-                    conn, run_id, run_status, f"{reason}; {committed} rows committed, incomplete"
+        async def record() -> None:
+            async with self.engine.begin() as conn:
+                committed = await records.count_telemetry(conn, run_id) if run_id else 0
+                await records.update_job(
+                    conn,
+                    job_id,
+                    status=status,
+                    error=reason,
+                    rows_written=committed,
+                    finished_at=datetime.now(UTC),
                 )
+                if run_id is not None:
+                    run_status = "cancelled" if status == "cancelled" else "failed"
+                    await records.finish_run(
+                        conn,
+                        run_id,
+                        run_status,
+                        f"{reason}; {committed} rows committed, incomplete",
+                    )
+
+        try:
+            await self._retrying(f"job {job_id}: recording {status}", record)
+        except Exception:  # the database stayed away: the lease sweep marks it interrupted later
+            log.exception("job %s: could not record its end (%s)", job_id, status)
+        self._changed(job_id)
 
     def live(self, job_id: int) -> dict[str, Any] | None:
         """In-flight figures of a running job (None when it is not running here)."""

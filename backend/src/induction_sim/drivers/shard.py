@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim.drivers.scenario import Scenario
 from induction_sim.machine.machine import Machine
-from induction_sim.storage.database import create_engine
+from induction_sim.storage.database import connection_lost, create_engine
 from induction_sim.storage.records import copy_events, copy_parts
 from induction_sim.storage.tables import generation_jobs
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
@@ -29,6 +29,12 @@ CHUNK_ROWS = 16_384
 
 class ShardCancelledError(Exception):
     """The job was cancelled; the shard's transaction was rolled back."""
+
+
+class ShardConnectionLostError(Exception):
+    """The database went away mid-shard: nothing of it was committed, unless the connection
+    broke during the commit itself — the caller checks before it runs the shard again.
+    (A plain exception: driver exceptions do not always survive pickling between processes.)"""
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,14 @@ def shard_rows(scenario: Scenario, rows: int, shard: int) -> tuple[int, int]:
 
 def run_shard(spec: ShardSpec, progress: Callable[[int, int], None] | None = None) -> ShardResult:
     """Generate and commit one shard. `progress(shard, rows_copied)` after every chunk."""
-    return asyncio.run(_run_shard(spec, progress))
+    try:
+        return asyncio.run(_run_shard(spec, progress))
+    except ShardCancelledError:
+        raise
+    except Exception as exc:
+        if connection_lost(exc):
+            raise ShardConnectionLostError(f"shard {spec.shard}: {exc}") from None
+        raise
 
 
 async def _run_shard(spec: ShardSpec, progress: Callable[[int, int], None] | None) -> ShardResult:
@@ -68,7 +81,7 @@ async def _run_shard(spec: ShardSpec, progress: Callable[[int, int], None] | Non
     _, total = shard_rows(scenario, spec.rows, spec.shard)
     machine = Machine(scenario.machine_config(spec.rows, spec.seed, spec.shard))
     start_sim = scenario.start_sim
-    engine = create_engine(spec.database_url, pool_size=1)
+    engine = create_engine(spec.database_url, pool_size=1, role="shard")
     compute_s = write_s = 0.0
     parts = events = done = 0
     try:

@@ -168,7 +168,7 @@ CATALOGUE: tuple[FaultType, ...] = (
         "Scan drive speed error",
         "axis",
         "Servo following error: the scan runs slower than set (stall at full severity).",
-        "scan_speed_mm_s ↓, energy_part_kj ↑, surface_temp_c ↑",
+        "scan_speed_mm_s ↓, energy_coil_kj ↑, surface_temp_c ↑",
         "more energy per mm → deep case, overheating (DEEP/OVERHEAT); near a stall the soaked "
         "section self-quenches too slowly → SOFT",
     ),

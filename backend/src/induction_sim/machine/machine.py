@@ -91,7 +91,7 @@ class Memory:
     coil_out_c: float
     tank_c: float
     inverter_c: float
-    energy_part_kj: float = 0.0
+    energy_coil_kj: float = 0.0
     last_measured: dict[str, float] = field(default_factory=dict)
     held: dict[AlarmCode, bool] = field(default_factory=dict)
 
@@ -325,10 +325,10 @@ class Machine:
         # energy per part: integrates the coil power, restarts when the next part is loaded
         energy = np.cumsum(el.power_coil_w) / 1000.0
         restart = np.flatnonzero((state == int(S.LOADING)) & (in_state == 0))
-        offset = np.full(length, self.memory.energy_part_kj)
+        offset = np.full(length, self.memory.energy_coil_kj)
         for i in restart:
             offset[i:] = -(energy[i - 1] if i > 0 else 0.0)
-        energy_part_kj = offset + energy
+        energy_coil_kj = offset + energy
 
         scan_speed = np.zeros(length)
         position = np.zeros(length)
@@ -348,7 +348,7 @@ class Machine:
             "power_factor": el.power_factor,
             "dc_bus_v": dc_bus_v,
             "inverter_temp_c": inverter_c,
-            "energy_part_kj": energy_part_kj,
+            "energy_coil_kj": energy_coil_kj,
             "surface_temp_c": el.surface_temp_c,
             "scan_position_mm": position,
             "scan_speed_mm_s": scan_speed,
@@ -465,7 +465,7 @@ class Machine:
         m.coil_out_c = float(chunk.true_values["coil_water_out_c"][keep - 1])
         m.tank_c = float(chunk.true_values["quench_temp_c"][keep - 1])
         m.inverter_c = float(chunk.true_values["inverter_temp_c"][keep - 1])
-        m.energy_part_kj = float(chunk.true_values["energy_part_kj"][keep - 1])
+        m.energy_coil_kj = float(chunk.true_values["energy_coil_kj"][keep - 1])
         m.last_measured = {name: float(kept.columns[name][keep - 1]) for name in SIGNAL_NAMES}
         # conditional onsets inside the kept samples are now history
         self.faults = [

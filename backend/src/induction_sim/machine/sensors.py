@@ -42,7 +42,7 @@ SENSORS: dict[str, SensorSpec] = {
     "power_factor": SensorSpec(0.002, 0.001, 0, 1, zero_when_off=True),
     "dc_bus_v": SensorSpec(1.5, 0.5, 0, 1_000),
     "inverter_temp_c": SensorSpec(0.2, 0.1, -20, 150),
-    "energy_part_kj": SensorSpec(0.0, 0.1, 0, 100_000),
+    "energy_coil_kj": SensorSpec(0.0, 0.1, 0, 100_000),
     "surface_temp_c": SensorSpec(4.0, 1.0, 0, 1_400),  # reads only above ≈ 400 °C in reality
     "scan_position_mm": SensorSpec(0.02, 0.01, -50, 2_000),
     "scan_speed_mm_s": SensorSpec(0.05, 0.01, 0, 200),

@@ -23,7 +23,7 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("power_factor", "1", "coil power factor (real / apparent power)"),
     Signal("dc_bus_v", "V", "inverter DC link voltage"),
     Signal("inverter_temp_c", "°C", "inverter heat-sink temperature"),
-    Signal("energy_part_kj", "kJ", "energy delivered to the coil for the current part so far"),
+    Signal("energy_coil_kj", "kJ", "energy delivered to the coil for the current part so far"),
     # process
     Signal("surface_temp_c", "°C", "pyrometer reading of the part surface at the coil exit"),
     Signal("scan_position_mm", "mm", "scan axis position from the start of the hardened length"),

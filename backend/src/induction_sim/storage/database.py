@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import asyncpg
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
@@ -32,6 +33,31 @@ APP_DATABASE = "induction_sim"
 CONNECT_TIMEOUT_S = 5.0
 
 
+# SQLSTATEs of a server going away: class 08 (connection exception), 57P01–57P03 (shut down by an
+# administrator, crash, or cannot connect now) — PostgreSQL docs, Appendix A "Error Codes".
+_GONE_SQLSTATES = ("57P01", "57P02", "57P03")
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether `exc` means the database connection was lost or could not be made (worth
+    retrying once the server is back), as opposed to an error in what was asked of it."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, OSError | TimeoutError | asyncpg.ConnectionDoesNotExistError):
+            return True
+        if isinstance(current, asyncpg.InterfaceError) and "closed" in str(current):
+            return True
+        state = getattr(current, "sqlstate", None)
+        if isinstance(state, str) and (state.startswith("08") or state in _GONE_SQLSTATES):
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
+
+
 @dataclass(frozen=True)
 class DatabaseInfo:
     url: str  # SQLAlchemy URL with the asyncpg driver
@@ -44,13 +70,18 @@ class DatabaseInfo:
         return make_url(self.url).render_as_string(hide_password=True)
 
 
-def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+def create_engine(url: str, pool_size: int = 10, role: str = "app") -> AsyncEngine:
+    """An engine whose connections say who they are (`induction-sim <role>` as application_name
+    in pg_stat_activity), so an operator can tell the server from a factory shard."""
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
-        connect_args={"timeout": CONNECT_TIMEOUT_S},
+        connect_args={
+            "timeout": CONNECT_TIMEOUT_S,
+            "server_settings": {"application_name": f"induction-sim {role}"},
+        },
     )
 
 
@@ -151,4 +182,45 @@ async def driver_connection(conn: AsyncConnection) -> Any:
     raw = await conn.get_raw_connection()
     driver = raw.driver_connection
     assert driver is not None
+    if conn.in_transaction() and not driver.is_in_transaction():
+        # SQLAlchemy's asyncpg adapter sends BEGIN with the first statement it runs: a COPY sent
+        # on the driver before that would be outside the transaction, committed at once (seen:
+        # a rolled-back test's rows stayed). A statement through SQLAlchemy opens it.
+        await conn.execute(text("SELECT 1"))
     return driver
+
+
+async def copy_into(conn: AsyncConnection, table: str, columns: Sequence[str], **data: Any) -> None:
+    """COPY into `table` inside `conn`'s transaction: `source=` binary payload pieces (an async
+    iterable) or `records=` tuples, as asyncpg's `copy_to_table`/`copy_records_to_table` take.
+
+    Guarded against a lost connection: asyncpg awaits the socket's flow control before each
+    piece, and if the connection dies while writing is paused nothing ever resumes it (asyncpg
+    0.32 `connection_lost` leaves `writing_allowed` unset): the COPY would wait forever. So the
+    COPY is abandoned as soon as the connection reports its end.
+    """
+    driver = await driver_connection(conn)
+    if "records" in data:
+        copy = driver.copy_records_to_table(table, columns=list(columns), **data)
+    else:
+        copy = driver.copy_to_table(table, columns=list(columns), format="binary", **data)
+    work = asyncio.ensure_future(copy)
+    ended = asyncio.get_running_loop().create_future()
+
+    def on_end(_: object) -> None:
+        if not ended.done():
+            ended.set_result(None)
+
+    driver.add_termination_listener(on_end)
+    try:
+        await asyncio.wait((work, ended), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        driver.remove_termination_listener(on_end)
+        if not work.done():
+            work.cancel()
+            with suppress(BaseException):
+                await work
+    if not work.cancelled():
+        work.result()  # raises what the COPY raised
+        return
+    raise asyncpg.ConnectionDoesNotExistError(f"connection lost during COPY into {table}")

@@ -6,23 +6,25 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Integer, cast, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim import ENGINE_VERSION
 from induction_sim.machine.chunk import EventRecord, PartRecord
 from induction_sim.machine.faults import FaultInstance
-from induction_sim.storage.database import driver_connection
+from induction_sim.storage.database import copy_into
 from induction_sim.storage.tables import (
     fault_injections,
     generation_jobs,
     machine_events,
     parts,
+    recipes,
     runs,
     telemetry,
 )
 
-INTERRUPTED_BY_RESTART = "interrupted: the server stopped while the job ran"
+INTERRUPTED_BY_RESTART = "interrupted: the process running the job stopped before it ended"
 
 
 def sim_time(start_sim: datetime, seq: int | float) -> datetime:
@@ -67,13 +69,14 @@ async def finish_run(
     )
 
 
-async def count_telemetry(conn: AsyncConnection, run_id: int) -> int:
-    return int(
-        await conn.scalar(
-            select(func.count()).select_from(telemetry).where(telemetry.c.run_id == run_id)
-        )
-        or 0
-    )
+async def count_telemetry(
+    conn: AsyncConnection, run_id: int, seqs: tuple[int, int] | None = None
+) -> int:
+    """Committed rows of a run, or of its samples first ≤ seq < last when `seqs` is given."""
+    query = select(func.count()).select_from(telemetry).where(telemetry.c.run_id == run_id)
+    if seqs is not None:
+        query = query.where(telemetry.c.seq >= seqs[0], telemetry.c.seq < seqs[1])
+    return int(await conn.scalar(query) or 0)
 
 
 async def copy_parts(
@@ -162,8 +165,7 @@ async def insert_fault_injections(
 async def _copy_records(
     conn: AsyncConnection, table: str, columns: list[str], rows: list[tuple[Any, ...]]
 ) -> None:
-    driver = await driver_connection(conn)
-    await driver.copy_records_to_table(table, records=rows, columns=columns)
+    await copy_into(conn, table, columns, records=rows)
 
 
 # --- generation jobs ------------------------------------------------------------------------
@@ -187,12 +189,36 @@ async def update_job(conn: AsyncConnection, job_id: int, **values: Any) -> None:
     )
 
 
-async def mark_interrupted_jobs(conn: AsyncConnection) -> int:
-    """After a restart: every job still queued or running was cut off — say so, and mark its run."""
+# A job's owner (the server or CLI process running it) holds a session advisory lock on the job
+# from its creation to its end: PostgreSQL drops it when the owner's connection dies, however the
+# owner died, so "lock free" is exactly "nobody runs this job any more" — on any host.
+JOB_LEASE_SPACE = 0x4A4F  # the first of the two int4 keys: job leases among advisory locks
+
+
+_LEASE_KEYS = 2**31  # the second key is an int4: ids wrap after two billion jobs
+
+
+async def take_job_lease(conn: AsyncConnection, job_id: int) -> None:
+    await conn.execute(select(func.pg_advisory_lock(JOB_LEASE_SPACE, job_id % _LEASE_KEYS)))
+
+
+async def release_job_lease(conn: AsyncConnection, job_id: int) -> None:
+    await conn.execute(select(func.pg_advisory_unlock(JOB_LEASE_SPACE, job_id % _LEASE_KEYS)))
+
+
+async def mark_interrupted_jobs(conn: AsyncConnection, keep: Sequence[int] = ()) -> int:
+    """Jobs still queued or running whose owner is gone (their lease is free) were cut off: say
+    so, and mark their runs. `keep`: jobs this process runs (never swept, lease or not)."""
+    key = cast(generation_jobs.c.id % _LEASE_KEYS, Integer)
+    orphaned = func.pg_try_advisory_xact_lock(JOB_LEASE_SPACE, key)
     rows = (
         await conn.execute(
             update(generation_jobs)
-            .where(generation_jobs.c.status.in_(("queued", "running", "cancelling")))
+            .where(
+                generation_jobs.c.status.in_(("queued", "running", "cancelling")),
+                generation_jobs.c.id.not_in(list(keep)),
+                orphaned,
+            )
             .values(status="failed", error=INTERRUPTED_BY_RESTART, finished_at=datetime.now(UTC))
             .returning(generation_jobs.c.run_id)
         )
@@ -205,3 +231,21 @@ async def mark_interrupted_jobs(conn: AsyncConnection) -> int:
             .values(status="interrupted", status_reason=INTERRUPTED_BY_RESTART)
         )
     return len(rows)
+
+
+async def add_recipe(conn: AsyncConnection, name: str, recipe: dict[str, Any]) -> bool:
+    """Store an operator's recipe; False when the name is taken (nothing is overwritten)."""
+    added = await conn.execute(
+        pg_insert(recipes)
+        .values(name=name, recipe=recipe)
+        .on_conflict_do_nothing(index_elements=[recipes.c.name])
+        .returning(recipes.c.name)
+    )
+    return added.first() is not None
+
+
+async def user_recipes(conn: AsyncConnection) -> list[dict[str, Any]]:
+    """Operators' recipes, oldest first."""
+    query = select(recipes.c.recipe).order_by(recipes.c.created_at, recipes.c.name)
+    rows = await conn.execute(query)
+    return [r.recipe for r in rows]

@@ -197,6 +197,15 @@ parts = Table(
     **APPEND_ONLY,
 )
 
+recipes = Table(
+    "recipes",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("recipe", JSONB, nullable=False, comment="as validated"),
+    _tstz("created_at", nullable=False, server_default=func.now()),
+    comment="recipes added by operators (the built-in ones live in the code)",
+)
+
 generation_jobs = Table(
     "generation_jobs",
     metadata,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim.machine.signals import TRUE_VALUE_SIGNALS, true_column
 from induction_sim.storage.binary_copy import RowFormat, pg_microseconds
-from induction_sim.storage.database import driver_connection
+from induction_sim.storage.database import copy_into
 from induction_sim.storage.tables import telemetry
 
 _PG_TYPES = {BigInteger: "int8", SmallInteger: "int2", REAL: "float4", DateTime: "timestamptz"}
@@ -47,8 +47,7 @@ def telemetry_payload(
 async def copy_payload(conn: AsyncConnection, table: str, names: list[str], payload: bytes) -> None:
     """COPY a binary payload through the SQLAlchemy connection's asyncpg driver connection
     (inside the connection's current transaction)."""
-    driver = await driver_connection(conn)
-    await driver.copy_to_table(table, source=_pieces(payload), columns=names, format="binary")
+    await copy_into(conn, table, names, source=_pieces(payload))
 
 
 async def _pieces(payload: bytes, size: int = 1 << 20) -> AsyncIterator[memoryview]:

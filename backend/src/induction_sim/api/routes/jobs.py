@@ -75,7 +75,8 @@ def resolve_scenario(value: str | dict[str, Any]) -> Scenario:
         raise HTTPException(422, describe_validation_errors(errors)) from None
 
 
-def _view(row: Any, live: dict[str, Any] | None) -> JobView:
+def job_view(row: Any, live: dict[str, Any] | None) -> JobView:
+    """A job row as the API shows it, with in-flight figures when it runs in this process."""
     done = live["rows_done"] if live else (row.rows_written if row.status != "running" else 0)
     requested = int(row.rows_requested)
     elapsed = (
@@ -114,7 +115,7 @@ async def _job(request: Request, job_id: int) -> JobView:
         ).one_or_none()
     if row is None:
         raise HTTPException(404, f"job {job_id} not found")
-    return _view(row, state.factory.live(job_id))
+    return job_view(row, state.factory.live(job_id))
 
 
 @router.get("/scenarios", response_model=list[ScenarioView])
@@ -155,7 +156,7 @@ async def list_jobs(
                 select(generation_jobs).order_by(generation_jobs.c.id.desc()).limit(limit)
             )
         ).all()
-    return [_view(r, state.factory.live(r.id)) for r in rows]
+    return [job_view(r, state.factory.live(r.id)) for r in rows]
 
 
 @router.get("/jobs/{job_id}", response_model=JobView, responses={404: {"description": "unknown"}})

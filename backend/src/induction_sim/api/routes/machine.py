@@ -15,6 +15,7 @@ from induction_sim.drivers.live import AlarmEntry, InjectedFault, LiveRunner
 from induction_sim.machine.faults import BY_ID, CATALOGUE, OnsetMode
 from induction_sim.machine.machine import CommandError
 from induction_sim.machine.recipe import Recipe, builtin_recipes
+from induction_sim.storage import records
 
 router = APIRouter(tags=["live machine"])
 
@@ -275,14 +276,19 @@ async def clear_fault(fault_id: IdPath, request: Request) -> FaultView:
 
 @router.get("/recipes", response_model=list[Recipe])
 async def list_recipes(request: Request) -> list[Recipe]:
-    return [*builtin_recipes().values(), *app_state(request).user_recipes.values()]
+    """The built-in recipes, then the ones operators added (kept in the database)."""
+    async with app_state(request).engine.connect() as conn:
+        added = await records.user_recipes(conn)
+    return [*builtin_recipes().values(), *(Recipe.model_validate(r) for r in added)]
 
 
 @router.post("/recipes", status_code=201, response_model=Recipe, dependencies=[OperatorOnly])
 async def add_recipe(recipe: Recipe, request: Request) -> Recipe:
     """Add a recipe (validated; every error names its field). Names are unique."""
-    known = {*builtin_recipes(), *app_state(request).user_recipes}
-    if recipe.name in known:
-        raise HTTPException(409, f"name: a recipe named {recipe.name!r} exists already")
-    app_state(request).user_recipes[recipe.name] = recipe
+    conflict = HTTPException(409, f"name: a recipe named {recipe.name!r} exists already")
+    if recipe.name in builtin_recipes():
+        raise conflict
+    async with app_state(request).engine.begin() as conn:
+        if not await records.add_recipe(conn, recipe.name, recipe.model_dump(mode="json")):
+            raise conflict
     return recipe

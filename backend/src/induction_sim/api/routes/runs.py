@@ -57,8 +57,12 @@ class PartView(BaseModel):
     case_depth_mm: float | None = Field(description="SAE J423 effective case depth")
     case_depth_iso_mm: float | None = Field(description="ISO 18203 SHD")
     peak_surface_temp_c: float | None
-    energy_kj: float | None = Field(description="energy delivered to the coil")
+    energy_coil_kj: float | None = Field(description="energy delivered to the coil for the part")
     energy_part_kj: float | None = Field(description="energy absorbed by the part")
+    profile_depth_mm: list[float] | None = Field(
+        description="hardness profile: depths below the surface; null: the part was never heated"
+    )
+    profile_hv: list[float] | None = Field(description="hardness profile: HV at each depth")
     verdict: Literal["OK", "NOK"]
     reasons: list[str]
     interrupted: bool
@@ -104,6 +108,11 @@ def _view(row: Any) -> dict[str, Any]:
         "rows_expected": row.rows_expected,
         "rows": int(row.rows),
     }
+
+
+def _part(row: Any) -> PartView:
+    profile = {key: row[key] or None for key in ("profile_depth_mm", "profile_hv")}
+    return PartView(**{**row, **profile})
 
 
 def _not_found(exc: NotFoundError) -> HTTPException:
@@ -157,9 +166,14 @@ async def list_parts(
     """A run's finished parts with their quality and verdict, by part id."""
     async with app_state(request).engine.connect() as conn:
         await _require_run(conn, run_id)
-        query = export.parts_query(run_id).where(parts.c.part_id > after_part_id).limit(limit + 1)
+        query = (
+            export.parts_query(run_id)
+            .add_columns(parts.c.profile_depth_mm, parts.c.profile_hv)
+            .where(parts.c.part_id > after_part_id)
+            .limit(limit + 1)
+        )
         rows = (await conn.execute(query)).all()
-    page = [PartView(**r._mapping) for r in rows[:limit]]
+    page = [_part(r._mapping) for r in rows[:limit]]
     more = len(rows) > limit
     return PartsPage(
         run_id=run_id, parts=page, next_after_part_id=page[-1].part_id if more else None
