@@ -151,10 +151,15 @@ class CyclePhysics:
         active = np.flatnonzero(heating | quenching)
         if active.size == 0:
             return HeatingSignals(**out)
-        # one row per distinct entry used here, then a gather per signal
-        conditions = [self._part.get(pid) for pid in part[active].tolist()]
+        # one row per distinct entry used here, then a gather per signal (looked up per part,
+        # not per sample: a chunk holds thousands of active samples of a few dozen parts)
+        pids, sample_pid = np.unique(part[active], return_inverse=True)
         local: dict[PartConditions, int] = {}
-        row = np.array([-1 if c is None else local.setdefault(c, len(local)) for c in conditions])
+        pid_row = [
+            -1 if c is None else local.setdefault(c, len(local))
+            for c in (self._part.get(pid) for pid in pids.tolist())
+        ]
+        row = np.array(pid_row, dtype=np.int64)[sample_pid]
         known = row >= 0
         active, row = active[known], row[known]
         entries = [self._entries[c] for c in local]

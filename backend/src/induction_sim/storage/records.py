@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Integer, cast, func, insert, select, update
@@ -13,6 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from induction_sim import ENGINE_VERSION
 from induction_sim.machine.chunk import EventRecord, PartRecord
 from induction_sim.machine.faults import FaultInstance
+from induction_sim.storage.binary_copy import (
+    NULL_FIELD,
+    bool_field,
+    field_count,
+    float4_array_field,
+    float4_field,
+    int_field,
+    pg_microseconds,
+    rows_payload,
+    text_array_field,
+    text_field,
+)
 from induction_sim.storage.database import copy_into
 from induction_sim.storage.tables import (
     fault_injections,
@@ -79,37 +92,59 @@ async def count_telemetry(
     return int(await conn.scalar(query) or 0)
 
 
+# Parts and events go by binary COPY, a bytes object per row (`storage/binary_copy.py`): asyncpg's
+# generic record COPY cost more than the engine per part (an abc check per array element).
+PART_COLUMNS = [c.name for c in parts.columns]
+
+
 async def copy_parts(
     conn: AsyncConnection, run_id: int, start_sim: datetime, records: Sequence[PartRecord]
 ) -> None:
-    if not records:
-        return
-    rows = [
+    if records:
+        payload = rows_payload(_part_row(run_id, pg_microseconds(start_sim), p) for p in records)
+        await copy_into(conn, "parts", PART_COLUMNS, source=_one(payload))
+
+
+def _part_row(run_id: int, start_us: int, p: PartRecord) -> bytes:
+    return b"".join(
         (
-            run_id,
-            p.part_id,
-            p.recipe_name,
-            p.steel_grade,
-            sim_time(start_sim, p.started_seq),
-            sim_time(start_sim, p.finished_seq),
-            p.surface_hrc,
-            p.case_depth_mm,
-            p.case_depth_iso_mm,
-            p.peak_surface_temp_c,
-            p.energy_part_kj,
-            p.energy_coil_kj,
-            p.profile_depth_mm.tolist(),
-            p.profile_hv.tolist(),
-            p.verdict,
-            list(p.reasons),
-            p.interrupted,
+            field_count(len(PART_COLUMNS)),
+            int_field(run_id),
+            int_field(p.part_id),
+            text_field(p.recipe_name),
+            text_field(p.steel_grade),
+            int_field(start_us + p.started_seq * 1_000_000),
+            int_field(start_us + p.finished_seq * 1_000_000),
+            float4_field(p.surface_hrc),
+            float4_field(p.case_depth_mm),
+            float4_field(p.case_depth_iso_mm),
+            float4_field(p.peak_surface_temp_c),
+            float4_field(p.energy_part_kj),
+            float4_field(p.energy_coil_kj),
+            float4_array_field(p.profile_depth_mm),
+            float4_array_field(p.profile_hv),
+            text_field(p.verdict),
+            text_array_field(p.reasons),
+            bool_field(p.interrupted),
         )
-        for p in records
-    ]
-    await _copy_records(conn, "parts", [c.name for c in parts.columns], rows)
+    )
 
 
-EVENT_COLUMNS = [c.name for c in machine_events.columns if c.name != "id"]
+# fixed-width columns first, then the texts, which repeat (one encoding per distinct event text)
+EVENT_COLUMNS = [
+    "run_id",
+    "seq",
+    "timestamp_sim",
+    "code",
+    "ref_event_id",
+    "kind",
+    "from_state",
+    "to_state",
+    "message",
+    "operator",
+    "comment",
+]
+assert set(EVENT_COLUMNS) == {c.name for c in machine_events.columns} - {"id"}
 
 
 async def copy_events(
@@ -117,23 +152,31 @@ async def copy_events(
 ) -> None:
     if not records:
         return
-    rows = [
-        (
-            run_id,
-            e.seq,
-            sim_time(start_sim, e.seq),
-            e.kind,
-            e.code,
-            e.from_state,
-            e.to_state,
-            e.message,
-            e.operator,
-            e.comment,
-            None,
+    head = field_count(len(EVENT_COLUMNS)) + int_field(run_id)
+    start_us = pg_microseconds(start_sim)
+    payload = rows_payload(
+        b"".join(
+            (
+                head,
+                int_field(e.seq),
+                int_field(start_us + e.seq * 1_000_000),
+                int_field(e.code, "int2"),
+                NULL_FIELD,  # ref_event_id: set by the live machine's own writes only
+                _event_texts(e.kind, e.from_state, e.to_state, e.message, e.operator, e.comment),
+            )
         )
         for e in records
-    ]
-    await _copy_records(conn, "machine_events", EVENT_COLUMNS, rows)
+    )
+    await copy_into(conn, "machine_events", EVENT_COLUMNS, source=_one(payload))
+
+
+@lru_cache(maxsize=4096)
+def _event_texts(*texts: str | None) -> bytes:
+    return b"".join(text_field(t) for t in texts)
+
+
+async def _one(payload: bytes) -> AsyncIterator[bytes]:
+    yield payload
 
 
 async def insert_fault_injections(
@@ -160,12 +203,6 @@ async def insert_fault_injections(
     ]
     if rows:
         await conn.execute(insert(fault_injections), rows)
-
-
-async def _copy_records(
-    conn: AsyncConnection, table: str, columns: list[str], rows: list[tuple[Any, ...]]
-) -> None:
-    await copy_into(conn, table, columns, records=rows)
 
 
 # --- generation jobs ------------------------------------------------------------------------
