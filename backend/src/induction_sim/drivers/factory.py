@@ -46,6 +46,7 @@ T = TypeVar("T")
 RETRY_WINDOW_S = 90.0
 RETRY_PAUSE_S = (0.5, 1.0, 2.0, 4.0)  # then every 4 s
 SWEEP_PERIOD_S = 15.0  # how often jobs left running by a dead process are marked interrupted
+WORKER_NICENESS = 10  # Linux CFS weight 110 against the server's 1024 (sched/core.c prio table)
 PARENT_POLL_S = 0.5  # how often a worker checks that its parent (the server or CLI) still lives
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,9 @@ def _init_worker(progress_queue: Any, parent_pid: int) -> None:
     global _progress_queue
     _progress_queue = progress_queue
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
+    # Generation is background work: when the server answers a dashboard or ticks the live
+    # machine, the scheduler gives it the CPU first (idle cores still go to the workers).
+    os.nice(WORKER_NICENESS)
 
 
 def _exit_with_parent(parent_pid: int) -> None:
