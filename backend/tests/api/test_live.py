@@ -174,9 +174,13 @@ async def test_a_retry_after_a_lost_commit_acknowledgement_neither_duplicates_no
     _, state = live_app
     runner = state.live
     assert runner is not None
-    await asyncio.sleep(0.3)
-    written = runner.writer.pending[:]
-    await runner.writer.flush()
+    for _ in range(500):  # samples waiting to be written (the writer task runs about 1 Hz)
+        written = runner.writer.pending[:]
+        if written:
+            break
+        await asyncio.sleep(0.01)
+    assert written, "no sample was ever queued"
+    await runner.writer.flush()  # concurrent with the writer task: each sample written once
     # the commit went through but, say, the reply was lost: the same samples are queued again
     runner.writer.pending[:0] = written
     await runner.writer.flush()

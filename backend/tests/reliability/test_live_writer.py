@@ -119,6 +119,21 @@ async def test_a_lost_acknowledgement_in_the_middle_of_a_segment_writes_nothing_
 
 
 @pytest.mark.db
+async def test_flushes_at_the_same_time_write_each_sample_once(
+    engine: AsyncEngine, writer: LiveWriter
+) -> None:
+    """The writer task and a stop (or a test) can flush together: the one that finds the queue
+    already emptied by the other has nothing to do (it once failed on an empty queue)."""
+    for chunk in samples(200):
+        writer.append(chunk)
+    await asyncio.gather(*(writer.flush() for _ in range(3)))
+    assert writer.pending == []
+    rows, duplicated_events, _ = await table_seqs(engine, writer.run_id)
+    assert rows == list(range(200))
+    assert duplicated_events == 0
+
+
+@pytest.mark.db
 async def test_a_live_run_whose_server_died_is_marked_interrupted_and_a_live_one_is_not(
     engine: AsyncEngine, writer: LiveWriter
 ) -> None:

@@ -264,6 +264,8 @@ class LiveWriter:
             await asyncio.sleep(0)  # let the tick loop in between batches of a back-fill
 
     async def _write_batch(self) -> None:
+        if not self.pending:  # another flush (the writer task, a stop) emptied it meanwhile
+            return
         await self._drop_already_written()
         if not self.pending:
             return
