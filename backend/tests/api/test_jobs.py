@@ -8,13 +8,15 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from induction_sim.api.app import create_app
 from induction_sim.api.state import AppState
+from induction_sim.drivers.scenario import BUILTIN
 from induction_sim.machine.faults import BY_ID
 from induction_sim.settings import Settings
+from induction_sim.storage import records
 from induction_sim.storage.database import DatabaseInfo
 from induction_sim.storage.tables import generation_jobs, machine_events, parts, runs, telemetry
 
@@ -286,3 +288,35 @@ async def test_malformed_json_and_unknown_jobs_get_clear_errors(
     missing = await jobs_client.get("/api/jobs/999999")
     assert missing.status_code == 404
     assert missing.json() == {"detail": "job 999999 not found"}
+
+
+async def test_a_lease_lost_with_its_connection_is_renewed(
+    jobs_app: tuple[httpx.AsyncClient, AppState], engine: AsyncEngine
+) -> None:
+    """A database restart ends the session holding a job's lease: the factory takes it again,
+    so another server's sweep does not mark a job that still runs here as interrupted."""
+    factory = jobs_app[1].factory
+    job_id = await factory.create(BUILTIN["normal_production"], 10, 1)
+    try:
+        held = text("SELECT pg_try_advisory_xact_lock(:space, :job)")
+        params = {"space": records.JOB_LEASE_SPACE, "job": job_id}
+        lease = factory._leases[job_id]
+        pid = await lease.scalar(text("SELECT pg_backend_pid()"))
+        await lease.rollback()
+        async with engine.connect() as admin:
+            await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            await admin.commit()
+            assert await admin.scalar(held, params)  # the lease is gone with its session
+            await admin.rollback()
+            await factory.renew_leases()
+            assert factory._leases[job_id] is not lease
+            assert not await admin.scalar(held, params)  # held again
+            await admin.rollback()
+            async with engine.begin() as conn:
+                await records.mark_interrupted_jobs(conn)  # another server's sweep
+            status = select(generation_jobs.c.status).where(generation_jobs.c.id == job_id)
+            assert await admin.scalar(status) == "queued"
+    finally:
+        await factory._release(job_id)
+        async with engine.begin() as conn:
+            await conn.execute(delete(generation_jobs).where(generation_jobs.c.id == job_id))

@@ -154,9 +154,11 @@ class Factory:
             self.on_change(job_id)
 
     async def _sweep(self) -> None:
-        """Mark jobs whose process died (a CLI killed mid-job, another server) interrupted."""
+        """Mark jobs whose process died (a CLI killed mid-job, another server) interrupted, and
+        keep this process's own leases alive."""
         while True:
             await asyncio.sleep(SWEEP_PERIOD_S)
+            await self.renew_leases()
             try:
                 async with self.engine.begin() as conn:
                     swept = await records.mark_interrupted_jobs(conn, keep=list(self._leases))
@@ -164,6 +166,41 @@ class Factory:
                     log.warning("%d job(s) of a process that stopped marked interrupted", swept)
             except SQLAlchemyError as exc:
                 log.warning("job sweep skipped: %s", exc)
+
+    async def renew_leases(self) -> None:
+        """A lease dies with its connection (a database restart, an administrator): take it
+        again on a new one, so no other process mistakes a job running here for an orphan."""
+        for job_id, lease in list(self._leases.items()):
+            try:
+                await lease.execute(select(1))
+                await lease.rollback()  # never idle in a transaction
+                continue
+            except (SQLAlchemyError, OSError):
+                with suppress(SQLAlchemyError, OSError):
+                    await lease.invalidate()
+            renewed: AsyncConnection | None = None
+            try:
+                renewed = await self.engine.connect()
+                # the old session may linger on the server a while (half-open TCP): never wait
+                taken = await records.try_take_job_lease(renewed, job_id)
+                await renewed.commit()
+            except (SQLAlchemyError, OSError) as exc:  # still away: the next sweep tries again
+                taken, reason = False, str(exc)
+            else:
+                reason = "its old session still holds it"
+            if not taken:
+                log.warning("job %s: lease not renewed yet (%s)", job_id, reason)
+                if renewed is not None:
+                    with suppress(SQLAlchemyError, OSError):
+                        await renewed.close()
+                continue
+            assert renewed is not None
+            if self._leases.get(job_id) is lease:
+                self._leases[job_id] = renewed
+                log.warning("job %s: lease renewed after its connection was lost", job_id)
+            else:  # the job ended meanwhile
+                await records.release_job_lease(renewed, job_id)
+                await renewed.close()
 
     async def launch(self, job_id: int, scenario: Scenario, rows: int, seed: int) -> None:
         """Run a job in the background of the event loop (kept, so shutdown can stop it)."""

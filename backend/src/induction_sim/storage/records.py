@@ -239,6 +239,14 @@ async def take_job_lease(conn: AsyncConnection, job_id: int) -> None:
     await conn.execute(select(func.pg_advisory_lock(JOB_LEASE_SPACE, job_id % _LEASE_KEYS)))
 
 
+async def try_take_job_lease(conn: AsyncConnection, job_id: int) -> bool:
+    """Take the lease unless a session holds it (never waits)."""
+    taken = await conn.scalar(
+        select(func.pg_try_advisory_lock(JOB_LEASE_SPACE, job_id % _LEASE_KEYS))
+    )
+    return bool(taken)
+
+
 async def release_job_lease(conn: AsyncConnection, job_id: int) -> None:
     await conn.execute(select(func.pg_advisory_unlock(JOB_LEASE_SPACE, job_id % _LEASE_KEYS)))
 
