@@ -8,7 +8,6 @@ so a run gives the same numbers whether it is generated in one chunk or one samp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import accumulate
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,9 +27,12 @@ def lag(target: FloatArray, tau_s: FloatArray | float, y0: float) -> FloatArray:
     """
     a = np.exp(-DT_S / np.broadcast_to(np.asarray(tau_s, dtype=np.float64), target.shape))
     b = (1.0 - a) * target
-    steps = zip(a.tolist(), b.tolist(), strict=True)
-    out = list(accumulate(steps, lambda y, ab: ab[0] * y + ab[1], initial=y0))
-    return np.asarray(out[1:], dtype=np.float64)
+    out: list[float] = []
+    append, y = out.append, y0
+    for a_k, b_k in zip(a.tolist(), b.tolist(), strict=True):  # a plain loop: no call per step
+        y = a_k * y + b_k
+        append(y)
+    return np.asarray(out, dtype=np.float64)
 
 
 # --- coil cooling water (closed loop) --------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from induction_sim.machine.states import (
     CLAMPING_S,
@@ -120,6 +121,7 @@ class Cursor:
         return runs, cursor
 
 
+@lru_cache(maxsize=4096)  # pure, called twice per part; the same few arguments repeat
 def cycle_steps_for(
     process: str,
     hardened_length_mm: float,
