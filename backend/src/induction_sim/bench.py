@@ -60,9 +60,9 @@ from induction_sim.physics.part import simulate_part
 from induction_sim.probe import Cadence, CadenceStats, Client, ProbeError, server
 from induction_sim.settings import Settings
 from induction_sim.storage import records
-from induction_sim.storage.database import DatabaseInfo, create_engine
+from induction_sim.storage.database import DatabaseInfo, copy_payload, create_engine
 from induction_sim.storage.tables import generation_jobs
-from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
+from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
 
 @dataclass(frozen=True)

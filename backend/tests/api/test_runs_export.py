@@ -25,9 +25,9 @@ from induction_sim.machine.machine import Machine
 from induction_sim.machine.schedule import FaultRule
 from induction_sim.settings import Settings
 from induction_sim.storage import export, records
-from induction_sim.storage.database import DatabaseInfo
+from induction_sim.storage.database import DatabaseInfo, copy_payload
 from induction_sim.storage.tables import parts, runs, telemetry
-from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
+from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
 pytestmark = pytest.mark.db
 

@@ -25,8 +25,9 @@ from induction_sim.machine.schedule import FaultRule
 from induction_sim.machine.signals import SIGNAL_NAMES, TRUE_VALUE_SIGNALS, true_column
 from induction_sim.storage import export, records
 from induction_sim.storage.binary_copy import SIGNATURE
+from induction_sim.storage.database import copy_payload
 from induction_sim.storage.tables import fault_injections, parts, runs, telemetry
-from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
+from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
 pytestmark = pytest.mark.db
 

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.machine.chunk import KEY_COLUMNS
 from induction_sim.machine.signals import SIGNAL_NAMES, TRUE_VALUE_SIGNALS, true_column
-from induction_sim.storage.database import connection_lost
+from induction_sim.storage.database import connection_lost, copy_payload
 from induction_sim.storage.tables import telemetry
-from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
+from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
 pytestmark = pytest.mark.db
 
@@ -89,7 +89,7 @@ async def test_a_copy_whose_connection_is_cut_fails_instead_of_waiting_forever(
     engine: AsyncEngine,
 ) -> None:
     """The server ends the COPY's session mid-stream (a restart, an administrator): the COPY
-    raises a connection-lost error. (asyncpg alone can wait forever here: `copy_into`.)"""
+    raises a connection-lost error. (asyncpg alone can wait forever here: `copy_payload`.)"""
     columns, true = fake_chunk(200_000, start_seq=0)
     payload = telemetry_payload(44, START, columns, true)  # ~50 MB: the socket fills and pauses
     async with engine.connect() as victim, engine.connect() as admin:

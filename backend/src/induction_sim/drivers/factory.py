@@ -51,6 +51,11 @@ PARENT_POLL_S = 0.5  # how often a worker checks that its parent (the server or 
 
 log = logging.getLogger(__name__)
 
+
+def _retry_pause_s(attempt: int) -> float:
+    return RETRY_PAUSE_S[min(attempt, len(RETRY_PAUSE_S) - 1)]
+
+
 _progress_queue: Any = None  # set in each worker process by `_init_worker`
 
 
@@ -178,29 +183,25 @@ class Factory:
             except (SQLAlchemyError, OSError):
                 with suppress(SQLAlchemyError, OSError):
                     await lease.invalidate()
-            renewed: AsyncConnection | None = None
             try:
                 renewed = await self.engine.connect()
+            except (SQLAlchemyError, OSError) as exc:  # still away: the next sweep tries again
+                log.warning("job %s: lease not renewed yet (%s)", job_id, exc)
+                continue
+            try:
                 # the old session may linger on the server a while (half-open TCP): never wait
                 taken = await records.try_take_job_lease(renewed, job_id)
                 await renewed.commit()
-            except (SQLAlchemyError, OSError) as exc:  # still away: the next sweep tries again
-                taken, reason = False, str(exc)
-            else:
-                reason = "its old session still holds it"
-            if not taken:
-                log.warning("job %s: lease not renewed yet (%s)", job_id, reason)
-                if renewed is not None:
-                    with suppress(SQLAlchemyError, OSError):
-                        await renewed.close()
-                continue
-            assert renewed is not None
-            if self._leases.get(job_id) is lease:
+            except (SQLAlchemyError, OSError):
+                taken = False
+            if taken and self._leases.get(job_id) is lease:
                 self._leases[job_id] = renewed
                 log.warning("job %s: lease renewed after its connection was lost", job_id)
-            else:  # the job ended meanwhile
-                await records.release_job_lease(renewed, job_id)
-                await renewed.close()
+                continue
+            if not taken:
+                log.warning("job %s: lease not renewed yet (its old session holds it)", job_id)
+            with suppress(SQLAlchemyError, OSError):  # ending the session drops any lock taken
+                await renewed.invalidate()
 
     async def launch(self, job_id: int, scenario: Scenario, rows: int, seed: int) -> None:
         """Run a job in the background of the event loop (kept, so shutdown can stop it)."""
@@ -380,7 +381,7 @@ class Factory:
                 committed = await self._retrying(
                     f"job {spec.job_id}: checking shard {spec.shard}",
                     lambda: self._committed(spec.run_id, first, count),
-                    pause_s=RETRY_PAUSE_S[min(attempt, len(RETRY_PAUSE_S) - 1)],
+                    pause_s=_retry_pause_s(attempt),
                 )
                 attempt += 1
                 if committed == count:
@@ -410,7 +411,7 @@ class Factory:
                 if not connection_lost(exc) or time.monotonic() > deadline:
                     raise
                 log.warning("%s: database unreachable (%s); trying again", what, exc)
-                await asyncio.sleep(RETRY_PAUSE_S[min(attempt, len(RETRY_PAUSE_S) - 1)])
+                await asyncio.sleep(_retry_pause_s(attempt))
                 attempt += 1
 
     async def cancel(self, job_id: int) -> bool:

@@ -33,8 +33,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.machine.chunk import SampleChunk
 from induction_sim.storage import records
+from induction_sim.storage.database import copy_payload
 from induction_sim.storage.tables import runs, telemetry
-from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
+from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim.drivers.scenario import Scenario
 from induction_sim.machine.machine import Machine
-from induction_sim.storage.database import connection_lost, create_engine
+from induction_sim.storage.database import connection_lost, copy_payload, create_engine
 from induction_sim.storage.records import copy_events, copy_parts
 from induction_sim.storage.tables import generation_jobs
-from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, copy_payload, telemetry_payload
+from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
 CHUNK_ROWS = 16_384
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -190,9 +190,11 @@ async def driver_connection(conn: AsyncConnection) -> Any:
     return driver
 
 
-async def copy_into(conn: AsyncConnection, table: str, columns: Sequence[str], **data: Any) -> None:
-    """COPY into `table` inside `conn`'s transaction: `source=` binary payload pieces (an async
-    iterable) or `records=` tuples, as asyncpg's `copy_to_table`/`copy_records_to_table` take.
+async def copy_payload(
+    conn: AsyncConnection, table: str, columns: Sequence[str], payload: bytes
+) -> None:
+    """COPY a binary payload (`storage/binary_copy.py`) into `table` through the asyncpg
+    connection under `conn`, inside its transaction.
 
     Guarded against a lost connection: asyncpg awaits the socket's flow control before each
     piece, and if the connection dies while writing is paused nothing ever resumes it (asyncpg
@@ -200,11 +202,9 @@ async def copy_into(conn: AsyncConnection, table: str, columns: Sequence[str], *
     COPY is abandoned as soon as the connection reports its end.
     """
     driver = await driver_connection(conn)
-    if "records" in data:
-        copy = driver.copy_records_to_table(table, columns=list(columns), **data)
-    else:
-        copy = driver.copy_to_table(table, columns=list(columns), format="binary", **data)
-    work = asyncio.ensure_future(copy)
+    work = asyncio.ensure_future(
+        driver.copy_to_table(table, source=_pieces(payload), columns=list(columns), format="binary")
+    )
     ended = asyncio.get_running_loop().create_future()
 
     def on_end(_: object) -> None:
@@ -224,3 +224,10 @@ async def copy_into(conn: AsyncConnection, table: str, columns: Sequence[str], *
         work.result()  # raises what the COPY raised
         return
     raise asyncpg.ConnectionDoesNotExistError(f"connection lost during COPY into {table}")
+
+
+async def _pieces(payload: bytes, size: int = 1 << 20) -> AsyncIterator[memoryview]:
+    """asyncpg takes bytes as a file name; an async iterable of pieces is read without threads."""
+    view = memoryview(payload)
+    for start in range(0, len(view), size):
+        yield view[start : start + size]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -26,7 +26,7 @@ from induction_sim.storage.binary_copy import (
     text_array_field,
     text_field,
 )
-from induction_sim.storage.database import copy_into
+from induction_sim.storage.database import copy_payload
 from induction_sim.storage.tables import (
     fault_injections,
     generation_jobs,
@@ -102,7 +102,7 @@ async def copy_parts(
 ) -> None:
     if records:
         payload = rows_payload(_part_row(run_id, pg_microseconds(start_sim), p) for p in records)
-        await copy_into(conn, "parts", PART_COLUMNS, source=_one(payload))
+        await copy_payload(conn, "parts", PART_COLUMNS, payload)
 
 
 def _part_row(run_id: int, start_us: int, p: PartRecord) -> bytes:
@@ -167,16 +167,12 @@ async def copy_events(
         )
         for e in records
     )
-    await copy_into(conn, "machine_events", EVENT_COLUMNS, source=_one(payload))
+    await copy_payload(conn, "machine_events", EVENT_COLUMNS, payload)
 
 
 @lru_cache(maxsize=4096)
 def _event_texts(*texts: str | None) -> bytes:
     return b"".join(text_field(t) for t in texts)
-
-
-async def _one(payload: bytes) -> AsyncIterator[bytes]:
-    yield payload
 
 
 async def insert_fault_injections(

@@ -1,18 +1,16 @@
-"""Write engine chunks into `telemetry` with binary COPY over the asyncpg driver connection."""
+"""Telemetry chunks encoded for binary COPY (written by `storage/database.py: copy_payload`)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import REAL, BigInteger, DateTime, SmallInteger
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim.machine.signals import TRUE_VALUE_SIGNALS, true_column
 from induction_sim.storage.binary_copy import RowFormat, pg_microseconds
-from induction_sim.storage.database import copy_into
 from induction_sim.storage.tables import telemetry
 
 _PG_TYPES = {BigInteger: "int8", SmallInteger: "int2", REAL: "float4", DateTime: "timestamptz"}
@@ -42,16 +40,3 @@ def telemetry_payload(
     for name in TRUE_VALUE_SIGNALS:
         values[true_column(name)] = true_values[name]
     return TELEMETRY_FORMAT.encode(values, int(seq.shape[0]))
-
-
-async def copy_payload(conn: AsyncConnection, table: str, names: list[str], payload: bytes) -> None:
-    """COPY a binary payload through the SQLAlchemy connection's asyncpg driver connection
-    (inside the connection's current transaction)."""
-    await copy_into(conn, table, names, source=_pieces(payload))
-
-
-async def _pieces(payload: bytes, size: int = 1 << 20) -> AsyncIterator[memoryview]:
-    """asyncpg takes bytes as a file name; an async iterable of pieces is read without threads."""
-    view = memoryview(payload)
-    for start in range(0, len(view), size):
-        yield view[start : start + size]
