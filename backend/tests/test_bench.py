@@ -22,7 +22,7 @@ SMALL, LARGE = 3_000, 8_000
 COUNTS = (
     "SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM generation_jobs), "
     "(SELECT count(*) FROM telemetry), (SELECT count(*) FROM parts), "
-    "(SELECT count(*) FROM machine_events), (SELECT to_regclass('bench_telemetry') IS NULL)"
+    "(SELECT count(*) FROM machine_events)"
 )
 
 

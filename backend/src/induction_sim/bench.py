@@ -6,11 +6,13 @@ samples (physics + PLC + sensors + labels) generated as one chunk, as the data f
 Database figures, in one run on one database (`run_bench`):
 
 - **COPY ceiling** — the factory's telemetry rows, pre-encoded from real engine chunks, COPYed
-  into `bench_telemetry` (an empty `LIKE telemetry INCLUDING ALL` copy) through the SQLAlchemy
-  connection's asyncpg driver connection, split exactly like a factory job (one transaction per
-  shard, chunks of `CHUNK_ROWS`) over as many connections as the factory has workers. Only COPY
-  and commit are timed. It runs in a process of its own, so its pre-encoded payload never counts
-  in the factory's memory.
+  into `telemetry` itself under a run of their own, through the SQLAlchemy connection's asyncpg
+  driver connection, split exactly like a factory job (one transaction per shard, chunks of
+  `CHUNK_ROWS`) over as many connections as the factory has workers. Only COPY and commit are
+  timed. Each measurement comes right before a factory job of the same size, so both write into
+  the table in the same state (an index holding earlier runs' equal timestamps costs more per
+  row than an empty one: measured 15–25 % here). It runs in a process of its own, so its
+  pre-encoded payload never counts in the factory's memory.
 - **Where a worker's time goes** — a shard's work done in this process, each stage timed alone.
 - **Factory** — whole jobs through `Factory` (physics + labels + COPY + commit, parts and events
   included), its worker pool warmed up by two small jobs first; peak memory is the summed RSS of
@@ -146,7 +148,7 @@ TARGET_LARGE_S = 15.0
 TARGET_PEAK_BYTES = 1_000_000_000
 TARGET_P99_MS = 50.0
 
-BENCH_TABLE = "bench_telemetry"
+CEILING_SCENARIO = "normal_production"  # the rows of the COPY ceiling, and its factory twin
 DASHBOARD_LIMIT = 600
 ACTIVE_JOB = ("queued", "running", "cancelling")
 
@@ -413,7 +415,7 @@ def _factory_figures(report: BenchReport) -> list[Figure]:
                 report.job_floor.seconds,
                 "s",
                 "",
-                "job + run rows, a shard on the pool, connect, COPY, commit, count",
+                "job + run rows, a shard on the pool (its connection kept), COPY, commit, count",
                 key="factory.job_floor.seconds",
             )
         )
@@ -627,16 +629,12 @@ async def run_bench(
     made = Made()
     engine = create_engine(database.url, pool_size=2)
     try:
-        say(f"COPY ceiling: {', '.join(f'{n:,}' for n, _ in sizes)} rows")
-        report.copy = await _in_process(
-            _copy_ceiling_process, database.url, sizes, options.workers, options.seed
-        )
         say(f"where a worker's time goes: {small:,} rows in one process, stage by stage")
         report.breakdown = await _breakdown(engine, small, options.seed, made)
-        plan = [("normal_production", n, r) for n, r in sizes]
+        plan = [(CEILING_SCENARIO, n, r) for n, r in sizes]
         if not options.quick and options.mixed:
             plan.append(("mixed_faults", large, 1))
-        report.job_floor, report.factory = await _factory_runs(
+        report.job_floor, report.factory, report.copy = await _factory_runs(
             engine, database.url, plan, options, made, say
         )
         dashboard_run = next(
@@ -672,19 +670,16 @@ async def _checkpoint(engine: AsyncEngine) -> None:
 
 async def _cleanup(engine: AsyncEngine, made: Made) -> None:
     async with engine.begin() as conn:
-        await conn.execute(text(f"DROP TABLE IF EXISTS {BENCH_TABLE}"))
         if not made.jobs and not made.runs:
             return
         found = await conn.execute(
             text("SELECT run_id FROM generation_jobs WHERE id = ANY(:ids)"), {"ids": made.jobs}
         )
         run_ids = sorted({r for (r,) in found if r is not None} | set(made.runs))
-        await conn.execute(text("DELETE FROM telemetry WHERE run_id = ANY(:ids)"), {"ids": run_ids})
         await conn.execute(
             text("DELETE FROM generation_jobs WHERE id = ANY(:ids)"), {"ids": made.jobs}
         )
-        # parts, machine_events and fault_injections go with their run (ON DELETE CASCADE)
-        await conn.execute(text("DELETE FROM runs WHERE id = ANY(:ids)"), {"ids": run_ids})
+        await records.delete_runs(conn, run_ids)
     # Make the space reusable now and give the tables' freed tails back (best effort; index
     # files keep their size, their pages are reused by later inserts).
     with suppress(SQLAlchemyError):
@@ -696,48 +691,47 @@ async def _cleanup(engine: AsyncEngine, made: Made) -> None:
 # --- (a) the COPY ceiling, in a process of its own ------------------------------------------------
 
 
-def _copy_ceiling_process(
-    url: str, sizes: list[tuple[int, int]], connections: int, seed: int
-) -> list[CopyResult]:
-    return asyncio.run(_copy_ceiling(url, sizes, connections, seed))
+async def _ceiling(
+    engine: AsyncEngine, url: str, rows: int, options: BenchOptions, made: Made
+) -> float:
+    """One COPY-ceiling measurement of `rows` rows into `telemetry`, in a fresh process."""
+    async with engine.begin() as conn:
+        run_id = await records.create_run(
+            conn,
+            kind="batch",
+            start_sim=BUILTIN[CEILING_SCENARIO].start_sim,
+            recipe=None,
+            scenario=None,
+            seed=options.seed,
+            rows_expected=None,
+        )
+        await records.finish_run(conn, run_id, "failed", "induction-sim bench: COPY ceiling rows")
+    made.runs.append(run_id)
+    await _checkpoint(engine)
+    seconds: float = await _in_process(
+        _copy_ceiling_process, url, rows, run_id, options.workers, options.seed
+    )
+    return seconds
 
 
-async def _copy_ceiling(
-    url: str, sizes: list[tuple[int, int]], connections: int, seed: int
-) -> list[CopyResult]:
-    """(rows, repeats) → the best of `repeats` COPYs of `rows` rows, each into an empty table."""
+def _copy_ceiling_process(url: str, rows: int, run_id: int, connections: int, seed: int) -> float:
+    return asyncio.run(_copy_ceiling(url, rows, run_id, connections, seed))
+
+
+async def _copy_ceiling(url: str, rows: int, run_id: int, connections: int, seed: int) -> float:
+    """Wall time of COPY + commit of a `rows`-row job's telemetry, payloads encoded first."""
+    shards = _ceiling_payloads(rows, run_id, seed)
     engine = create_engine(url, pool_size=connections)
     try:
-        async with engine.begin() as conn:
-            await conn.execute(text(f"DROP TABLE IF EXISTS {BENCH_TABLE}"))
-            await conn.execute(text(f"CREATE TABLE {BENCH_TABLE} (LIKE telemetry INCLUDING ALL)"))
-        results = []
-        for rows, repeats in sizes:
-            shards, shift_rows = _ceiling_payloads(rows, seed)
-            attempts = []
-            for _ in range(repeats):
-                async with engine.begin() as conn:
-                    await conn.execute(text(f"TRUNCATE {BENCH_TABLE}"))
-                await _checkpoint(engine)
-                attempts.append(await _copy_shards(engine, shards, connections))
-            del shards
-            results.append(
-                CopyResult(
-                    rows, min(attempts), connections, shift_rows, CHUNK_ROWS, tuple(attempts)
-                )
-            )
-        return results
+        return await _copy_shards(engine, shards, connections)
     finally:
-        with suppress(SQLAlchemyError, OSError):
-            async with engine.begin() as conn:
-                await conn.execute(text(f"DROP TABLE IF EXISTS {BENCH_TABLE}"))
         await engine.dispose()
 
 
-def _ceiling_payloads(rows: int, seed: int) -> tuple[list[list[bytes]], int]:
+def _ceiling_payloads(rows: int, run_id: int, seed: int) -> list[list[bytes]]:
     """COPY payloads of a `rows`-row normal-production job, shard by shard, chunk by chunk as
     the factory cuts them: real engine chunks of one shift, re-stamped with each shard's seq."""
-    scenario = BUILTIN["normal_production"]
+    scenario = BUILTIN[CEILING_SCENARIO]
     machine = Machine(scenario.machine_config(rows, seed, 0))
     template_rows = min(rows, scenario.shift_rows)
     template: list[SampleChunk] = []
@@ -754,10 +748,10 @@ def _ceiling_payloads(rows: int, seed: int) -> tuple[list[list[bytes]], int]:
             columns = {name: values[:n] for name, values in chunk.columns.items()}
             columns["seq"] = columns["seq"] + first
             true_values = {name: values[:n] for name, values in chunk.true_values.items()}
-            payloads.append(telemetry_payload(1, scenario.start_sim, columns, true_values))
+            payloads.append(telemetry_payload(run_id, scenario.start_sim, columns, true_values))
             done += n
         shards.append(payloads)
-    return shards, scenario.shift_rows
+    return shards
 
 
 async def _copy_shards(engine: AsyncEngine, shards: list[list[bytes]], connections: int) -> float:
@@ -774,7 +768,7 @@ async def _copy_shards(engine: AsyncEngine, shards: list[list[bytes]], connectio
             for payloads in queue:  # shared: each connection takes the next shard
                 async with conn.begin():
                     for payload in payloads:
-                        await copy_payload(conn, BENCH_TABLE, names, payload)
+                        await copy_payload(conn, "telemetry", names, payload)
 
         started = time.perf_counter()
         await asyncio.gather(*(feed(conn) for conn in conns))
@@ -900,8 +894,9 @@ async def _factory_runs(
     options: BenchOptions,
     made: Made,
     say: Callable[[str], None],
-) -> tuple[FactoryResult, list[FactoryResult]]:
-    """The fixed cost of a job (best 1-row job), and (scenario, rows, repeats) → best job."""
+) -> tuple[FactoryResult, list[FactoryResult], list[CopyResult]]:
+    """The fixed cost of a job (best 1-row job); (scenario, rows, repeats) → best job; and the
+    COPY ceiling, measured right before each `CEILING_SCENARIO` job (the table in its state)."""
     factory = Factory(engine, url, workers=options.workers)
     factory.start()
     try:
@@ -911,13 +906,19 @@ async def _factory_runs(
         warm = Scenario(name="bench-warm-up", shift_h=0.25)
         for _ in range(2):
             await _factory_job(factory, engine, warm, warm.shift_rows * 2 * options.workers, made)
-        normal = BUILTIN["normal_production"]
+        normal = BUILTIN[CEILING_SCENARIO]
         floors = [await _factory_job(factory, engine, normal, 1, made) for _ in range(3)]
-        results = []
+        results, ceilings = [], []
         for name, rows, repeats in plan:
-            say(f"factory: {rows:,} rows of {name}" + (f", {repeats} times" if repeats > 1 else ""))
-            attempts = []
+            with_ceiling = name == CEILING_SCENARIO
+            say(
+                f"{'COPY ceiling and ' if with_ceiling else ''}factory: {rows:,} rows of {name}"
+                + (f", {repeats} times" if repeats > 1 else "")
+            )
+            attempts, ceiling = [], []
             for _ in range(repeats):
+                if with_ceiling:
+                    ceiling.append(await _ceiling(engine, url, rows, options, made))
                 await _checkpoint(engine)
                 if rows >= options.large_rows:
                     with PeakRss(os.getpid()) as peak:
@@ -928,7 +929,18 @@ async def _factory_runs(
                 attempts.append(result)
             best = min(attempts, key=lambda r: (r.status != "succeeded", r.seconds))
             results.append(replace(best, attempts=tuple(r.seconds for r in attempts)))
-        return min(floors, key=lambda r: r.seconds), results
+            if ceiling:
+                ceilings.append(
+                    CopyResult(
+                        rows,
+                        min(ceiling),
+                        options.workers,
+                        normal.shift_rows,
+                        CHUNK_ROWS,
+                        tuple(ceiling),
+                    )
+                )
+        return min(floors, key=lambda r: r.seconds), results, ceilings
     finally:
         await factory.close()
 

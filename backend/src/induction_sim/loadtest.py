@@ -42,6 +42,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from induction_sim.bench import Figure, server_env
 from induction_sim.probe import Cadence, Client, ProbeError, server
 from induction_sim.settings import Settings
+from induction_sim.storage import records
 from induction_sim.storage.database import create_engine, running_database
 
 TARGET_P99_MS = 50.0
@@ -425,13 +426,9 @@ async def _delete(url: str, report: LoadReport) -> str:
     try:
         async with engine.begin() as conn:
             await conn.execute(
-                text("DELETE FROM telemetry WHERE run_id = ANY(:ids)"), {"ids": runs}
-            )
-            await conn.execute(
                 text("DELETE FROM generation_jobs WHERE id = ANY(:ids)"), {"ids": jobs}
             )
-            # parts, machine_events and fault_injections go with their run (ON DELETE CASCADE)
-            await conn.execute(text("DELETE FROM runs WHERE id = ANY(:ids)"), {"ids": runs})
+            await records.delete_runs(conn, runs)
         with suppress(SQLAlchemyError):  # make the space reusable now (best effort)
             async with engine.connect() as conn:
                 auto = await conn.execution_options(isolation_level="AUTOCOMMIT")

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.api.app import create_app
@@ -26,7 +26,7 @@ from induction_sim.machine.schedule import FaultRule
 from induction_sim.settings import Settings
 from induction_sim.storage import export, records
 from induction_sim.storage.database import DatabaseInfo, copy_payload
-from induction_sim.storage.tables import parts, runs, telemetry
+from induction_sim.storage.tables import parts, telemetry
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
 pytestmark = pytest.mark.db
@@ -73,8 +73,7 @@ async def made(engine: AsyncEngine) -> AsyncIterator[dict[str, int]]:
         yield ids
     finally:
         async with engine.begin() as conn:
-            await conn.execute(delete(telemetry).where(telemetry.c.run_id.in_(ids.values())))
-            await conn.execute(delete(runs).where(runs.c.id.in_(ids.values())))
+            await records.delete_runs(conn, list(ids.values()))
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from induction_sim.drivers.live_writer import LiveWriter, mark_abandoned_live_ru
 from induction_sim.machine.chunk import SampleChunk
 from induction_sim.machine.machine import Machine, MachineConfig, OperatorModel
 from induction_sim.machine.recipe import builtin_recipes
+from induction_sim.storage import records
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -72,8 +73,7 @@ async def writer(engine: AsyncEngine) -> AsyncIterator[LiveWriter]:
     yield writer
     await writer.finish("completed", "test over")
     async with engine.begin() as conn:
-        await conn.execute(text("DELETE FROM telemetry WHERE run_id = :r"), {"r": writer.run_id})
-        await conn.execute(text("DELETE FROM runs WHERE id = :r"), {"r": writer.run_id})
+        await records.delete_runs(conn, [writer.run_id])
 
 
 async def table_seqs(engine: AsyncEngine, run_id: int) -> tuple[list[int], int, int]:
@@ -158,7 +158,7 @@ async def test_a_live_run_whose_server_died_is_marked_interrupted_and_a_live_one
         assert status == {orphan: "interrupted", writer.run_id: "running"}  # its lock is held
     finally:
         async with engine.begin() as conn:
-            await conn.execute(text("DELETE FROM runs WHERE id = :r"), {"r": orphan})
+            await records.delete_runs(conn, [orphan])
 
 
 @pytest.mark.db
@@ -196,7 +196,4 @@ async def test_the_live_machine_stops_even_when_its_writer_swallows_the_cancel(
         assert status == "completed" and rows == runner.tick.count  # `finish` wrote the rest
     finally:
         async with engine.begin() as conn:
-            await conn.execute(
-                text("DELETE FROM telemetry WHERE run_id = :r"), {"r": runner.run_id}
-            )
-            await conn.execute(text("DELETE FROM runs WHERE id = :r"), {"r": runner.run_id})
+            await records.delete_runs(conn, [runner.run_id])

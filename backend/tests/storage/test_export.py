@@ -26,7 +26,7 @@ from induction_sim.machine.signals import SIGNAL_NAMES, TRUE_VALUE_SIGNALS, true
 from induction_sim.storage import export, records
 from induction_sim.storage.binary_copy import SIGNATURE
 from induction_sim.storage.database import copy_payload
-from induction_sim.storage.tables import fault_injections, parts, runs, telemetry
+from induction_sim.storage.tables import fault_injections, parts, telemetry
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
 pytestmark = pytest.mark.db
@@ -83,8 +83,7 @@ async def runs_made(engine: AsyncEngine) -> AsyncIterator[dict[str, int]]:
     finally:
         async with engine.begin() as conn:
             ids = list(made.values())
-            await conn.execute(delete(telemetry).where(telemetry.c.run_id.in_(ids)))
-            await conn.execute(delete(runs).where(runs.c.id.in_(ids)))
+            await records.delete_runs(conn, ids)
 
 
 async def collect(

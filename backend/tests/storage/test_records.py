@@ -5,11 +5,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from induction_sim.machine.faults import FaultInstance, OnsetMode
+from induction_sim.machine.machine import Machine, MachineConfig
+from induction_sim.machine.recipe import builtin_recipes
 from induction_sim.storage import records
-from induction_sim.storage.tables import generation_jobs, runs
+from induction_sim.storage.database import copy_payload
+from induction_sim.storage.tables import (
+    fault_injections,
+    generation_jobs,
+    machine_events,
+    parts,
+    runs,
+    telemetry,
+)
+from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
 pytestmark = pytest.mark.db
 
@@ -66,3 +78,46 @@ async def test_a_job_is_marked_interrupted_only_once_its_owner_is_gone(
     finally:
         async with engine.begin() as conn:
             await conn.execute(delete(generation_jobs).where(generation_jobs.c.id == job))
+
+
+async def test_deleting_a_run_deletes_its_rows_in_every_table_and_no_other_runs(
+    conn: AsyncConnection,
+) -> None:
+    """The bulk tables have no foreign key to runs (COPY speed): `delete_runs` must take a run's
+    telemetry, parts, events and fault injections along, and touch nothing else."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    chunk = Machine(MachineConfig(recipe=builtin_recipes()["1045-shaft-scan"], seed=3)).advance(900)
+    assert chunk.parts and chunk.events
+    fault = FaultInstance("quench_pump_wear", 0.5, OnsetMode.STEP, onset_s=10)
+    made = []
+    for _ in range(2):
+        run_id = await records.create_run(
+            conn,
+            kind="batch",
+            start_sim=start,
+            recipe=None,
+            scenario=None,
+            seed=3,
+            rows_expected=chunk.size,
+        )
+        payload = telemetry_payload(run_id, start, chunk.columns, chunk.true_values)
+        await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
+        await records.copy_parts(conn, run_id, start, chunk.parts)
+        await records.copy_events(conn, run_id, start, chunk.events)
+        await records.insert_fault_injections(conn, run_id, start, (fault,), "schedule")
+        made.append(run_id)
+    gone, kept = made
+
+    async def rows_of(run_id: int) -> list[int]:
+        counts = []
+        for table in (telemetry, parts, machine_events, fault_injections):
+            query = select(func.count()).select_from(table).where(table.c.run_id == run_id)
+            counts.append(int(await conn.scalar(query) or 0))
+        return counts
+
+    expected = [chunk.size, len(chunk.parts), len(chunk.events), 1]
+    assert await rows_of(gone) == expected
+    await records.delete_runs(conn, [gone])
+    assert await rows_of(gone) == [0, 0, 0, 0]
+    assert await conn.scalar(select(func.count()).where(runs.c.id == gone)) == 0
+    assert await rows_of(kept) == expected

@@ -2,8 +2,8 @@
 
 `run_shard` is a plain function of plain data — what a worker process runs here, and what a
 distributed engine (Ray tasks, see docs/scaling.md) would run across machines. It generates its
-shift in chunks, writes telemetry by binary COPY and parts and events by record COPY over its own
-connection, all in one transaction: a shard is either fully committed or absent.
+shift in chunks, writes telemetry, parts and events by binary COPY over its process's connection
+(kept between shards), all in one transaction: a shard is either fully committed or absent.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.drivers.scenario import Scenario
 from induction_sim.machine.machine import Machine
@@ -64,10 +64,22 @@ def shard_rows(scenario: Scenario, rows: int, shard: int) -> tuple[int, int]:
     return start, max(0, min(scenario.shift_rows, rows - start))
 
 
+# One event loop and one engine per process, kept between shards: a worker's connection (and the
+# server's caches behind it) serves every shard it runs.
+_RUNNER = asyncio.Runner()
+_ENGINES: dict[str, AsyncEngine] = {}
+
+
+def _engine(url: str) -> AsyncEngine:
+    if url not in _ENGINES:
+        _ENGINES[url] = create_engine(url, pool_size=1, role="shard")
+    return _ENGINES[url]
+
+
 def run_shard(spec: ShardSpec, progress: Callable[[int, int], None] | None = None) -> ShardResult:
     """Generate and commit one shard. `progress(shard, rows_copied)` after every chunk."""
     try:
-        return asyncio.run(_run_shard(spec, progress))
+        return _RUNNER.run(_run_shard(spec, progress))
     except ShardCancelledError:
         raise
     except Exception as exc:
@@ -81,34 +93,29 @@ async def _run_shard(spec: ShardSpec, progress: Callable[[int, int], None] | Non
     _, total = shard_rows(scenario, spec.rows, spec.shard)
     machine = Machine(scenario.machine_config(spec.rows, spec.seed, spec.shard))
     start_sim = scenario.start_sim
-    engine = create_engine(spec.database_url, pool_size=1, role="shard")
+    engine = _engine(spec.database_url)
     compute_s = write_s = 0.0
     parts = events = done = 0
-    try:
-        async with engine.begin() as conn:
-            while done < total:
-                if await _cancelled(conn, spec.job_id):
-                    raise ShardCancelledError(f"shard {spec.shard} cancelled")
-                t0 = time.perf_counter()
-                chunk = machine.advance(min(CHUNK_ROWS, total - done))
-                payload = telemetry_payload(
-                    spec.run_id, start_sim, chunk.columns, chunk.true_values
-                )
-                t1 = time.perf_counter()
-                await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
-                await copy_parts(conn, spec.run_id, start_sim, chunk.parts)
-                await copy_events(conn, spec.run_id, start_sim, chunk.events)
-                write_s += time.perf_counter() - t1
-                compute_s += t1 - t0
-                done += chunk.size
-                parts += len(chunk.parts)
-                events += len(chunk.events)
-                if progress is not None:
-                    progress(spec.shard, done)
+    async with engine.begin() as conn:
+        while done < total:
+            if await _cancelled(conn, spec.job_id):
+                raise ShardCancelledError(f"shard {spec.shard} cancelled")
+            t0 = time.perf_counter()
+            chunk = machine.advance(min(CHUNK_ROWS, total - done))
+            payload = telemetry_payload(spec.run_id, start_sim, chunk.columns, chunk.true_values)
             t1 = time.perf_counter()
-        write_s += time.perf_counter() - t1  # the commit
-    finally:
-        await engine.dispose()
+            await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
+            await copy_parts(conn, spec.run_id, start_sim, chunk.parts)
+            await copy_events(conn, spec.run_id, start_sim, chunk.events)
+            write_s += time.perf_counter() - t1
+            compute_s += t1 - t0
+            done += chunk.size
+            parts += len(chunk.parts)
+            events += len(chunk.events)
+            if progress is not None:
+                progress(spec.shard, done)
+        t1 = time.perf_counter()
+    write_s += time.perf_counter() - t1  # the commit
     return ShardResult(spec.shard, done, parts, events, compute_s, write_s)
 
 

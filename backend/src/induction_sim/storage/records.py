@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, insert, select, update
+from sqlalchemy import Integer, cast, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -80,6 +80,15 @@ async def finish_run(
         .where(runs.c.id == run_id)
         .values(status=status, status_reason=reason, finished_at=datetime.now(UTC))
     )
+
+
+async def delete_runs(conn: AsyncConnection, run_ids: Sequence[int]) -> None:
+    """Delete runs with their telemetry, parts and events (no foreign key takes those along:
+    `storage/tables.py`); fault injections follow by ON DELETE CASCADE, jobs keep a null run."""
+    ids = list(run_ids)
+    for table in (telemetry, parts, machine_events):
+        await conn.execute(delete(table).where(table.c.run_id.in_(ids)))
+    await conn.execute(delete(runs).where(runs.c.id.in_(ids)))
 
 
 async def count_telemetry(
