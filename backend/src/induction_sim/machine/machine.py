@@ -225,14 +225,14 @@ class Machine:
         remaining = n
         while remaining > 0:
             self._simulated_operator()
-            runs = self._plan(min(remaining, self._horizon))
+            runs, planned = self._plan(min(remaining, self._horizon))
             length = runs[-1].end
             chunk, plc = self._synthesise(runs, length)
             trip, raw = first_trip(
                 chunk.columns, plc, self.recipe, aux.COIL_WATER_NOMINAL_LPM, self.memory.held
             )
             keep = length if trip is None else trip.index + 1
-            pieces.append(self._commit(chunk, runs, keep, plc.in_state_s))
+            pieces.append(self._commit(chunk, runs, keep, plc.in_state_s, planned))
             self.memory.held = {code: bool(c[keep - 1]) for code, c in raw.items()}
             remaining -= keep
             # Plan far while nothing trips; after a trip, plan short and grow again, so a
@@ -271,12 +271,14 @@ class Machine:
 
         return steps
 
-    def _plan(self, limit: int) -> list[Run]:
+    def _plan(self, limit: int) -> tuple[list[Run], Cursor]:
+        """The runs of the next `limit` seconds (fewer when an operator acts sooner), and the
+        cursor after them."""
         if self.alarm is not None and self.config.operator.auto:
             due = [d for d in (self.alarm.ack_due_seq, self.alarm.reset_due_seq) if d is not None]
             if due:
                 limit = max(1, min(limit, min(due) - self.seq))
-        return self.cursor.runs(limit, self._cycle_steps(self.seq, limit))
+        return self.cursor.walk(limit, self._cycle_steps(self.seq, limit))
 
     def _synthesise(self, runs: list[Run], length: int) -> tuple[SampleChunk, PlcView]:
         seq0 = self.seq
@@ -429,9 +431,10 @@ class Machine:
     # --- committing, alarms, events ----------------------------------------------------------
 
     def _commit(
-        self, chunk: SampleChunk, runs: list[Run], keep: int, in_state: IntArray
+        self, chunk: SampleChunk, runs: list[Run], keep: int, in_state: IntArray, planned: Cursor
     ) -> SampleChunk:
-        """Keep the first `keep` samples: emit their events and finished parts, move on."""
+        """Keep the first `keep` samples: emit their events and finished parts, move on (to the
+        `planned` cursor when all are kept: no second walk)."""
         kept = SampleChunk(
             chunk.start_seq,
             {k: v[:keep] for k, v in chunk.columns.items()},
@@ -456,7 +459,11 @@ class Machine:
                 and run.elapsed0 + min(run.length, keep - run.start) == UNLOADING_S
             ):
                 kept.parts.append(self._finish_part(run.part_id, at + run.length - 1))
-        self.cursor = self.cursor.advance(keep, self._cycle_steps(self.seq, keep))
+        self.cursor = (
+            planned
+            if keep == runs[-1].end
+            else self.cursor.advance(keep, self._cycle_steps(self.seq, keep))
+        )
         self.seq += keep
         self._last_state = MachineState(int(chunk.columns["machine_state"][keep - 1]))
         self._last_part = int(chunk.columns["part_id"][keep - 1])

@@ -1,9 +1,10 @@
 """The PLC's step sequence as a pure value: where the machine is, and where it will be.
 
 A `Cursor` is the machine's position (state, seconds in it, part, remaining cycle steps).
-`Cursor.runs(limit)` lays out the states of the next `limit` seconds, and `Cursor.advance(k)` is
-the position `k` seconds later — the same walk, so planning a chunk and committing part of it can
-never disagree. Hold states (ALARM, E_STOP, STOPPED) last until a command changes the cursor.
+`Cursor.walk(limit)` lays out the states of the next `limit` seconds and the position after them;
+`Cursor.advance(k)` is the position `k` seconds later — the same walk, so planning a chunk and
+committing part of it can never disagree. Hold states (ALARM, E_STOP, STOPPED) last until a
+command changes the cursor.
 """
 
 from __future__ import annotations
@@ -80,12 +81,12 @@ class Cursor:
     def runs(self, limit: int, cycle_steps: Callable[[int], tuple[Step, ...]]) -> list[Run]:
         """The states of the next `limit` seconds. `cycle_steps(load_offset)` plans a new cycle
         that starts loading `load_offset` seconds from now."""
-        return self._walk(limit, cycle_steps)[0]
+        return self.walk(limit, cycle_steps)[0]
 
     def advance(self, seconds: int, cycle_steps: Callable[[int], tuple[Step, ...]]) -> Cursor:
-        return self._walk(seconds, cycle_steps)[1]
+        return self.walk(seconds, cycle_steps)[1]
 
-    def _walk(
+    def walk(
         self, limit: int, cycle_steps: Callable[[int], tuple[Step, ...]]
     ) -> tuple[list[Run], Cursor]:
         # plain locals, one Cursor at the end: this loop runs ~7 steps per part (hot path)
