@@ -51,7 +51,7 @@ def test_lag_is_exact_and_chunk_independent() -> None:
 
 
 def test_lag_gives_the_recurrence_bit_for_bit_with_one_tau_or_many() -> None:
-    """One τ runs in scipy's filter, varying τ in a Python loop: both must be the recurrence
+    """One τ and varying τ take different loops: both must be the recurrence
     y_k = a_k·y_(k−1) + b_k to the last bit, or a chunk's path would change the data."""
     target = np.random.default_rng(4).normal(30.0, 5.0, 300)
     for tau in (np.full(300, 4.0), np.r_[np.full(150, 4.0), np.full(150, 90.0)]):
