@@ -728,7 +728,7 @@ async def _copy_ceiling(url: str, rows: int, run_id: int, connections: int, seed
         await engine.dispose()
 
 
-def _ceiling_payloads(rows: int, run_id: int, seed: int) -> list[list[bytes]]:
+def _ceiling_payloads(rows: int, run_id: int, seed: int) -> list[list[memoryview]]:
     """COPY payloads of a `rows`-row normal-production job, shard by shard, chunk by chunk as
     the factory cuts them: real engine chunks of one shift, re-stamped with each shard's seq."""
     scenario = BUILTIN[CEILING_SCENARIO]
@@ -754,7 +754,7 @@ def _ceiling_payloads(rows: int, run_id: int, seed: int) -> list[list[bytes]]:
     return shards
 
 
-async def _copy_shards(engine: AsyncEngine, shards: list[list[bytes]], connections: int) -> float:
+async def _copy_shards(engine: AsyncEngine, shards: list[list[memoryview]], connections: int) -> float:
     """Wall time of COPY + commit of every shard, `connections` connections taking the next."""
     names = TELEMETRY_FORMAT.names
     conns = [await engine.connect() for _ in range(connections)]

@@ -191,7 +191,7 @@ async def driver_connection(conn: AsyncConnection) -> Any:
 
 
 async def copy_payload(
-    conn: AsyncConnection, table: str, columns: Sequence[str], payload: bytes
+    conn: AsyncConnection, table: str, columns: Sequence[str], payload: bytes | memoryview
 ) -> None:
     """COPY a binary payload (`storage/binary_copy.py`) into `table` through the asyncpg
     connection under `conn`, inside its transaction.
@@ -226,7 +226,7 @@ async def copy_payload(
     raise asyncpg.ConnectionDoesNotExistError(f"connection lost during COPY into {table}")
 
 
-async def _pieces(payload: bytes, size: int = 1 << 20) -> AsyncIterator[memoryview]:
+async def _pieces(payload: bytes | memoryview, size: int = 1 << 20) -> AsyncIterator[memoryview]:
     """asyncpg takes bytes as a file name; an async iterable of pieces is read without threads."""
     view = memoryview(payload)
     for start in range(0, len(view), size):

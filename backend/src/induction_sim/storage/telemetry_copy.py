@@ -31,7 +31,7 @@ def telemetry_payload(
     start_sim: datetime,
     columns: Mapping[str, NDArray[np.generic]],
     true_values: Mapping[str, NDArray[np.float64]],
-) -> bytes:
+) -> memoryview:
     """The COPY payload of one chunk: engine columns + run id, simulated time, true values."""
     seq = columns["seq"]
     values: dict[str, NDArray[np.generic] | int | float] = dict(columns)
