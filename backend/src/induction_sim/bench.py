@@ -15,8 +15,8 @@ Database figures, in one run on one database (`run_bench`):
   pre-encoded payload never counts in the factory's memory.
 - **Where a worker's time goes** — a shard's work done in this process, each stage timed alone.
 - **Factory** — whole jobs through `Factory` (physics + labels + COPY + commit, parts and events
-  included), its worker pool warmed up by two small jobs first; peak memory is the summed RSS of
-  the coordinator (this process) and its children, sampled every 50 ms.
+  included), its worker pool warmed up by four jobs first (two of the small size); peak memory
+  is the summed RSS of the coordinator (this process) and its children, sampled every 50 ms.
 - **API latency** — the real server (`induction-sim serve`) in a subprocess on the same database:
   the dashboard request `GET /api/telemetry?run_id=…&limit=600` and `GET /api/health`, sequential
   requests on one keep-alive connection, idle, then while a job runs in that server; meanwhile a
@@ -754,7 +754,9 @@ def _ceiling_payloads(rows: int, run_id: int, seed: int) -> list[list[memoryview
     return shards
 
 
-async def _copy_shards(engine: AsyncEngine, shards: list[list[memoryview]], connections: int) -> float:
+async def _copy_shards(
+    engine: AsyncEngine, shards: list[list[memoryview]], connections: int
+) -> float:
     """Wall time of COPY + commit of every shard, `connections` connections taking the next."""
     names = TELEMETRY_FORMAT.names
     conns = [await engine.connect() for _ in range(connections)]
@@ -900,13 +902,17 @@ async def _factory_runs(
     factory = Factory(engine, url, workers=options.workers)
     factory.start()
     try:
-        # Warm the pool: two small jobs of 2 shards per worker spawn and import every worker and
-        # run each one's first connection and first chunk before anything is timed.
+        # Warm the pool as a server's is after its first jobs: two tiny jobs of 2 shards per
+        # worker spawn and import every worker and open its connection; two jobs of the small
+        # size run its full chunk sizes (without them, the first timed 50,000-row job was the
+        # slowest of three in 5 of 5 runs, by 10-50 %).
         say(f"factory: warming up {options.workers} worker processes")
         warm = Scenario(name="bench-warm-up", shift_h=0.25)
+        normal = BUILTIN[CEILING_SCENARIO]
         for _ in range(2):
             await _factory_job(factory, engine, warm, warm.shift_rows * 2 * options.workers, made)
-        normal = BUILTIN[CEILING_SCENARIO]
+        for _ in range(2):
+            await _factory_job(factory, engine, normal, options.small_rows, made)
         floors = [await _factory_job(factory, engine, normal, 1, made) for _ in range(3)]
         results, ceilings = [], []
         for name, rows, repeats in plan:
