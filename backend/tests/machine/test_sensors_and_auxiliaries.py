@@ -50,21 +50,6 @@ def test_lag_is_exact_and_chunk_independent() -> None:
     assert whole[10 + 4 - 1] == pytest.approx(10 * (1 - np.exp(-1)), rel=1e-12)
 
 
-def test_lag_gives_the_recurrence_bit_for_bit_with_one_tau_or_many() -> None:
-    """One τ and varying τ take different loops: both must be the recurrence
-    y_k = a_k·y_(k−1) + b_k to the last bit, or a chunk's path would change the data."""
-    target = np.random.default_rng(4).normal(30.0, 5.0, 300)
-    for tau in (np.full(300, 4.0), np.r_[np.full(150, 4.0), np.full(150, 90.0)]):
-        a = np.exp(-1.0 / tau)
-        b = (1.0 - a) * target
-        expected, y = [], 2.5
-        for a_k, b_k in zip(a.tolist(), b.tolist(), strict=True):
-            y = a_k * y + b_k
-            expected.append(y)
-        assert np.array_equal(aux.lag(target, tau, 2.5), np.array(expected))
-    assert aux.lag(np.empty(0), 4.0, 1.0).shape == (0,)
-
-
 def test_coil_water_outlet_rise_follows_the_energy_balance() -> None:
     loss_w = np.full(200, 9000.0)
     ones, zeros = np.ones(200), np.zeros(200)
