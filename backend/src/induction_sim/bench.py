@@ -708,10 +708,9 @@ async def _ceiling(
         await records.finish_run(conn, run_id, "failed", "induction-sim bench: COPY ceiling rows")
     made.runs.append(run_id)
     await _checkpoint(engine)
-    seconds: float = await _in_process(
-        _copy_ceiling_process, url, rows, run_id, options.workers, options.seed
+    return float(
+        await _in_process(_copy_ceiling_process, url, rows, run_id, options.workers, options.seed)
     )
-    return seconds
 
 
 def _copy_ceiling_process(url: str, rows: int, run_id: int, connections: int, seed: int) -> float:

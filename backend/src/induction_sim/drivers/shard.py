@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -67,13 +68,11 @@ def shard_rows(scenario: Scenario, rows: int, shard: int) -> tuple[int, int]:
 # One event loop and one engine per process, kept between shards: a worker's connection (and the
 # server's caches behind it) serves every shard it runs.
 _RUNNER = asyncio.Runner()
-_ENGINES: dict[str, AsyncEngine] = {}
 
 
+@cache
 def _engine(url: str) -> AsyncEngine:
-    if url not in _ENGINES:
-        _ENGINES[url] = create_engine(url, pool_size=1, role="shard")
-    return _ENGINES[url]
+    return create_engine(url, pool_size=1, role="shard")
 
 
 def run_shard(spec: ShardSpec, progress: Callable[[int, int], None] | None = None) -> ShardResult:
