@@ -17,5 +17,5 @@ async def client(database: DatabaseInfo) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(Settings(), database)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             yield client

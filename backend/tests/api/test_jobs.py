@@ -29,7 +29,7 @@ async def jobs_app(database: DatabaseInfo) -> AsyncIterator[tuple[httpx.AsyncCli
     app = create_app(Settings(max_rows_per_job=2_000_000), database)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             yield client, app.state.sim
 
 

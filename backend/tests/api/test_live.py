@@ -26,7 +26,7 @@ async def live_app(database: DatabaseInfo) -> AsyncIterator[tuple[httpx.AsyncCli
     app = create_app(Settings(live_speed=50.0), database)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             yield client, app.state.sim
 
 

@@ -30,7 +30,7 @@ async def guarded(database: DatabaseInfo) -> AsyncIterator[tuple[httpx.AsyncClie
     app = create_app(settings, database)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             yield client, app.state.sim
 
 

@@ -18,7 +18,7 @@ async def test_no_cors_headers_for_another_origin(database: DatabaseInfo) -> Non
     app = create_app(Settings(live=False), database)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             read = await client.get("/api/health", headers={"Origin": ELSEWHERE})
             preflight = await client.options(
                 "/api/jobs",
