@@ -6,13 +6,14 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The monorepo root when running from a source checkout (backend/src/induction_sim/ → ../../..).
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 _ASYNC_SCHEME = "postgresql+asyncpg"
 _ACCEPTED_SCHEMES = ("postgresql", "postgres", _ASYNC_SCHEME)
+MIN_TOKEN_CHARS = 16
 
 
 class Settings(BaseSettings):
@@ -53,7 +54,15 @@ class Settings(BaseSettings):
     operator_token: str | None = Field(
         default=None, description="required for changes when set; required beyond loopback"
     )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Host names served besides localhost, 127.0.0.1, ::1 and HOST "
+        "(comma-separated; '*.example.com' a domain, '*' any)",
+    )
     max_body_bytes: int = Field(default=1_000_000, ge=1_000)
+    body_timeout_s: float = Field(
+        default=15.0, gt=0.0, le=600.0, description="a request head or body slower than this: 408"
+    )
     max_stream_subscribers: int = Field(default=100, ge=1)
     max_concurrent_jobs: int = Field(default=2, ge=1, description="more jobs wait, queued")
     factory_workers: int = Field(default=2, ge=1, le=32, description="data-factory processes")
@@ -72,3 +81,30 @@ class Settings(BaseSettings):
                 f"must look like postgresql+asyncpg://user@host:5432/dbname (got scheme {scheme!r})"
             )
         return f"{_ASYNC_SCHEME}://{rest}"
+
+    @field_validator("operator_token")
+    @classmethod
+    def _check_operator_token(cls, value: str | None) -> str | None:
+        """Refuse a token that guards nothing (empty, short) or that no client can send."""
+        if value is None:
+            return None
+        if not value.strip():
+            raise ValueError("empty or only spaces; unset it, or use at least 16 characters")
+        if value != value.strip():
+            raise ValueError("starts or ends with whitespace, which clients strip")
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError("contains a control character, which HTTP headers cannot carry")
+        if len(value) < MIN_TOKEN_CHARS:
+            raise ValueError(
+                f"too short ({len(value)} characters; at least {MIN_TOKEN_CHARS}), e.g. "
+                "python -c 'import secrets; print(secrets.token_urlsafe())'"
+            )
+        return value
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        """SIM_ALLOWED_HOSTS=a.example,b.example → ['a.example', 'b.example']."""
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()]
+        return value

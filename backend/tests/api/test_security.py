@@ -4,13 +4,17 @@ requests get clear 413/429 answers; jobs beyond the concurrency limit wait, visi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from induction_sim.api.app import create_app
+from induction_sim.api.security import SAFE_METHODS, is_guarded
 from induction_sim.api.state import AppState
+from induction_sim.machine.recipe import builtin_recipes
 from induction_sim.settings import Settings
 from induction_sim.storage.database import DatabaseInfo
 
@@ -34,26 +38,176 @@ async def guarded(database: DatabaseInfo) -> AsyncIterator[tuple[httpx.AsyncClie
             yield client, app.state.sim
 
 
+def _write_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
+    """Every (method, path template) of the app that changes something, routers included."""
+    return [
+        (method, context.path_format or "", context.original_route)
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+        for method in sorted((context.methods or set()) - SAFE_METHODS)
+    ]
+
+
+# One concrete request per write route: method, template → (path, body). A new write route
+# makes the class test below fail until it is listed here (and so tested both ways).
+EXAMPLES: dict[tuple[str, str], list[tuple[str, object]]] = {
+    ("POST", "/api/faults"): [("/api/faults", {"type": "pyrometer_dirty_lens", "severity": 0.2})],
+    ("DELETE", "/api/faults/{fault_id}"): [("/api/faults/{fault}", None)],
+    ("POST", "/api/machine/door"): [("/api/machine/door", {"open": True})],
+    ("POST", "/api/machine/{command}"): [
+        (f"/api/machine/{c}", None) for c in ("estop", "stop", "start", "reset")
+    ],
+    ("POST", "/api/alarms/{alarm_id}/ack"): [("/api/alarms/{alarm}/ack", {"operator": "x"})],
+    ("POST", "/api/recipes"): [("/api/recipes", {"name": "x"})],
+    ("POST", "/api/jobs"): [("/api/jobs", {"scenario": "normal_production", "rows": 10})],
+    ("DELETE", "/api/jobs/{job_id}"): [("/api/jobs/{job}", None)],
+}
+WRONG_AUTHORIZATIONS: list[dict[str, str | bytes]] = [
+    {},
+    {"Authorization": "Bearer wrong"},
+    {"Authorization": TOKEN},  # no scheme
+    {"Authorization": f"Basic {TOKEN}"},
+    {"Authorization": f"Bearer {TOKEN}x"},
+    {"Authorization": "Bearer s3cret-öperator-token".encode()},  # non-ASCII bytes
+]
+
+
+def test_every_write_route_declares_the_operator_guard(database: DatabaseInfo) -> None:
+    routes = _write_routes(create_app(Settings(), database))
+    assert {(m, p) for m, p, _ in routes} == set(EXAMPLES), "list new write routes in EXAMPLES"
+    unguarded = [(m, p) for m, p, route in routes if not is_guarded(route)]
+    assert unguarded == []
+
+
+async def _observable(client: httpx.AsyncClient, state: AppState) -> dict[str, object]:
+    """What a write could change, without what the running machine changes by itself."""
+    assert state.live is not None
+    machine = state.live.machine
+    return {
+        "door_open": machine.door_open,
+        "stop_requested": machine.cursor.stop_requested,
+        "e_stop": machine.state.name == "E_STOP",
+        "alarm": None
+        if machine.alarm is None
+        else (machine.alarm.code, machine.alarm.acknowledged),
+        "faults": [(f.id, f.cleared) for f in state.live.faults],
+        "recipes": [r["name"] for r in (await client.get("/api/recipes")).json()],
+        "jobs": [(j["id"], j["status"]) for j in (await client.get("/api/jobs")).json()],
+    }
+
+
+async def _concrete(client: httpx.AsyncClient, path: str) -> str:
+    """Fill a template's id with one that exists, so only the token can be the refusal."""
+    if "{fault}" in path:
+        faults = (await client.get("/api/faults")).json()
+        return path.format(fault=faults[0]["id"] if faults else 1)
+    if "{alarm}" in path:
+        alarms = (await client.get("/api/alarms")).json()
+        return path.format(alarm=alarms[0]["id"] if alarms else 1)
+    if "{job}" in path:
+        jobs = (await client.get("/api/jobs")).json()
+        return path.format(job=jobs[0]["id"] if jobs else 1)
+    return path
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body"),
-    [
-        ("post", "/api/faults", {"type": "ground_fault", "severity": 0.2}),
-        ("post", "/api/machine/estop", None),
-        ("post", "/api/alarms/1/ack", {"operator": "x"}),
-        ("post", "/api/jobs", {"scenario": "normal_production", "rows": 10}),
-        ("delete", "/api/jobs/1", None),
-        ("post", "/api/recipes", {"name": "x"}),
-        ("post", "/api/machine/door", {"open": True}),
-    ],
+    [(m, path, body) for (m, _), cases in EXAMPLES.items() for path, body in cases],
 )
-async def test_changes_without_the_operator_token_are_refused(
+async def test_every_write_without_the_token_is_401_and_changes_nothing(
     guarded: tuple[httpx.AsyncClient, AppState], method: str, path: str, body: object
 ) -> None:
-    client, _ = guarded
-    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}):
+    client, state = guarded
+    path = await _concrete(client, path)
+    before = await _observable(client, state)
+    for headers in WRONG_AUTHORIZATIONS:
         response = await client.request(method, path, json=body, headers=headers)
-        assert response.status_code == 401
+        assert response.status_code == 401, (headers, response.text)
         assert "operator token required" in response.json()["detail"]
+        assert response.headers["www-authenticate"] == "Bearer"
+    # the token is checked before the body is read: malformed or huge, still 401, never 422/413
+    for raw in (b"{not json", b"[" * 10_000, "\u00e9\u0000".encode()):
+        response = await client.request(
+            method, path, content=raw, headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 401, response.text
+    assert await _observable(client, state) == before
+
+
+async def _until(predicate: Callable[[], bool], timeout_s: float = 20.0) -> None:
+    for _ in range(int(timeout_s / 0.05)):
+        if predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not reached")
+
+
+async def test_every_write_with_the_token_takes_effect(
+    guarded: tuple[httpx.AsyncClient, AppState],
+) -> None:
+    """Each write route in turn, with the token: accepted (never 401/403) and its effect seen."""
+    client, state = guarded
+    assert state.live is not None
+    runner = state.live
+    machine = runner.machine
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    tried: set[tuple[str, str]] = set()
+
+    async def call(method: str, template: str, path: str, body: object = None) -> httpx.Response:
+        response = await client.request(method, path, json=body, headers=auth)
+        assert response.status_code not in (401, 403), response.text
+        tried.add((method, template))
+        return response
+
+    async def ack_and_reset() -> None:
+        # the alarm list gains the latched alarm with the next sample
+        await _until(lambda: any(a.active and a.acknowledged_at is None for a in runner.alarms))
+        alarm = next(a for a in reversed(runner.alarms) if a.active)
+        acked = await call(
+            "POST", "/api/alarms/{alarm_id}/ack", f"/api/alarms/{alarm.id}/ack", {"operator": "o"}
+        )
+        assert acked.status_code == 200 and acked.json()["acknowledged_by"] == "o", acked.text
+        reset = await call("POST", "/api/machine/{command}", "/api/machine/reset")
+        assert reset.status_code == 200 and machine.alarm is None, reset.text
+
+    fault = await call(
+        "POST", "/api/faults", "/api/faults", {"type": "pyrometer_dirty_lens", "severity": 0.2}
+    )
+    assert fault.status_code == 201 and runner.faults[-1].id == fault.json()["id"]
+    cleared = await call("DELETE", "/api/faults/{fault_id}", f"/api/faults/{fault.json()['id']}")
+    assert cleared.status_code == 200 and runner.faults[-1].cleared
+
+    door = await call("POST", "/api/machine/door", "/api/machine/door", {"open": True})
+    assert door.status_code == 200 and machine.door_open, door.text
+    await _until(lambda: machine.alarm is not None)  # the door interlock trips
+    closed = await call("POST", "/api/machine/door", "/api/machine/door", {"open": False})
+    assert closed.status_code == 200 and not machine.door_open
+    await ack_and_reset()
+
+    stop = await call("POST", "/api/machine/{command}", "/api/machine/stop")
+    assert stop.status_code == 200 and machine.cursor.stop_requested
+    await _until(lambda: machine.state.name == "STOPPED")
+    start = await call("POST", "/api/machine/{command}", "/api/machine/start")
+    assert start.status_code == 200 and machine.state.name != "STOPPED"
+    estop = await call("POST", "/api/machine/{command}", "/api/machine/estop")
+    assert estop.status_code == 200 and machine.state.name == "E_STOP"
+    await ack_and_reset()
+    assert machine.state.name != "E_STOP"
+
+    recipe = builtin_recipes()["1045-shaft-scan"].model_dump(mode="json") | {"name": "guarded-x"}
+    added = await call("POST", "/api/recipes", "/api/recipes", recipe)
+    assert added.status_code == 201, added.text
+    assert "guarded-x" in [r["name"] for r in (await client.get("/api/recipes")).json()]
+
+    job = await call(
+        "POST", "/api/jobs", "/api/jobs", {"scenario": "normal_production", "rows": 200_000}
+    )
+    assert job.status_code == 202, job.text
+    cancel = await call("DELETE", "/api/jobs/{job_id}", f"/api/jobs/{job.json()['id']}")
+    assert cancel.status_code in (202, 409), cancel.text  # 409: it finished first
+    if cancel.status_code == 202:
+        assert cancel.json()["status"] in ("cancelling", "cancelled")
+    assert tried == set(EXAMPLES)
 
 
 async def test_reads_stay_open_and_the_token_unlocks_changes(

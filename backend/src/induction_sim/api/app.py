@@ -15,7 +15,7 @@ from induction_sim import __version__
 from induction_sim.api.errors import install_error_handlers
 from induction_sim.api.job_feed import JobFeed
 from induction_sim.api.routes import health, jobs, machine, runs, stream, telemetry
-from induction_sim.api.security import BodySizeLimit
+from induction_sim.api.security import install as install_security
 from induction_sim.api.state import AppState
 from induction_sim.drivers.factory import Factory
 from induction_sim.drivers.hub import Hub
@@ -72,7 +72,7 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
         description="Physics-grounded simulator of an induction hardening machine.",
     )
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    install_security(app, settings)
     app.include_router(health.router, prefix="/api")
     app.include_router(jobs.router, prefix="/api")
     app.include_router(telemetry.router, prefix="/api")

@@ -161,6 +161,28 @@ async def machine_snapshot(request: Request) -> MachineView:
     return _snapshot(live(request))
 
 
+class DoorRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    open: bool = Field(description="true opens the safety door (trips the door interlock)")
+
+
+# Declared before /machine/{command}: the first matching route answers.
+@router.post(
+    "/machine/door",
+    dependencies=[OperatorOnly],
+    response_model=MachineView,
+    responses={409: {"description": "no change"}},
+)
+async def machine_door(body: DoorRequest, request: Request) -> MachineView:
+    """Open or close the safety door (opening it trips the door interlock)."""
+    runner = live(request)
+    try:
+        runner.machine.set_door(body.open)
+    except CommandError as exc:
+        raise HTTPException(409, str(exc)) from None
+    return _snapshot(runner)
+
+
 @router.post(
     "/machine/{command}",
     dependencies=[OperatorOnly],
@@ -175,23 +197,6 @@ async def machine_command(command: Command, request: Request) -> MachineView:
             runner.reset("operator")
         else:
             getattr(runner.machine, command)()
-    except CommandError as exc:
-        raise HTTPException(409, str(exc)) from None
-    return _snapshot(runner)
-
-
-class DoorRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    open: bool = Field(description="true opens the safety door (trips the door interlock)")
-
-
-@router.post(
-    "/machine/door", response_model=MachineView, responses={409: {"description": "no change"}}
-)
-async def machine_door(body: DoorRequest, request: Request) -> MachineView:
-    runner = live(request)
-    try:
-        runner.machine.set_door(body.open)
     except CommandError as exc:
         raise HTTPException(409, str(exc)) from None
     return _snapshot(runner)
