@@ -955,9 +955,9 @@ async def _factory_job(
 ) -> FactoryResult:
     """One job from creation to its recorded outcome (all shards committed and counted)."""
     started = time.perf_counter()
-    job_id = await factory.create(scenario, rows, 0)
+    job_id = (await factory.create(scenario, rows, 0)).id
     made.jobs.append(job_id)
-    await factory.run(job_id, scenario, rows, 0)
+    await factory.run(job_id)
     seconds = time.perf_counter() - started
     async with engine.connect() as conn:
         job = (

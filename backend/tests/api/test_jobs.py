@@ -293,23 +293,28 @@ async def test_malformed_json_and_unknown_jobs_get_clear_errors(
 async def test_a_lease_lost_with_its_connection_is_renewed(
     jobs_app: tuple[httpx.AsyncClient, AppState], engine: AsyncEngine
 ) -> None:
-    """A database restart ends the session holding a job's lease: the factory takes it again,
-    so another server's sweep does not mark a job that still runs here as interrupted."""
+    """A database restart ends the session holding the process's job leases: the factory takes
+    them again, so another server's sweep does not mark a job queued here as interrupted."""
     factory = jobs_app[1].factory
-    job_id = await factory.create(BUILTIN["normal_production"], 10, 1)
+    job_id = (await factory.create(BUILTIN["normal_production"], 10, 1)).id
     try:
         held = text("SELECT pg_try_advisory_xact_lock(:space, :job)")
         params = {"space": records.JOB_LEASE_SPACE, "job": job_id}
-        lease = factory._leases[job_id]
+        lease = await factory.leases._connection()
         pid = await lease.scalar(text("SELECT pg_backend_pid()"))
         await lease.rollback()
         async with engine.connect() as admin:
             await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
             await admin.commit()
-            assert await admin.scalar(held, params)  # the lease is gone with its session
-            await admin.rollback()
-            await factory.renew_leases()
-            assert factory._leases[job_id] is not lease
+            for _ in range(100):  # the backend ends a moment after it is told to
+                gone = await admin.scalar(held, params)
+                await admin.rollback()
+                if gone:
+                    break
+                await asyncio.sleep(0.05)
+            assert gone  # the lease is gone with its session
+            await factory.leases.renew()
+            assert await factory.leases._connection() is not lease
             assert not await admin.scalar(held, params)  # held again
             await admin.rollback()
             async with engine.begin() as conn:
@@ -317,6 +322,6 @@ async def test_a_lease_lost_with_its_connection_is_renewed(
             status = select(generation_jobs.c.status).where(generation_jobs.c.id == job_id)
             assert await admin.scalar(status) == "queued"
     finally:
-        await factory._release(job_id)
+        await factory.cancel(job_id, "test over")
         async with engine.begin() as conn:
             await conn.execute(delete(generation_jobs).where(generation_jobs.c.id == job_id))

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -16,7 +19,7 @@ from induction_sim.drivers import live_writer
 from induction_sim.drivers.hub import Hub
 from induction_sim.drivers.live import LiveRunner
 from induction_sim.drivers.live_writer import LiveWriter, mark_abandoned_live_runs, trim
-from induction_sim.machine.chunk import SampleChunk
+from induction_sim.machine.chunk import EventRecord, SampleChunk
 from induction_sim.machine.machine import Machine, MachineConfig, OperatorModel
 from induction_sim.machine.recipe import builtin_recipes
 from induction_sim.storage import records
@@ -56,7 +59,8 @@ def test_the_queue_merges_chunks_and_drops_the_oldest_beyond_its_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(live_writer, "MAX_QUEUED_ROWS", 300)
-    writer = LiveWriter(engine=None, start_sim=START)  # type: ignore[arg-type]  # no I/O here
+    no_io: AsyncEngine = None  # type: ignore[assignment]  # nothing is written here
+    writer = LiveWriter(no_io, START, Path("unused"))
     for chunk in samples(1_000):
         writer.append(chunk)
     assert len(writer.pending) < 64 + 300 // 64 + 1  # segments of 64, not 1,000 chunks
@@ -67,8 +71,8 @@ def test_the_queue_merges_chunks_and_drops_the_oldest_beyond_its_bound(
 
 
 @pytest.fixture
-async def writer(engine: AsyncEngine) -> AsyncIterator[LiveWriter]:
-    writer = LiveWriter(engine, START)
+async def writer(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[LiveWriter]:
+    writer = LiveWriter(engine, START, tmp_path)
     await writer.create_run({"name": "test"}, 7)
     yield writer
     await writer.finish("completed", "test over")
@@ -163,11 +167,11 @@ async def test_a_live_run_whose_server_died_is_marked_interrupted_and_a_live_one
 
 @pytest.mark.db
 async def test_the_live_machine_stops_even_when_its_writer_swallows_the_cancel(
-    engine: AsyncEngine,
+    engine: AsyncEngine, tmp_path: Path
 ) -> None:
     """On Python 3.11 `asyncio.wait_for` can lose a cancel that lands as its work completes; a
     writer that kept looping made the server's shutdown hang. The stop must end regardless."""
-    runner = LiveRunner(engine, Hub(), builtin_recipes()["1045-shaft-scan"], 50.0, True)
+    runner = LiveRunner(engine, Hub(), builtin_recipes()["1045-shaft-scan"], 50.0, True, tmp_path)
     await runner.start()
     entered = asyncio.Event()
 
@@ -197,3 +201,47 @@ async def test_the_live_machine_stops_even_when_its_writer_swallows_the_cancel(
     finally:
         async with engine.begin() as conn:
             await records.delete_runs(conn, [runner.run_id])
+
+
+@pytest.mark.db
+@pytest.mark.parametrize(
+    "poison",
+    [
+        EventRecord(0, "alarm_acknowledged", operator="eve\x00"),  # 22021: NUL in a text
+        EventRecord(0, "operator_action", message="a\x00b", comment="\x00"),
+        EventRecord(0, "alarm_raised", code=70_000),  # out of range for the int2 column
+        EventRecord(0, "operator_action", operator="\ud800"),  # a lone surrogate: no UTF-8
+    ],
+    ids=["nul-operator", "nul-message", "code-out-of-range", "lone-surrogate"],
+)
+async def test_rows_refused_for_their_data_are_set_aside_and_the_rest_written(
+    writer: LiveWriter, engine: AsyncEngine, poison: EventRecord
+) -> None:
+    """A row PostgreSQL refuses for its content must not block the live run: the batch's other
+    rows and every later sample are written, the refused row lands in the dead-letter file."""
+    chunks = samples(300)
+    bad_at = 150
+    poisoned = chunks[bad_at]
+    seq = int(poisoned.columns["seq"][0])
+    poisoned.events = [*poisoned.events, dataclasses.replace(poison, seq=seq)]
+    for chunk in chunks[:200]:
+        writer.append(chunk)
+    await writer.step()
+    for chunk in chunks[200:]:
+        writer.append(chunk)
+    await writer.step()
+    assert writer.failing_since is None  # never stuck retrying
+    written, _, _ = await table_seqs(engine, writer.run_id)
+    assert written == list(range(300))
+    expected_events = sum(len(c.events) for c in chunks) - 1
+    async with engine.connect() as conn:
+        events = await conn.scalar(
+            text("SELECT count(*) FROM machine_events WHERE run_id = :r"), {"r": writer.run_id}
+        )
+    assert events == expected_events
+    assert writer.dead_letters.rows == 1
+    lines = writer.dead_letters.path.read_text().splitlines()
+    assert len(lines) == 1
+    entry = json.loads(lines[0])
+    assert entry["table"] == "machine_events" and entry["row"]["seq"] == seq
+    assert entry["run_id"] == writer.run_id

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from induction_sim.api.loop_lag import LoopLagMonitor
 from induction_sim.drivers.factory import Factory
 from induction_sim.drivers.hub import Hub
 from induction_sim.drivers.live import LiveRunner
@@ -22,6 +23,7 @@ class AppState:
     factory: Factory
     hub: Hub
     live: LiveRunner | None
+    loop_lag: LoopLagMonitor
 
 
 def app_state(request: Request) -> AppState:

@@ -20,26 +20,27 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from induction_sim.drivers.scenario import Scenario
 from induction_sim.drivers.shard import (
     ShardConnectionLostError,
     ShardResult,
     ShardSpec,
+    ShardStorageError,
     run_shard,
     shard_rows,
 )
+from induction_sim.machine.faults import FaultInstance
 from induction_sim.storage import records
-from induction_sim.storage.database import connection_lost
-from induction_sim.storage.tables import generation_jobs
+from induction_sim.storage.database import out_of_storage, worth_retrying
+from induction_sim.storage.job_leases import JobLeases
 
 T = TypeVar("T")
 
@@ -93,6 +94,39 @@ def _warm_up() -> None:
     import the engine) before the first job needs them."""
 
 
+# Bounds on what one job may ask for: a tiny body must not turn into unbounded work.
+MAX_SHARDS_PER_JOB = 2_000  # futures, progress entries and scenario copies per job
+MAX_FAULTS_PER_JOB = 10_000  # expanded fault instances (rows of fault_injections, engine lists)
+SHUTDOWN_REASON = "cancelled: the server is shutting down"
+
+
+class JobRefusedError(Exception):
+    """A job that will not be accepted; `field` names what to change (a 422)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+class QueueFullError(Exception):
+    """Every slot and queue place is taken (a 429); `retry_after_s` is a fair wait."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+@dataclass
+class JobPlan:
+    """What a job was accepted with, kept in memory until it ends."""
+
+    scenario: Scenario
+    rows: int
+    seed: int
+    faults: tuple[FaultInstance, ...]
+    cancel_reason: str | None = None  # set by a cancel while it waits for a slot
+
+
 @dataclass
 class JobProgress:
     job_id: int
@@ -101,7 +135,11 @@ class JobProgress:
     started: float = field(default_factory=time.monotonic)
     rows_by_shard: dict[int, int] = field(default_factory=dict)
     futures: list[Future[ShardResult]] = field(default_factory=list)
-    cancel_requested: bool = False
+    cancel_reason: str | None = None
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self.cancel_reason is not None
 
     @property
     def rows_done(self) -> int:
@@ -117,21 +155,33 @@ class JobProgress:
 
 class Factory:
     def __init__(
-        self, engine: AsyncEngine, database_url: str, workers: int = 2, concurrent_jobs: int = 2
+        self,
+        engine: AsyncEngine,
+        database_url: str,
+        workers: int = 2,
+        concurrent_jobs: int = 2,
+        queued_jobs: int | None = None,
     ) -> None:
         self.engine = engine
         self._slots = asyncio.Semaphore(concurrent_jobs)  # more jobs wait, visibly "queued"
+        # accepted, unfinished jobs of this process at most (None: no limit, for the CLI)
+        self._capacity = None if queued_jobs is None else concurrent_jobs + queued_jobs
+        self._reserved = 0  # places taken by submissions still being recorded
         self.database_url = database_url
         self.workers = workers
+        self.plans: dict[int, JobPlan] = {}  # accepted here and not ended yet
         self.running: dict[int, JobProgress] = {}
+        self.leases = JobLeases(database_url)
         self._pool: ProcessPoolExecutor | None = None
         self._queue: Any = None
         self._reader: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self._leases: dict[int, AsyncConnection] = {}  # job id → the connection holding its lock
+        # ends that could not be recorded yet (database full or away): retried by the sweep,
+        # the lease kept meanwhile so nobody relabels the job "interrupted"
+        self._unrecorded: dict[int, Callable[[], Awaitable[None]]] = {}
         self.on_change: Callable[[int], None] | None = None  # told when a job's status moves
         self.retry_window_s = RETRY_WINDOW_S
+        self.storage_failure: tuple[float, str] | None = None  # (monotonic s, why) of the last
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -147,7 +197,6 @@ class Factory:
         )
         for _ in range(self.workers):
             self._pool.submit(_warm_up)
-        self._loop = asyncio.get_running_loop()
         self._reader = threading.Thread(target=self._read_progress, daemon=True)
         self._reader.start()
         self._spawn(self._sweep(), "job-sweep")
@@ -163,64 +212,42 @@ class Factory:
             self.on_change(job_id)
 
     async def _sweep(self) -> None:
-        """Mark jobs whose process died (a CLI killed mid-job, another server) interrupted, and
-        keep this process's own leases alive."""
+        """Keep this process's leases alive, record ends that could not be recorded, and mark
+        jobs whose process died (a CLI killed mid-job, another server) interrupted."""
         while True:
             await asyncio.sleep(SWEEP_PERIOD_S)
-            await self.renew_leases()
-            try:
-                async with self.engine.begin() as conn:
-                    swept = await records.mark_interrupted_jobs(conn, keep=list(self._leases))
-                if swept:
-                    log.warning("%d job(s) of a process that stopped marked interrupted", swept)
-            except SQLAlchemyError as exc:
-                log.warning("job sweep skipped: %s", exc)
+            await self.sweep_once()
 
-    async def renew_leases(self) -> None:
-        """A lease dies with its connection (a database restart, an administrator): take it
-        again on a new one, so no other process mistakes a job running here for an orphan."""
-        for job_id, lease in list(self._leases.items()):
+    async def sweep_once(self) -> None:
+        await self.leases.renew()
+        for job_id, record in list(self._unrecorded.items()):
             try:
-                await lease.execute(select(1))
-                await lease.rollback()  # never idle in a transaction
+                await record()
+            except Exception as exc:
+                log.warning("job %s: its end is still not recorded (%s)", job_id, exc)
                 continue
-            except (SQLAlchemyError, OSError):
-                with suppress(SQLAlchemyError, OSError):
-                    await lease.invalidate()
-            try:
-                renewed = await self.engine.connect()
-            except (SQLAlchemyError, OSError) as exc:  # still away: the next sweep tries again
-                log.warning("job %s: lease not renewed yet (%s)", job_id, exc)
-                continue
-            try:
-                # the old session may linger on the server a while (half-open TCP): never wait
-                taken = await records.try_take_job_lease(renewed, job_id)
-                await renewed.commit()
-            except (SQLAlchemyError, OSError):
-                taken = False
-            if taken and self._leases.get(job_id) is lease:
-                self._leases[job_id] = renewed
-                log.warning("job %s: lease renewed after its connection was lost", job_id)
-                continue
-            if not taken:
-                log.warning("job %s: lease not renewed yet (its old session holds it)", job_id)
-            with suppress(SQLAlchemyError, OSError):  # ending the session drops any lock taken
-                await renewed.invalidate()
-
-    async def launch(self, job_id: int, scenario: Scenario, rows: int, seed: int) -> None:
-        """Run a job in the background of the event loop (kept, so shutdown can stop it)."""
-        self._spawn(self.run(job_id, scenario, rows, seed), f"job-{job_id}")
+            del self._unrecorded[job_id]
+            await self.leases.release(job_id)
+            self._changed(job_id)
+        try:
+            async with self.engine.begin() as conn:
+                swept = await records.mark_interrupted_jobs(conn, keep=sorted(self.leases.held))
+            if swept:
+                log.warning("%d job(s) of a process that stopped were swept", swept)
+        except SQLAlchemyError as exc:
+            log.warning("job sweep skipped: %s", exc)
 
     async def close(self) -> None:
         for progress in self.running.values():
-            progress.cancel_requested = True
+            progress.cancel_reason = progress.cancel_reason or SHUTDOWN_REASON
             for f in progress.futures:
                 f.cancel()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        for job_id in list(self._leases):  # created here, never run
-            await self._release(job_id)
+        for job_id in list(self.plans):  # accepted here, never launched
+            await self._end(job_id, None, "cancelled", SHUTDOWN_REASON)
+        await self.leases.close()
         if self._pool is not None:
             await asyncio.to_thread(self._pool.shutdown, wait=True, cancel_futures=True)
         if self._queue is not None:
@@ -237,111 +264,172 @@ class Factory:
             if progress is not None:
                 progress.rows_by_shard[shard] = rows  # a dict write: safe across threads
 
-    # --- jobs -------------------------------------------------------------------------------
+    # --- accepting jobs ---------------------------------------------------------------------
 
-    async def create(self, scenario: Scenario, rows: int, seed: int) -> int:
-        """Record a queued job, leased to this process from the moment anyone can see it."""
-        lease = await self.engine.connect()
-        try:
-            job_id = await records.create_job(
-                lease, scenario.model_dump(mode="json"), seed, rows, scenario.shards(rows)
+    async def create(self, scenario: Scenario, rows: int, seed: int) -> Row[Any]:
+        """Check a job's size, record it queued (leased to this process from the moment anyone
+        can see it) and return its row; `launch` or `run` it next. Raises `JobRefusedError`
+        (too large) or `QueueFullError` (come back later) without recording anything."""
+        shards = scenario.shards(rows)
+        if shards > MAX_SHARDS_PER_JOB:
+            raise JobRefusedError(
+                "scenario.shift_h",
+                f"{rows:,} rows in shifts of {scenario.shift_h} h make {shards:,} shards; the "
+                f"limit is {MAX_SHARDS_PER_JOB:,} per job (longer shifts or fewer rows)",
             )
-            await records.take_job_lease(lease, job_id)
-            await lease.commit()  # a session lock: it outlives the transaction
-        except BaseException:
-            await lease.close()
-            raise
-        self._leases[job_id] = lease
-        self._changed(job_id)
-        return job_id
-
-    async def run(self, job_id: int, scenario: Scenario, rows: int, seed: int) -> None:
-        """Run a job to its end, after waiting for a free slot. Never raises: outcomes are data."""
+        self._reserve()
         try:
-            async with self._slots:
-                async with self.engine.connect() as conn:
-                    status = await conn.scalar(
-                        select(generation_jobs.c.status).where(generation_jobs.c.id == job_id)
-                    )
-                if status != "queued":  # cancelled while it waited
-                    await self._end(job_id, None, "cancelled", "cancelled before it started")
-                    return
-                await self._run(job_id, scenario, rows, seed)
+            # a rule can expand into many instances: drawn off the event loop
+            faults = await asyncio.to_thread(scenario.fault_instances, rows, seed)
+            if len(faults) > MAX_FAULTS_PER_JOB:
+                raise JobRefusedError(
+                    "scenario.faults",
+                    f"the fault rules expand to {len(faults):,} faults over {rows:,} rows; the "
+                    f"limit is {MAX_FAULTS_PER_JOB:,} per job (lower rates or fewer rows)",
+                )
+            job = await self.leases.create_job(scenario.model_dump(mode="json"), seed, rows, shards)
         finally:
-            await self._release(job_id)
+            self._reserved -= 1
+        self.plans[job.id] = JobPlan(scenario, rows, seed, faults)
+        self._changed(job.id)
+        return job
 
-    async def _release(self, job_id: int) -> None:
-        lease = self._leases.pop(job_id, None)
-        if lease is None:
+    def _reserve(self) -> None:
+        """Take a place in the queue now, before any await: fifty simultaneous submissions
+        cannot all see the same free place."""
+        taken = len(self.plans) + self._reserved
+        if self._capacity is not None and taken >= self._capacity:
+            raise QueueFullError(
+                f"the job queue is full ({taken} jobs accepted and not finished); retry later",
+                self._retry_after_s(),
+            )
+        self._reserved += 1
+
+    def _retry_after_s(self) -> int:
+        etas = [eta for p in self.running.values() if (eta := p.rates()[1]) is not None]
+        return int(min(max(min(etas, default=5.0), 1.0), 60.0)) + 1
+
+    async def abandon(self, job_id: int, reason: str) -> None:
+        """A job recorded but never launched (its request failed after `create`): end it."""
+        await self._end(job_id, None, "failed", reason)
+
+    async def launch(self, job_id: int) -> None:
+        """Run an accepted job in the background of the event loop (kept, so shutdown can stop
+        it). Called by the API's BackgroundTasks once the 202 is sent."""
+        self._spawn(self.run(job_id), f"job-{job_id}")
+
+    # --- running jobs -----------------------------------------------------------------------
+
+    async def run(self, job_id: int) -> None:
+        """Run an accepted job to its end, after waiting for a free slot. Never raises (but a
+        cancel of the caller): outcomes are data."""
+        plan = self.plans.get(job_id)
+        if plan is None:  # ended before it started (cancelled while queued)
             return
-        try:
-            await records.release_job_lease(lease, job_id)
-            await lease.commit()
-            await lease.close()
-        except (SQLAlchemyError, OSError):  # end the session instead: that drops its locks too
-            with suppress(SQLAlchemyError, OSError):
-                await lease.invalidate()
+        async with self._slots:
+            if plan.cancel_reason is not None:  # ended by `cancel` while it waited
+                return
+            await self._run(job_id, plan)
 
-    async def _run(self, job_id: int, scenario: Scenario, rows: int, seed: int) -> None:
+    async def _run(self, job_id: int, plan: JobPlan) -> None:
+        scenario, rows, seed = plan.scenario, plan.rows, plan.seed
         progress = JobProgress(job_id, rows, scenario.shards(rows))
         self.running[job_id] = progress
         run_id: int | None = None
         started = time.perf_counter()
         try:
-            async with self.engine.begin() as conn:
-                run_id = await records.create_run(
-                    conn,
-                    kind="batch",
-                    start_sim=scenario.start_sim,
-                    recipe=None,
-                    scenario=scenario.model_dump(mode="json"),
-                    seed=seed,
-                    rows_expected=rows,
-                )
-                await records.insert_fault_injections(
-                    conn,
-                    run_id,
-                    scenario.start_sim,
-                    scenario.fault_instances(rows, seed),
-                    "schedule",
-                )
-                await records.update_job(
-                    conn, job_id, status="running", run_id=run_id, started_at=datetime.now(UTC)
-                )
+            run_id = await self._start_run(job_id, plan)
+            if run_id is None:
+                return  # cancelled before it started: recorded by `_start_run`
             self._changed(job_id)
             results = await self._run_shards(progress, scenario, run_id, rows, seed)
+            self._forget(job_id)
 
             async def succeed() -> None:
                 assert run_id is not None
-                async with self.engine.begin() as conn:
-                    counted = await records.count_telemetry(conn, run_id)
-                    if counted != rows:
-                        raise RuntimeError(f"{counted} rows committed, {rows} requested")
-                    await records.finish_run(conn, run_id, "completed")
-                    await records.update_job(
-                        conn,
-                        job_id,
-                        status="succeeded",
-                        rows_written=counted,
-                        finished_at=datetime.now(UTC),
-                        compute_s=sum(r.compute_s for r in results),
-                        write_s=sum(r.write_s for r in results),
-                    )
+                await self._succeed(job_id, run_id, rows, results)
 
-            await self._retrying(f"job {job_id}: recording success", succeed)
+            try:
+                await self._retrying(f"job {job_id}: recording success", succeed)
+            except Exception as exc:
+                if not worth_retrying(exc):
+                    raise
+                # every row is committed: never "failed"; the sweep records it once it can
+                log.error("job %s: success not recorded yet (%s); will retry", job_id, exc)
+                self._unrecorded[job_id] = succeed
+                return
+            await self.leases.release(job_id)
             self._changed(job_id)
             log.info("job %s: %s rows in %.2f s", job_id, rows, time.perf_counter() - started)
         except asyncio.CancelledError:
-            await self._end(job_id, run_id, "cancelled", "cancelled: the server is shutting down")
-            raise
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():  # this task itself: a shutdown
+                await self._end(job_id, run_id, "cancelled", SHUTDOWN_REASON)
+                raise
+            # a shard future was cancelled: by a user's cancel
+            await self._end(job_id, run_id, "cancelled", progress.cancel_reason or "cancelled")
         except Exception as exc:  # any failure becomes the job's recorded outcome
-            if progress.cancel_requested:
-                await self._end(job_id, run_id, "cancelled", "cancelled by request")
-            else:
-                log.exception("job %s failed", job_id)
-                await self._end(job_id, run_id, "failed", f"{type(exc).__name__}: {exc}")
+            await self._failed(job_id, run_id, progress, exc)
         finally:
             self.running.pop(job_id, None)
+
+    async def _start_run(self, job_id: int, plan: JobPlan) -> int | None:
+        """Create the job's run and mark it running — unless a cancel got there first (then the
+        job ends cancelled and None is returned)."""
+        scenario = plan.scenario
+        async with self.engine.begin() as conn:
+            run_id = await records.create_run(
+                conn,
+                kind="batch",
+                start_sim=scenario.start_sim,
+                recipe=None,
+                scenario=scenario.model_dump(mode="json"),
+                seed=plan.seed,
+                rows_expected=plan.rows,
+            )
+            if await records.start_job(conn, job_id, run_id):
+                await records.insert_fault_injections(
+                    conn, run_id, scenario.start_sim, plan.faults, "schedule"
+                )
+                return run_id
+            job = await records.get_job(conn, job_id)
+            await conn.rollback()  # no run for a job that never started
+        reason = (job.error if job is not None else None) or "cancelled before it started"
+        await self._end(job_id, None, "cancelled", reason)
+        return None
+
+    async def _succeed(
+        self, job_id: int, run_id: int, rows: int, results: list[ShardResult]
+    ) -> None:
+        async with self.engine.begin() as conn:
+            counted = await records.count_telemetry(conn, run_id)
+            if counted != rows:
+                raise RuntimeError(f"{counted} rows committed, {rows} requested")
+            await records.finish_run(conn, run_id, "completed")
+            await records.update_job(
+                conn,
+                job_id,
+                status="succeeded",
+                rows_written=counted,
+                error=None,
+                finished_at=datetime.now(UTC),
+                compute_s=sum(r.compute_s for r in results),
+                write_s=sum(r.write_s for r in results),
+            )
+        self.storage_failure = None
+
+    async def _failed(
+        self, job_id: int, run_id: int | None, progress: JobProgress, exc: Exception
+    ) -> None:
+        if progress.cancel_requested:
+            await self._end(job_id, run_id, "cancelled", progress.cancel_reason or "cancelled")
+            return
+        reason = f"{type(exc).__name__}: {exc}"
+        if out_of_storage(exc) or isinstance(exc, ShardStorageError):
+            reason = f"the database is out of storage (disk full?): {exc}"
+            self.storage_failure = (time.monotonic(), reason)
+        log.error("job %s failed: %s", job_id, reason, exc_info=exc)
+        await self._end(job_id, run_id, "failed", reason)
 
     async def _run_shards(
         self, progress: JobProgress, scenario: Scenario, run_id: int, rows: int, seed: int
@@ -353,10 +441,15 @@ class Factory:
             for k in range(progress.shards)
             if shard_rows(scenario, rows, k)[1] > 0
         ]
-        progress.futures = [self._pool.submit(_worker, spec) for spec in specs]
         try:
+            for spec in specs:
+                if progress.cancel_requested:  # a cancel between two submissions
+                    raise asyncio.CancelledError
+                progress.futures.append(self._pool.submit(_worker, spec))
             pairs = zip(specs, list(progress.futures), strict=True)
-            return list(await asyncio.gather(*(self._shard(progress, s, f) for s, f in pairs)))
+            return list(
+                await asyncio.gather(*(self._shard(progress, scenario, s, f) for s, f in pairs))
+            )
         except BaseException:
             for f in progress.futures:
                 f.cancel()
@@ -367,12 +460,16 @@ class Factory:
             raise
 
     async def _shard(
-        self, progress: JobProgress, spec: ShardSpec, future: Future[ShardResult]
+        self,
+        progress: JobProgress,
+        scenario: Scenario,
+        spec: ShardSpec,
+        future: Future[ShardResult],
     ) -> ShardResult:
         """A shard's result; when its connection was lost, it runs again once the database is
         back — unless the break hit its commit after the rows were in (then it is done)."""
         started = time.monotonic()
-        first, count = shard_rows(Scenario.model_validate(spec.scenario), spec.rows, spec.shard)
+        first, count = shard_rows(scenario, spec.rows, spec.shard)
         attempt = 0
         while True:
             try:
@@ -404,7 +501,8 @@ class Factory:
     async def _retrying(
         self, what: str, work: Callable[[], Awaitable[T]], pause_s: float = 0.0
     ) -> T:
-        """`work()`, tried again while the database is unreachable, for up to the retry window."""
+        """`work()`, tried again while the database is unreachable, busy or full, for up to the
+        retry window."""
         deadline = time.monotonic() + self.retry_window_s
         attempt = 0
         await asyncio.sleep(pause_s)
@@ -412,28 +510,46 @@ class Factory:
             try:
                 return await work()
             except Exception as exc:
-                if not connection_lost(exc) or time.monotonic() > deadline:
+                if not worth_retrying(exc) or time.monotonic() > deadline:
                     raise
-                log.warning("%s: database unreachable (%s); trying again", what, exc)
+                log.warning("%s: database unavailable (%s); trying again", what, exc)
                 await asyncio.sleep(_retry_pause_s(attempt))
                 attempt += 1
 
-    async def cancel(self, job_id: int) -> bool:
-        """Ask a job to stop: queued shards are dropped, running ones roll back at their next
-        chunk (they read the status, so this works for a job run by another process too).
-        Returns whether the job runs in this process."""
+    # --- cancelling and ending --------------------------------------------------------------
+
+    async def cancel(self, job_id: int, reason: str) -> bool:
+        """Ask a job to stop, recording `reason` (who asked, why). A job queued here ends at
+        once; running shards roll back at their next chunk (they read the status, so this works
+        for a job run by another process too); a job whose owner died ends here. False when the
+        job had ended already."""
         async with self.engine.begin() as conn:
-            await records.update_job(conn, job_id, status="cancelling")
+            asked = await records.request_job_cancel(conn, job_id, reason)
+        if not asked:
+            return False
         self._changed(job_id)
         progress = self.running.get(job_id)
-        if progress is None:
-            return False
-        progress.cancel_requested = True
-        for f in progress.futures:
-            f.cancel()
+        plan = self.plans.get(job_id)
+        if progress is not None:
+            progress.cancel_reason = reason
+            for f in progress.futures:
+                f.cancel()
+        elif plan is not None:  # waiting for a slot here: nothing to roll back
+            plan.cancel_reason = reason
+            await self._end(job_id, None, "cancelled", reason)
+        elif await self.leases.try_take(job_id):  # nobody runs it: its owner died
+            async with self.engine.connect() as conn:
+                job = await records.get_job(conn, job_id)
+            await self._end(job_id, job.run_id if job is not None else None, "cancelled", reason)
         return True
 
+    def _forget(self, job_id: int) -> None:
+        self.plans.pop(job_id, None)
+
     async def _end(self, job_id: int, run_id: int | None, status: str, reason: str) -> None:
+        """Record a job's end honestly (rows committed, run marked incomplete) and release its
+        lease. A database that stays away or full keeps the lease and the end for the sweep."""
+
         async def record() -> None:
             async with self.engine.begin() as conn:
                 committed = await records.count_telemetry(conn, run_id) if run_id else 0
@@ -454,10 +570,14 @@ class Factory:
                         f"{reason}; {committed} rows committed, incomplete",
                     )
 
+        self._forget(job_id)
         try:
             await self._retrying(f"job {job_id}: recording {status}", record)
-        except Exception:  # the database stayed away: the lease sweep marks it interrupted later
-            log.exception("job %s: could not record its end (%s)", job_id, status)
+        except Exception:
+            log.exception("job %s: could not record its end (%s) yet; will retry", job_id, status)
+            self._unrecorded[job_id] = record
+            return
+        await self.leases.release(job_id)
         self._changed(job_id)
 
     def live(self, job_id: int) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -82,7 +83,13 @@ class Tick:
 
 class LiveRunner:
     def __init__(
-        self, engine: AsyncEngine, hub: Hub, recipe: Recipe, speed: float, autostart: bool
+        self,
+        engine: AsyncEngine,
+        hub: Hub,
+        recipe: Recipe,
+        speed: float,
+        autostart: bool,
+        dead_letter_dir: Path,
     ) -> None:
         self.engine = engine
         self.hub = hub
@@ -104,7 +111,7 @@ class LiveRunner:
         self.parts: list[PartRecord] = []  # recent parts, newest last
         self.last_sample: dict[str, Any] | None = None
         self.tick = Tick()
-        self.writer = LiveWriter(engine, self.start_sim)
+        self.writer = LiveWriter(engine, self.start_sim, dead_letter_dir)
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
@@ -148,6 +155,10 @@ class LiveRunner:
             "queued_samples": self.writer.queued_rows,
             "lost_samples": self.writer.rows_lost,
             "database_failing_s": None if failing is None else time.monotonic() - failing,
+            "dead_letter_rows": self.writer.dead_letters.rows,
+            "dead_letter_file": str(self.writer.dead_letters.path)
+            if self.writer.dead_letters.rows
+            else None,
         }
 
     # --- the loop ---------------------------------------------------------------------------

@@ -2,8 +2,13 @@
 
 - The tick loop hands each sample's chunk to `append` and never waits on the database; the writer
   task COPYs what is queued about once a second, in transactions of at most `BATCH_ROWS` rows.
-- The database restarts or is unreachable: a failed write keeps the queue and is retried every
-  second; the loop keeps ticking and the stream keeps delivering. The first failure, one line
+- The database restarts, is unreachable or out of disk: a failed write keeps the queue and is
+  retried every second (so writing resumes by itself once space returns); the loop keeps ticking
+  and the stream keeps delivering.
+- Rows PostgreSQL refuses for their content (a NUL in a text, a value out of range) would be
+  refused on every retry and block all samples behind them: that batch is written row-range by
+  row-range under savepoints, and only the refused rows are set aside, as JSON lines in a
+  dead-letter file, logged and counted (GET /api/machine `loop`). The first failure, one line
   every 30 s while it lasts, and the recovery (with the back-filled count) are logged.
 - Exactly once: a commit can succeed while its answer is lost; before each write the writer
   drops (or trims) queued samples the table already holds, so a retry neither duplicates them
@@ -23,17 +28,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import struct
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.machine.chunk import SampleChunk
 from induction_sim.storage import records
-from induction_sim.storage.database import copy_payload
+from induction_sim.storage.database import copy_payload, refused_for_data, sqlstate
 from induction_sim.storage.tables import runs, telemetry
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
@@ -73,13 +84,16 @@ def trim(chunk: SampleChunk, newest: int) -> SampleChunk | None:
 
 
 class LiveWriter:
-    def __init__(self, engine: AsyncEngine, start_sim: datetime) -> None:
+    def __init__(self, engine: AsyncEngine, start_sim: datetime, dead_letter_dir: Path) -> None:
         self.engine = engine
         self.start_sim = start_sim
+        self.dead_letter_dir = dead_letter_dir
+        self.dead_letters = DeadLetters(dead_letter_dir / "live-run-0.jsonl")
         self.run_id = 0
         self.pending: list[SampleChunk] = []  # oldest first, contiguous in seq
         self.rows_lost = 0  # dropped from a full queue (never written)
         self.failing_since: float | None = None  # monotonic s of the first failed write
+        self.last_error: str | None = None  # of the failing write, for health
         self._unmerged = 0  # chunks at the end of `pending` not merged into a segment yet
         self._writing = 0  # chunks at the start of `pending` in the transaction in flight
         self._last_report = 0.0
@@ -117,6 +131,7 @@ class LiveWriter:
             await conn.close()
             raise
         self._lock = conn
+        self.dead_letters.path = self.dead_letter_dir / f"live-run-{self.run_id}.jsonl"
         return self.run_id
 
     async def _keep_lock(self, force: bool = False) -> None:
@@ -228,6 +243,7 @@ class LiveWriter:
         if self.failing_since is not None:
             down = time.monotonic() - self.failing_since
             self.failing_since = None
+            self.last_error = None
             log.warning(
                 "live run %s: database back after %.1f s, %d queued samples written",
                 self.run_id,
@@ -239,6 +255,7 @@ class LiveWriter:
 
     def _failed(self, exc: Exception) -> None:
         now = time.monotonic()
+        self.last_error = f"{type(exc).__name__}: {exc}"[:300]
         if self.failing_since is None:
             self.failing_since = self._last_report = now
             log.warning(
@@ -278,17 +295,61 @@ class LiveWriter:
             batch.append(item)
             rows += item.size
         chunk = SampleChunk.concatenate(batch)
-        payload = telemetry_payload(self.run_id, self.start_sim, chunk.columns, chunk.true_values)
         self._writing = len(batch)
         try:
-            async with self.engine.begin() as conn:
-                await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
-                await records.copy_parts(conn, self.run_id, self.start_sim, chunk.parts)
-                await records.copy_events(conn, self.run_id, self.start_sim, chunk.events)
+            try:
+                async with self.engine.begin() as conn:
+                    await self._copy(conn, chunk)
+            except Exception as exc:
+                if not _bad_rows(exc):
+                    raise  # the server, not the rows: keep them queued and retry
+                log.error(
+                    "live run %s: PostgreSQL refused a batch of %d samples for its data (%s); "
+                    "writing what it takes, setting the rest aside in %s",
+                    self.run_id,
+                    chunk.size,
+                    exc,
+                    self.dead_letters.path,
+                )
+                async with self.engine.begin() as conn:
+                    await self._salvage(conn, chunk)
         finally:
             self._writing = 0
         del self.pending[: len(batch)]
         self._unmerged = min(self._unmerged, len(self.pending))
+
+    async def _copy(self, conn: AsyncConnection, chunk: SampleChunk) -> None:
+        payload = telemetry_payload(self.run_id, self.start_sim, chunk.columns, chunk.true_values)
+        await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
+        await records.copy_parts(conn, self.run_id, self.start_sim, chunk.parts)
+        await records.copy_events(conn, self.run_id, self.start_sim, chunk.events)
+
+    async def _salvage(self, conn: AsyncConnection, chunk: SampleChunk) -> None:
+        """Write every row PostgreSQL takes; rows it refuses go to the dead-letter file. Each
+        table is split in halves under savepoints until the refused rows stand alone (a few
+        dozen COPYs for one bad row among 16,384)."""
+        start_sim, run_id = self.start_sim, self.run_id
+
+        async def samples(lo: int, hi: int) -> None:
+            cols = {k: v[lo:hi] for k, v in chunk.columns.items()}
+            true = {k: v[lo:hi] for k, v in chunk.true_values.items()}
+            payload = telemetry_payload(run_id, start_sim, cols, true)
+            await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
+
+        async def parts(lo: int, hi: int) -> None:
+            await records.copy_parts(conn, run_id, start_sim, chunk.parts[lo:hi])
+
+        async def events(lo: int, hi: int) -> None:
+            await records.copy_events(conn, run_id, start_sim, chunk.events[lo:hi])
+
+        tables: list[tuple[str, int, Writer, Callable[[int], dict[str, Any]]]] = [
+            ("telemetry", chunk.size, samples, lambda i: sample_row(chunk, i)),
+            ("parts", len(chunk.parts), parts, lambda i: asdict(chunk.parts[i])),
+            ("machine_events", len(chunk.events), events, lambda i: asdict(chunk.events[i])),
+        ]
+        for table, count, write, row in tables:
+            for index, error in await _refused_rows(conn, count, write):
+                self.dead_letters.add(self.run_id, table, row(index), error)
 
     async def _drop_already_written(self) -> None:
         """A commit can succeed while its acknowledgement is lost (the database went away at
@@ -330,3 +391,76 @@ async def mark_abandoned_live_runs(engine: AsyncEngine) -> int:
             )
         await conn.commit()
     return len(abandoned)
+
+
+Writer = Callable[[int, int], Awaitable[None]]  # writes rows [lo, hi) of one table
+
+
+async def _refused_rows(
+    conn: AsyncConnection, count: int, write: Writer
+) -> list[tuple[int, BaseException]]:
+    """Write rows [0, count) by halves under savepoints; the rows refused for their data, alone."""
+    refused: list[tuple[int, BaseException]] = []
+
+    async def attempt(lo: int, hi: int) -> None:
+        if lo >= hi:
+            return
+        try:
+            async with conn.begin_nested():
+                await write(lo, hi)
+        except Exception as exc:
+            if not _bad_rows(exc):
+                raise
+            if hi - lo == 1:
+                refused.append((lo, exc))
+                return
+            middle = (lo + hi) // 2
+            await attempt(lo, middle)
+            await attempt(middle, hi)
+
+    await attempt(0, count)
+    return refused
+
+
+def sample_row(chunk: SampleChunk, index: int) -> dict[str, Any]:
+    row = {k: v[index].item() for k, v in chunk.columns.items()}
+    row |= {f"{k}_true": v[index].item() for k, v in chunk.true_values.items()}
+    return row
+
+
+class DeadLetters:
+    """Rows PostgreSQL refused for their content, kept as JSON lines (never retried: the same
+    rows would be refused again and block every sample behind them)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows = 0
+
+    def add(self, run_id: int, table: str, row: dict[str, Any], error: BaseException) -> None:
+        self.rows += 1
+        entry = {
+            "at": datetime.now(UTC).isoformat(),
+            "run_id": run_id,
+            "table": table,
+            "error": f"{sqlstate(error)}: {error}",
+            "row": row,
+        }
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(entry, default=_jsonable) + "\n")
+        except OSError as exc:  # the count still shows it; the log keeps the row
+            log.error("dead letter not saved (%s): %r", exc, entry)
+
+
+def _jsonable(value: object) -> object:
+    """numpy arrays and scalars as lists and numbers; anything else as its text."""
+    if isinstance(value, np.ndarray | np.generic):
+        return value.tolist()
+    return str(value)
+
+
+def _bad_rows(exc: BaseException) -> bool:
+    """Rows that can never be written as they are: refused by PostgreSQL for their content, or
+    not even encodable (a number outside its column's range, a lone surrogate in a text)."""
+    return refused_for_data(exc) or isinstance(exc, struct.error | UnicodeError)

@@ -16,11 +16,18 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.drivers.scenario import Scenario
 from induction_sim.machine.machine import Machine
-from induction_sim.storage.database import connection_lost, copy_payload, create_engine
+from induction_sim.storage.database import (
+    connection_lost,
+    copy_payload,
+    create_engine,
+    out_of_storage,
+    sqlstate,
+)
 from induction_sim.storage.records import copy_events, copy_parts
 from induction_sim.storage.tables import generation_jobs
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
@@ -30,6 +37,10 @@ CHUNK_ROWS = 16_384
 
 class ShardCancelledError(Exception):
     """The job was cancelled; the shard's transaction was rolled back."""
+
+
+class ShardStorageError(Exception):
+    """PostgreSQL could not store the shard (class 53: disk full, out of memory); rolled back."""
 
 
 class ShardConnectionLostError(Exception):
@@ -84,6 +95,10 @@ def run_shard(spec: ShardSpec, progress: Callable[[int, int], None] | None = Non
     except Exception as exc:
         if connection_lost(exc):
             raise ShardConnectionLostError(f"shard {spec.shard}: {exc}") from None
+        if out_of_storage(exc):
+            raise ShardStorageError(f"shard {spec.shard}: {sqlstate(exc)} {exc}") from None
+        if isinstance(exc, SQLAlchemyError):  # as text: driver errors may not unpickle
+            raise RuntimeError(f"shard {spec.shard}: {type(exc).__name__}: {exc}") from None
         raise
 
 

@@ -18,6 +18,7 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from induction_sim.errors import StartupError
@@ -31,6 +32,7 @@ DatabaseKind = Literal["embedded", "external"]
 MIN_SERVER_VERSION_NUM = 150000  # PostgreSQL 15: the promised floor
 APP_DATABASE = "induction_sim"
 CONNECT_TIMEOUT_S = 5.0
+POOL_TIMEOUT_S = 10.0  # a request waits this long for a pooled connection, then gets a 503
 
 
 # SQLSTATEs of a server going away: class 08 (connection exception), 57P01–57P03 (shut down by an
@@ -58,6 +60,48 @@ def connection_lost(exc: BaseException) -> bool:
     return False
 
 
+def sqlstate(exc: BaseException) -> str | None:
+    """The PostgreSQL SQLSTATE behind `exc` (through SQLAlchemy's wrappers and causes), if any."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        state = getattr(current, "sqlstate", None)
+        if isinstance(state, str):
+            return state
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return None
+
+
+def out_of_storage(exc: BaseException) -> bool:
+    """Class 53 (insufficient resources: disk full, out of memory): the server is fine but cannot
+    take the write now; worth retrying once space returns."""
+    state = sqlstate(exc)
+    return state is not None and state.startswith("53") and state != "53300"
+
+
+# Classes of errors about the data sent, not the server: 22 data exception (e.g. 22021 a NUL in
+# a text), 23 integrity constraint, 54 program limit (a value too large) — PostgreSQL Appendix A.
+_DATA_CLASSES = ("22", "23", "54")
+
+
+def refused_for_data(exc: BaseException) -> bool:
+    """Whether PostgreSQL refused a write because of what it contained: retrying the same rows
+    can never succeed."""
+    state = sqlstate(exc)
+    return state is not None and state[:2] in _DATA_CLASSES
+
+
+def pool_exhausted(exc: BaseException) -> bool:
+    """SQLAlchemy's pool had no connection to give within its timeout (the server is busy)."""
+    return isinstance(exc, PoolTimeoutError)
+
+
+def worth_retrying(exc: BaseException) -> bool:
+    """Connection lost, pool busy or storage full: the same work may succeed a little later."""
+    return connection_lost(exc) or pool_exhausted(exc) or out_of_storage(exc)
+
+
 @dataclass(frozen=True)
 class DatabaseInfo:
     url: str  # SQLAlchemy URL with the asyncpg driver
@@ -77,6 +121,7 @@ def create_engine(url: str, pool_size: int = 10, role: str = "app") -> AsyncEngi
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
+        pool_timeout=POOL_TIMEOUT_S,
         pool_pre_ping=True,
         connect_args={
             "timeout": CONNECT_TIMEOUT_S,

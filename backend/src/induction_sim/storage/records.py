@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Integer, cast, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim import ENGINE_VERSION
@@ -225,6 +226,36 @@ async def create_job(
     return int(job_id)
 
 
+async def get_job(conn: AsyncConnection, job_id: int) -> Row[Any] | None:
+    query = select(generation_jobs).where(generation_jobs.c.id == job_id)
+    return (await conn.execute(query)).one_or_none()
+
+
+async def start_job(conn: AsyncConnection, job_id: int, run_id: int) -> bool:
+    """Mark a queued job running; False when it is no longer queued (a cancel got there first)."""
+    started = await conn.execute(
+        update(generation_jobs)
+        .where(generation_jobs.c.id == job_id, generation_jobs.c.status == "queued")
+        .values(status="running", run_id=run_id, started_at=datetime.now(UTC))
+        .returning(generation_jobs.c.id)
+    )
+    return started.first() is not None
+
+
+async def request_job_cancel(conn: AsyncConnection, job_id: int, reason: str) -> bool:
+    """Ask an unfinished job to stop (its shards read the status); False when it had ended."""
+    asked = await conn.execute(
+        update(generation_jobs)
+        .where(
+            generation_jobs.c.id == job_id,
+            generation_jobs.c.status.in_(("queued", "running", "cancelling")),
+        )
+        .values(status="cancelling", error=reason)
+        .returning(generation_jobs.c.id)
+    )
+    return asked.first() is not None
+
+
 async def update_job(conn: AsyncConnection, job_id: int, **values: Any) -> None:
     await conn.execute(
         update(generation_jobs).where(generation_jobs.c.id == job_id).values(**values)
@@ -258,29 +289,43 @@ async def release_job_lease(conn: AsyncConnection, job_id: int) -> None:
 
 async def mark_interrupted_jobs(conn: AsyncConnection, keep: Sequence[int] = ()) -> int:
     """Jobs still queued or running whose owner is gone (their lease is free) were cut off: say
-    so, and mark their runs. `keep`: jobs this process runs (never swept, lease or not)."""
+    so, and mark their runs — unless every row was committed (the owner died while recording
+    its success): that job succeeded. `keep`: jobs this process owns (never swept)."""
     key = cast(generation_jobs.c.id % _LEASE_KEYS, Integer)
-    orphaned = func.pg_try_advisory_xact_lock(JOB_LEASE_SPACE, key)
-    rows = (
+    orphaned = (
         await conn.execute(
-            update(generation_jobs)
+            select(generation_jobs.c.id, generation_jobs.c.run_id, generation_jobs.c.rows_requested)
             .where(
                 generation_jobs.c.status.in_(("queued", "running", "cancelling")),
                 generation_jobs.c.id.not_in(list(keep)),
-                orphaned,
+                func.pg_try_advisory_xact_lock(JOB_LEASE_SPACE, key),
             )
-            .values(status="failed", error=INTERRUPTED_BY_RESTART, finished_at=datetime.now(UTC))
-            .returning(generation_jobs.c.run_id)
+            .with_for_update(skip_locked=True)
         )
     ).all()
-    run_ids = [r.run_id for r in rows if r.run_id is not None]
-    if run_ids:
-        await conn.execute(
-            update(runs)
-            .where(runs.c.id.in_(run_ids))
-            .values(status="interrupted", status_reason=INTERRUPTED_BY_RESTART)
+    now = datetime.now(UTC)
+    for job in orphaned:
+        committed = await count_telemetry(conn, job.run_id) if job.run_id is not None else 0
+        complete = job.run_id is not None and committed == job.rows_requested
+        await update_job(
+            conn,
+            job.id,
+            status="succeeded" if complete else "failed",
+            error=None if complete else INTERRUPTED_BY_RESTART,
+            rows_written=committed,
+            finished_at=now,
         )
-    return len(rows)
+        if job.run_id is not None:
+            await conn.execute(
+                update(runs)
+                .where(runs.c.id == job.run_id)
+                .values(
+                    status="completed" if complete else "interrupted",
+                    status_reason=None if complete else INTERRUPTED_BY_RESTART,
+                    finished_at=now,
+                )
+            )
+    return len(orphaned)
 
 
 async def add_recipe(conn: AsyncConnection, name: str, recipe: dict[str, Any]) -> bool:

@@ -1,0 +1,52 @@
+"""How long the server's event loop is kept from running: the worst stall any request caused.
+
+A task asks to wake every `INTERVAL_S`; how late it wakes is the longest time something held the
+loop (a handler doing CPU work, a blocking call). A stall shorter than the interval can hide
+between two wake-ups only partly, so the figure is a floor, exact for stalls longer than 10 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+INTERVAL_S = 0.01
+WINDOW = 6_000  # recent wake-ups kept for the percentile: about a minute
+
+
+class LoopLagView(BaseModel):
+    lag_max_ms: float = Field(description="worst stall of the event loop since the server started")
+    lag_recent_max_ms: float = Field(description="worst stall over the last minute or so")
+    lag_p99_ms: float = Field(description="99th percentile of the recent wake-up delays")
+    samples: int = Field(description="wake-ups measured since the server started")
+
+
+class LoopLagMonitor:
+    def __init__(self) -> None:
+        self.worst_s = 0.0
+        self.count = 0
+        self._recent: deque[float] = deque(maxlen=WINDOW)
+
+    def record(self, lag_s: float) -> None:
+        self.count += 1
+        self.worst_s = max(self.worst_s, lag_s)
+        self._recent.append(lag_s)
+
+    async def run(self) -> None:
+        while True:
+            due = time.monotonic() + INTERVAL_S
+            await asyncio.sleep(INTERVAL_S)
+            self.record(max(0.0, time.monotonic() - due))
+
+    def view(self) -> LoopLagView:
+        recent = np.fromiter(self._recent, dtype=np.float64, count=len(self._recent)) * 1000.0
+        return LoopLagView(
+            lag_max_ms=round(self.worst_s * 1000.0, 2),
+            lag_recent_max_ms=round(float(recent.max()), 2) if recent.size else 0.0,
+            lag_p99_ms=round(float(np.percentile(recent, 99)), 2) if recent.size else 0.0,
+            samples=self.count,
+        )
