@@ -26,6 +26,7 @@ app = typer.Typer(
     help="Induction hardening machine simulator.", no_args_is_help=True, add_completion=False
 )
 console = Console(stderr=True)
+KEEP_ALIVE_S = 5  # an idle keep-alive connection is closed after this (browsers reconnect)
 
 
 @app.callback()
@@ -113,6 +114,7 @@ def serve(
 ) -> None:
     """Start the database (embedded unless DATABASE_URL is set), migrate, serve API + dashboard."""
     from induction_sim.api.app import create_app
+    from induction_sim.api.http_protocol import guarded_protocol
     from induction_sim.storage.database import running_database
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
@@ -136,7 +138,12 @@ def serve(
                     f"[bold green]induction-sim ready at {url}[/]  (API docs {url}/docs)",
                     soft_wrap=True,
                 )
-                config = uvicorn.Config(create_app(settings, database), log_level="info")
+                config = uvicorn.Config(
+                    create_app(settings, database),
+                    log_level="info",
+                    http=guarded_protocol(head_timeout_s=settings.body_timeout_s),
+                    timeout_keep_alive=KEEP_ALIVE_S,
+                )
                 uvicorn.Server(config).run(sockets=[sock])
     except StartupError as exc:
         raise _fail(str(exc)) from None
@@ -420,9 +427,9 @@ async def _generate(
     factory = Factory(engine, url, workers=workers)
     factory.start()
     try:
-        job_id = await factory.create(scenario, rows, seed)
+        job_id = (await factory.create(scenario, rows, seed)).id
         started = time.perf_counter()
-        task = asyncio.create_task(factory.run(job_id, scenario, rows, seed))
+        task = asyncio.create_task(factory.run(job_id))
         columns = (
             TextColumn("[bold]{task.description}"),
             BarColumn(),

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     )
     max_stream_subscribers: int = Field(default=100, ge=1)
     max_concurrent_jobs: int = Field(default=2, ge=1, description="more jobs wait, queued")
+    max_queued_jobs: int = Field(
+        default=50, ge=0, le=10_000, description="jobs waiting beyond that get 429 + Retry-After"
+    )
     factory_workers: int = Field(default=2, ge=1, le=32, description="data-factory processes")
     max_rows_per_job: int = Field(default=20_000_000, ge=1, description="largest job accepted")
 

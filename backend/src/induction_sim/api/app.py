@@ -14,6 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from induction_sim import __version__
 from induction_sim.api.errors import install_error_handlers
 from induction_sim.api.job_feed import JobFeed
+from induction_sim.api.loop_lag import LoopLagMonitor
+from induction_sim.api.openapi import install_openapi
 from induction_sim.api.routes import health, jobs, machine, runs, stream, telemetry
 from induction_sim.api.security import install as install_security
 from induction_sim.api.state import AppState
@@ -44,7 +46,11 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
             log.warning("%d generation job(s) were interrupted by the last stop", interrupted)
         hub = Hub()
         factory = Factory(
-            engine, database.url, settings.factory_workers, settings.max_concurrent_jobs
+            engine,
+            database.url,
+            settings.factory_workers,
+            settings.max_concurrent_jobs,
+            settings.max_queued_jobs,
         )
         feed = JobFeed(engine, factory, hub)
         factory.on_change = feed.changed
@@ -52,14 +58,26 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
         runner = None
         if settings.live:
             recipe = load_recipe(settings.live_recipe)
-            runner = LiveRunner(engine, hub, recipe, settings.live_speed, settings.live_autostart)
+            runner = LiveRunner(
+                engine,
+                hub,
+                recipe,
+                settings.live_speed,
+                settings.live_autostart,
+                dead_letter_dir=settings.data_dir / "dead-letters",
+            )
             await runner.start()
-        app.state.sim = AppState(settings, database, engine, factory, hub, runner)
-        pump = asyncio.create_task(feed.run(), name="job-feed")
+        loop_lag = LoopLagMonitor()
+        app.state.sim = AppState(settings, database, engine, factory, hub, runner, loop_lag)
+        background = [
+            asyncio.create_task(feed.run(), name="job-feed"),
+            asyncio.create_task(loop_lag.run(), name="loop-lag"),
+        ]
         try:
             yield
         finally:
-            pump.cancel()
+            for task in background:
+                task.cancel()
             if runner is not None:
                 await runner.stop()
             await factory.close()
@@ -72,6 +90,7 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
         description="Physics-grounded simulator of an induction hardening machine.",
     )
     install_error_handlers(app)
+    install_openapi(app, settings)
     install_security(app, settings)
     app.include_router(health.router, prefix="/api")
     app.include_router(jobs.router, prefix="/api")

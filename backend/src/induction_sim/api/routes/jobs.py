@@ -6,15 +6,17 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 from sqlalchemy import select
 
 from induction_sim.api.errors import describe_validation_errors
 from induction_sim.api.params import IdPath
 from induction_sim.api.security import OperatorOnly
 from induction_sim.api.state import app_state
-from induction_sim.drivers.scenario import BUILTIN, Scenario
+from induction_sim.drivers.factory import JobRefusedError, QueueFullError
+from induction_sim.drivers.scenario import BUILTIN, Scenario, name_or_object
 from induction_sim.storage.tables import generation_jobs
+from induction_sim.textfields import Name, one_of
 
 router = APIRouter(tags=["data factory"])
 
@@ -23,9 +25,11 @@ JobStatus = Literal["queued", "running", "cancelling", "succeeded", "failed", "c
 
 class JobRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    scenario: str | dict[str, Any] = Field(
-        description="built-in scenario name (see GET /api/scenarios) or a scenario object"
-    )
+    scenario: Annotated[
+        Annotated[Name, Field(json_schema_extra=one_of(sorted(BUILTIN))), Tag("name")]
+        | Annotated[Scenario, Tag("object")],
+        Discriminator(name_or_object),
+    ] = Field(description="built-in scenario name (see GET /api/scenarios) or a scenario object")
     rows: int = Field(gt=0, description="telemetry rows; one row is one second of machine time")
     seed: int = Field(default=0, ge=0, le=2**62, description="same scenario + seed → same data")
 
@@ -62,7 +66,7 @@ def _unprocessable(field: str, message: str) -> HTTPException:
     return HTTPException(422, f"{field}: {message}")
 
 
-def resolve_scenario(value: str | dict[str, Any]) -> Scenario:
+def resolve_scenario(value: str | dict[str, Any] | Scenario) -> Scenario:
     if isinstance(value, str):
         if value not in BUILTIN:
             known = ", ".join(sorted(BUILTIN))
@@ -131,7 +135,13 @@ async def list_scenarios() -> list[ScenarioView]:
     ]
 
 
-@router.post("/jobs", status_code=202, response_model=JobView, dependencies=[OperatorOnly])
+@router.post(
+    "/jobs",
+    status_code=202,
+    response_model=JobView,
+    dependencies=[OperatorOnly],
+    responses={429: {"description": "the job queue is full: retry after `Retry-After` s"}},
+)
 async def create_job(body: JobRequest, request: Request, background: BackgroundTasks) -> JobView:
     """Start a generation job; it runs in the background — follow it with GET /api/jobs/{id}."""
     state = app_state(request)
@@ -140,9 +150,21 @@ async def create_job(body: JobRequest, request: Request, background: BackgroundT
             "rows", f"{body.rows:,} is above the maximum of {state.settings.max_rows_per_job:,}"
         )
     scenario = resolve_scenario(body.scenario)
-    job_id = await state.factory.create(scenario, body.rows, body.seed)
-    background.add_task(state.factory.launch, job_id, scenario, body.rows, body.seed)
-    return await _job(request, job_id)
+    try:
+        job = await state.factory.create(scenario, body.rows, body.seed)
+    except JobRefusedError as exc:
+        raise HTTPException(422, str(exc)) from None
+    except QueueFullError as exc:
+        raise HTTPException(
+            429, str(exc), headers={"Retry-After": str(exc.retry_after_s)}
+        ) from None
+    try:
+        view = job_view(job, None)  # from memory: no pooled connection needed to answer
+    except BaseException:
+        await state.factory.abandon(job.id, "failed: its request could not be answered")
+        raise
+    background.add_task(state.factory.launch, job.id)
+    return view
 
 
 @router.get("/jobs", response_model=list[JobView])
@@ -171,10 +193,21 @@ async def get_job(job_id: IdPath, request: Request) -> JobView:
     response_model=JobView,
     responses={404: {"description": "unknown"}, 409: {"description": "already finished"}},
 )
-async def cancel_job(job_id: IdPath, request: Request) -> JobView:
-    """Cancel a running job: its shards roll back, its run is marked cancelled (incomplete)."""
+async def cancel_job(
+    job_id: IdPath,
+    request: Request,
+    reason: Annotated[
+        str | None,
+        Query(max_length=200, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$", description="why (kept)"),
+    ] = None,
+) -> JobView:
+    """Cancel a job: a queued one ends at once; a running one's shards roll back and its run is
+    marked cancelled (incomplete). Who asked and why are recorded in the job's `error`."""
     job = await _job(request, job_id)
     if job.status not in ("queued", "running", "cancelling"):
         raise HTTPException(409, f"job {job_id} already {job.status}")
-    await app_state(request).factory.cancel(job_id)
+    client = request.client.host if request.client else "an unknown client"
+    why = f"cancelled by request from {client}" + (f": {reason}" if reason else "")
+    if not await app_state(request).factory.cancel(job_id, why):
+        raise HTTPException(409, f"job {job_id} already ended")
     return await _job(request, job_id)

@@ -16,6 +16,7 @@ from induction_sim.machine.faults import BY_ID, CATALOGUE, OnsetMode
 from induction_sim.machine.machine import CommandError
 from induction_sim.machine.recipe import Recipe, builtin_recipes
 from induction_sim.storage import records
+from induction_sim.textfields import FreeText, Name, one_of
 
 router = APIRouter(tags=["live machine"])
 
@@ -42,6 +43,10 @@ class LoopView(BaseModel):
     database_failing_s: float | None = Field(
         description="for how long database writes have failed; null: they succeed"
     )
+    dead_letter_rows: int = Field(
+        description="rows PostgreSQL refused for their content, set aside instead of written"
+    )
+    dead_letter_file: str | None = Field(description="where they are kept (JSON lines)")
 
 
 class MachineView(BaseModel):
@@ -76,8 +81,8 @@ class AlarmView(BaseModel):
 
 class AckRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    operator: str = Field(min_length=1, max_length=80, description="who acknowledges")
-    comment: str | None = Field(default=None, max_length=500)
+    operator: Name = Field(description="who acknowledges")
+    comment: Annotated[FreeText, Field(max_length=500)] | None = None
 
 
 class FaultTypeView(BaseModel):
@@ -93,7 +98,10 @@ class FaultTypeView(BaseModel):
 
 class FaultRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    type: str = Field(description="catalogue fault id (GET /api/faults/catalog)")
+    type: Name = Field(
+        description="catalogue fault id (GET /api/faults/catalog)",
+        json_schema_extra=one_of(sorted(BY_ID)),
+    )
     severity: float = Field(ge=0.0, le=1.0)
     mode: OnsetMode = OnsetMode.STEP
     duration_s: float | None = Field(
