@@ -100,6 +100,12 @@ MAX_FAULTS_PER_JOB = 10_000  # expanded fault instances (rows of fault_injection
 SHUTDOWN_REASON = "cancelled: the server is shutting down"
 
 
+def _expected_faults(scenario: Scenario, rows: int) -> float:
+    """About how many fault instances a scenario's rules make over `rows` s (Poisson mean)."""
+    hours = rows / 3600.0
+    return sum(r.rate_per_h * hours if r.rate_per_h else 1.0 for r in scenario.faults)
+
+
 class JobRefusedError(Exception):
     """A job that will not be accepted; `field` names what to change (a 422)."""
 
@@ -276,6 +282,13 @@ class Factory:
                 "scenario.shift_h",
                 f"{rows:,} rows in shifts of {scenario.shift_h} h make {shards:,} shards; the "
                 f"limit is {MAX_SHARDS_PER_JOB:,} per job (longer shifts or fewer rows)",
+            )
+        expected = _expected_faults(scenario, rows)
+        if expected > 2 * MAX_FAULTS_PER_JOB:  # clearly too many: refused without drawing them
+            raise JobRefusedError(
+                "scenario.faults",
+                f"the fault rules expand to about {expected:,.0f} faults over {rows:,} rows; "
+                f"the limit is {MAX_FAULTS_PER_JOB:,} per job (lower rates or fewer rows)",
             )
         self._reserve()
         try:
