@@ -56,10 +56,14 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
         factory.on_change = feed.changed
         factory.start()
         runner = None
+        live_engine = None
         if settings.live:
             recipe = load_recipe(settings.live_recipe)
+            # the live run writes on connections of its own: a request flood that drains the
+            # request pool cannot stall it (nor make health blame it)
+            live_engine = create_engine(database.url, pool_size=2, role="live writer")
             runner = LiveRunner(
-                engine,
+                live_engine,
                 hub,
                 recipe,
                 settings.live_speed,
@@ -82,6 +86,8 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
                 await runner.stop()
             await factory.close()
             await engine.dispose()
+            if live_engine is not None:
+                await live_engine.dispose()
 
     app = FastAPI(
         title="Induction Hardening Simulator",

@@ -185,6 +185,9 @@ def _event_texts(*texts: str | None) -> bytes:
     return b"".join(text_field(t) for t in texts)
 
 
+FAULT_ROWS_PER_STATEMENT = 1_000
+
+
 async def insert_fault_injections(
     conn: AsyncConnection,
     run_id: int,
@@ -207,8 +210,9 @@ async def insert_fault_injections(
         for f in faults
         if f.from_part is None
     ]
-    if rows:
-        await conn.execute(insert(fault_injections), rows)
+    # in batches: each statement's parameters are built on the event loop
+    for start in range(0, len(rows), FAULT_ROWS_PER_STATEMENT):
+        await conn.execute(insert(fault_injections), rows[start : start + FAULT_ROWS_PER_STATEMENT])
 
 
 # --- generation jobs ------------------------------------------------------------------------
