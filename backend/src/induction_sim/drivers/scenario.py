@@ -11,25 +11,54 @@ import json
 import math
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Self
+from typing import Annotated, Any, Self
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from induction_sim.machine.faults import FaultInstance, OnsetMode
 from induction_sim.machine.machine import MachineConfig, OperatorModel
 from induction_sim.machine.recipe import Recipe, builtin_recipes, load_recipe
-from induction_sim.machine.schedule import FaultRule, expand
+from induction_sim.machine.schedule import MAX_SECONDS, FaultRule, expand
 from induction_sim.machine.sensors import SENSORS, Impairment, ImpairmentKind
+from induction_sim.textfields import FreeText, Integer, Name, Number, Timestamp, one_of
 
 RECIPE_STREAM = 9_101  # random stream of the per-shift recipe draw
+
+# Bounds on what one small request body can ask for (each item costs work in every shard).
+MAX_RECIPES = 16
+MAX_FAULT_RULES = 32
+MAX_IMPAIRMENTS = 32
+# One shard is one shift: a fresh machine, a transaction and a fixed setup cost each. Below a
+# quarter of an hour (900 rows) that cost dominates and a job splits into absurdly many shards.
+MIN_SHIFT_H = 0.25
+
+
+def name_or_object(value: Any) -> str:
+    """Union tag for "a name or an object" fields: a string is a name, anything else an object."""
+    return "name" if isinstance(value, str) else "object"
+
+
+BuiltinRecipeName = Annotated[
+    Name, Field(json_schema_extra=one_of(sorted(builtin_recipes()))), Tag("name")
+]
 
 
 class RecipeShare(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    recipe: str | Recipe = Field(description="built-in recipe name, or a recipe object")
-    weight: float = Field(default=1.0, gt=0.0)
+    recipe: Annotated[
+        BuiltinRecipeName | Annotated[Recipe, Tag("object")], Discriminator(name_or_object)
+    ] = Field(description="built-in recipe name, or a recipe object")
+    weight: Number = Field(default=1.0, gt=0.0)
 
     @field_validator("recipe")
     @classmethod
@@ -45,12 +74,13 @@ class RecipeShare(BaseModel):
 
 class ImpairmentRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    signal: str
+    signal: Name = Field(json_schema_extra=one_of(SENSORS))
     kind: ImpairmentKind
-    onset_s: float = Field(default=0.0, ge=0.0)
-    duration_s: float | None = Field(default=None, gt=0.0)
-    magnitude: float = 0.0
-    rate_per_h: float = Field(default=6.0, gt=0.0)
+    onset_s: Number = Field(default=0.0, ge=0.0, le=MAX_SECONDS)
+    duration_s: Number | None = Field(default=None, gt=0.0, le=MAX_SECONDS)
+    magnitude: Number = 0.0
+    # Spikes are drawn per sample with probability rate / 3600: more than 3600 means nothing.
+    rate_per_h: Number = Field(default=6.0, gt=0.0, le=3600.0)
 
     @field_validator("signal")
     @classmethod
@@ -67,18 +97,24 @@ class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
-    description: str = ""
+    description: FreeText = ""
     recipes: list[RecipeShare] = Field(
-        default_factory=lambda: [RecipeShare(recipe="1045-shaft-scan")], min_length=1
+        default_factory=lambda: [RecipeShare(recipe="1045-shaft-scan")],
+        min_length=1,
+        max_length=MAX_RECIPES,
     )
-    faults: list[FaultRule] = Field(default_factory=list)
-    impairments: list[ImpairmentRule] = Field(default_factory=list)
-    start_sim: datetime = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)
-    shift_h: float = Field(
-        default=8.0, gt=0.0, le=168.0, description="one shard: a shift of machine time"
+    faults: list[FaultRule] = Field(default_factory=list, max_length=MAX_FAULT_RULES)
+    impairments: list[ImpairmentRule] = Field(default_factory=list, max_length=MAX_IMPAIRMENTS)
+    start_sim: Timestamp = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)
+    shift_h: Number = Field(
+        default=8.0,
+        ge=MIN_SHIFT_H,
+        le=168.0,
+        description="one shard: a shift of machine time (at least 0.25 h: a shard's setup "
+        "cost would dominate below)",
     )
-    operator_ack_s: int = Field(default=45, ge=1, le=3600)
-    operator_reset_s: int = Field(default=20, ge=1, le=3600)
+    operator_ack_s: Integer = Field(default=45, ge=1, le=3600)
+    operator_reset_s: Integer = Field(default=20, ge=1, le=3600)
 
     @field_validator("start_sim")
     @classmethod

@@ -15,14 +15,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
 from induction_sim.physics.inputs import PartConditions, PartInputs, ProcessSpec, build_inputs
-from induction_sim.physics.materials import resolve_grade
+from induction_sim.physics.materials import GRADE_ALIASES, resolve_grade
 from induction_sim.physics.metallurgy import hrc_to_hv
+from induction_sim.textfields import FreeText, Integer, Name, Number
 
 # Overheating → grain growth and, ultimately, grain-boundary liquation: ≈ 1100–1150 °C
 # (reference §4.2) [Doyon2019].
@@ -33,40 +34,93 @@ class RecipeNotFoundError(LookupError):
     """Neither a built-in recipe name nor a readable recipe file."""
 
 
+def _grade_pattern() -> str:
+    """The spellings `resolve_grade` accepts, as a regex: any case; spaces, `-`, `_` anywhere."""
+    gap = "[ _-]*"
+    spellings = (
+        "".join(f"[{c}{c.upper()}]{gap}" if c.isalpha() else f"{c}{gap}" for c in alias)
+        for alias in sorted(GRADE_ALIASES)
+    )
+    return f"^{gap}(?:{'|'.join(spellings)})$"
+
+
+# Rules that span fields, in JSON Schema (`if`/`then`) so that the OpenAPI schema states them;
+# `_consistent` enforces them. Only the min ≤ max rules cannot be said in JSON Schema.
+_CROSS_FIELD_RULES: list[dict[str, Any]] = (
+    [
+        {
+            "if": {"properties": {"process": {"const": process}}, "required": ["process"]},
+            "then": {"properties": {needs: {"type": "number"}}, "required": [needs]},
+        }
+        for process, needs in (("scan", "scan_speed_mm_s"), ("single_shot", "heat_time_s"))
+    ]
+    + [
+        {
+            "if": {"properties": {given: {"type": "number"}}, "required": [given]},
+            "then": {"properties": {needs: {"type": "number"}}, "required": [needs]},
+        }
+        for given, needs in (("temper_temp_c", "temper_time_s"), ("temper_time_s", "temper_temp_c"))
+    ]
+    + [
+        {
+            "if": {
+                "properties": {"quench_medium": {"const": "polymer"}},
+                "required": ["quench_medium"],
+            },
+            "then": {
+                "properties": {"quench_concentration_pct": {"exclusiveMinimum": 0.0}},
+                "required": ["quench_concentration_pct"],
+            },
+        }
+    ]
+)
+
+
 class Recipe(BaseModel):
-    """One induction-hardening recipe (process set points + quality window), units in names."""
+    """One induction-hardening recipe (process set points + quality window), units in names.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    Text is taken as sent, not stripped: what the schema's patterns admit is exactly what is kept.
+    """
 
-    name: str = Field(min_length=1, max_length=80, description="recipe identifier")
-    description: str = ""
-    part_number: str = Field(min_length=1, max_length=80)
-    steel_grade: str = Field(description="AISI grade: 1045, 1050, 4140 (aliases C45, 42CrMo4)")
-    diameter_mm: float = Field(gt=0.0, le=400.0)
-    hardened_length_mm: float = Field(gt=0.0, le=5000.0)
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"allOf": cast("list[JsonValue]", _CROSS_FIELD_RULES)}
+    )
+
+    name: Name = Field(description="recipe identifier")
+    description: FreeText = ""
+    part_number: Name
+    steel_grade: str = Field(
+        max_length=40,
+        pattern=_grade_pattern(),
+        description="AISI grade: 1045, 1050, 4140 (aliases C45, 42CrMo4; any case)",
+    )
+    diameter_mm: Number = Field(gt=0.0, le=400.0)
+    hardened_length_mm: Number = Field(ge=0.1, le=5000.0)
     process: Literal["scan", "single_shot"]
-    frequency_hz: float = Field(gt=0.0, le=1.0e6, description="inverter frequency set point")
-    power_kw: float = Field(gt=0.0, le=2000.0, description="coil power set point")
-    scan_speed_mm_s: float | None = Field(default=None, gt=0.0, le=200.0)
-    heat_time_s: float | None = Field(default=None, gt=0.0, le=120.0)
-    coil_height_mm: float = Field(gt=0.0, le=1000.0)
-    coil_gap_mm: float = Field(gt=0.0, le=50.0, description="radial coil-to-part gap")
-    coil_turns: int = Field(default=1, ge=1, le=20)
-    rotation_rpm: float = Field(default=200.0, ge=0.0, le=3000.0)
+    frequency_hz: Number = Field(gt=0.0, le=1.0e6, description="inverter frequency set point")
+    power_kw: Number = Field(ge=0.1, le=2000.0, description="coil power set point")
+    # Lower bounds on power, length, speed and heat time keep the derived planned energy
+    # (power × heat-on time) finite and above zero.
+    scan_speed_mm_s: Number | None = Field(default=None, ge=0.1, le=200.0)
+    heat_time_s: Number | None = Field(default=None, ge=0.01, le=120.0)
+    coil_height_mm: Number = Field(gt=0.0, le=1000.0)
+    coil_gap_mm: Number = Field(gt=0.0, le=50.0, description="radial coil-to-part gap")
+    coil_turns: Integer = Field(default=1, ge=1, le=20)
+    rotation_rpm: Number = Field(default=200.0, ge=0.0, le=3000.0)
     quench_medium: Literal["water", "polymer", "oil"]
-    quench_concentration_pct: float = Field(default=0.0, ge=0.0, le=40.0)
-    quench_flow_lpm: float = Field(gt=0.0, le=2000.0)
-    quench_temp_c: float = Field(default=25.0, ge=0.0, le=95.0)
-    quench_delay_s: float = Field(default=0.3, ge=0.0, le=30.0)
-    temper_temp_c: float | None = Field(default=None, gt=0.0, le=700.0)
-    temper_time_s: float | None = Field(default=None, gt=0.0, le=7200.0)
-    surface_hrc_min: float = Field(ge=0.0, le=70.0)
-    surface_hrc_max: float = Field(ge=0.0, le=70.0)
-    case_depth_min_mm: float = Field(ge=0.0, le=50.0)
-    case_depth_max_mm: float = Field(gt=0.0, le=50.0)
-    energy_tolerance_pct: float = Field(default=5.0, gt=0.0, le=50.0)
-    nominal_energy_kj: float | None = Field(default=None, gt=0.0)
-    peak_temp_max_c: float = Field(default=DEFAULT_PEAK_TEMP_MAX_C, gt=0.0, le=1500.0)
+    quench_concentration_pct: Number = Field(default=0.0, ge=0.0, le=40.0)
+    quench_flow_lpm: Number = Field(gt=0.0, le=2000.0)
+    quench_temp_c: Number = Field(default=25.0, ge=0.0, le=95.0)
+    quench_delay_s: Number = Field(default=0.3, ge=0.0, le=30.0)
+    temper_temp_c: Number | None = Field(default=None, gt=0.0, le=700.0)
+    temper_time_s: Number | None = Field(default=None, gt=0.0, le=7200.0)
+    surface_hrc_min: Number = Field(ge=0.0, le=70.0, description="at most surface_hrc_max")
+    surface_hrc_max: Number = Field(ge=0.0, le=70.0)
+    case_depth_min_mm: Number = Field(ge=0.0, le=50.0, description="at most case_depth_max_mm")
+    case_depth_max_mm: Number = Field(gt=0.0, le=50.0)
+    energy_tolerance_pct: Number = Field(default=5.0, gt=0.0, le=50.0)
+    nominal_energy_kj: Number | None = Field(default=None, gt=0.0, le=1.0e9)
+    peak_temp_max_c: Number = Field(default=DEFAULT_PEAK_TEMP_MAX_C, gt=0.0, le=1500.0)
 
     @field_validator("steel_grade")
     @classmethod

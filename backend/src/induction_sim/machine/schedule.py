@@ -10,32 +10,86 @@ A rule is exactly one of
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Annotated, Any, Self, cast
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    field_validator,
+    model_validator,
+)
 
 from induction_sim.machine.faults import BY_ID, FaultInstance, OnsetMode
+from induction_sim.textfields import Name, Number, json_number, one_of
 
 SCHEDULE_STREAM = 9_001  # random stream of the stochastic rules (see sensors for the scheme)
 
+# A stochastic rule expands into about `rate_per_h` instances per simulated hour (Poisson, each
+# instance also lasting `duration_s`), all drawn before the run starts: the bound keeps one rule
+# at most one fault every 5 minutes on average (~67,000 over a 20M-row dataset).
+MAX_RATE_PER_H = 12.0
+# Times are simulated seconds; 10⁹ s (~32 years) is far beyond any dataset and keeps them finite.
+MAX_SECONDS = 1.0e9
+# Part counters are int64 in the engine; a billion parts is beyond any dataset.
+MAX_PART = 1_000_000_000
+# Bounds before the validator: after it, or on `Integer | None`, the schema would show `ge`/`le`.
+PartNumber = Annotated[int, Field(ge=1, le=MAX_PART), BeforeValidator(json_number)]
+
+
+def _given(field: str) -> dict[str, Any]:
+    """JSON Schema: `field` is present and not null."""
+    return {"required": [field], "properties": {field: {"type": "number"}}}
+
+
+_TRIGGERS = ("at_s", "from_part", "rate_per_h")
+# `_one_trigger` in JSON Schema, so that the OpenAPI schema states it.
+_TRIGGER_RULES: list[dict[str, Any]] = [
+    {"anyOf": [_given(f) for f in (*_TRIGGERS, "every_nth_heat")]},
+    *(
+        {"not": {"allOf": [_given(a), _given(b)]}}
+        for i, a in enumerate(_TRIGGERS)
+        for b in _TRIGGERS[i + 1 :]
+    ),
+    {"if": _given("rate_per_h"), "then": _given("duration_s")},
+]
+
 
 class FaultRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """One rule of a fault schedule; see the module docstring for the kinds of trigger."""
 
-    fault: str = Field(description="catalogue fault id, e.g. quench_pump_wear")
-    severity: float = Field(ge=0.0, le=1.0)
-    mode: OnsetMode = OnsetMode.STEP
-    at_s: float | None = Field(default=None, ge=0.0, description="timed: onset in simulated s")
-    from_part: int | None = Field(default=None, ge=1, description="conditional: from part N on")
-    every_nth_heat: int | None = Field(default=None, ge=1, description="conditional: N-th heats")
-    rate_per_h: float | None = Field(
-        default=None, gt=0.0, le=60.0, description="stochastic: mean arrivals per hour"
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"allOf": cast("list[JsonValue]", _TRIGGER_RULES)}
     )
-    duration_s: float | None = Field(default=None, gt=0.0, description="None: until the end")
-    ramp_s: float = Field(default=600.0, gt=0.0)
-    period_s: float = Field(default=120.0, gt=0.0)
-    duty: float = Field(default=0.5, gt=0.0, le=1.0)
+
+    fault: Name = Field(
+        description="catalogue fault id, e.g. quench_pump_wear",
+        json_schema_extra=one_of(sorted(BY_ID)),
+    )
+    severity: Number = Field(ge=0.0, le=1.0)
+    mode: OnsetMode = OnsetMode.STEP
+    at_s: Number | None = Field(
+        default=None, ge=0.0, le=MAX_SECONDS, description="timed: onset in simulated s"
+    )
+    from_part: PartNumber | None = Field(default=None, description="conditional: from part N on")
+    every_nth_heat: PartNumber | None = Field(default=None, description="conditional: N-th heats")
+    rate_per_h: Number | None = Field(
+        default=None,
+        gt=0.0,
+        le=MAX_RATE_PER_H,
+        description="stochastic: mean arrivals per simulated hour (at most one per 5 min)",
+    )
+    duration_s: Number | None = Field(
+        default=None, gt=0.0, le=MAX_SECONDS, description="None: until the end"
+    )
+    ramp_s: Number = Field(default=600.0, gt=0.0, le=MAX_SECONDS)
+    period_s: Number = Field(
+        default=120.0, ge=1.0, le=MAX_SECONDS, description="intermittent: on/off period, ≥ 1 sample"
+    )
+    duty: Number = Field(default=0.5, gt=0.0, le=1.0)
 
     @field_validator("fault")
     @classmethod

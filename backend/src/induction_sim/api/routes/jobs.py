@@ -16,7 +16,7 @@ from induction_sim.api.state import app_state
 from induction_sim.drivers.factory import JobRefusedError, QueueFullError
 from induction_sim.drivers.scenario import BUILTIN, Scenario, name_or_object
 from induction_sim.storage.tables import generation_jobs
-from induction_sim.textfields import Name, one_of
+from induction_sim.textfields import Integer, Name, one_of
 
 router = APIRouter(tags=["data factory"])
 
@@ -30,8 +30,11 @@ class JobRequest(BaseModel):
         | Annotated[Scenario, Tag("object")],
         Discriminator(name_or_object),
     ] = Field(description="built-in scenario name (see GET /api/scenarios) or a scenario object")
-    rows: int = Field(gt=0, description="telemetry rows; one row is one second of machine time")
-    seed: int = Field(default=0, ge=0, le=2**62, description="same scenario + seed → same data")
+    rows: Integer = Field(gt=0, description="telemetry rows; one row is one second of machine time")
+    # JSON integers beyond 2⁵³ are not exact in most clients (a browser's included).
+    seed: Integer = Field(
+        default=0, ge=0, le=2**53 - 1, description="same scenario + seed → same data"
+    )
 
 
 class JobView(BaseModel):

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from induction_sim.api.params import MAX_BIGINT, IdPath
 from induction_sim.api.security import OperatorOnly
@@ -16,7 +16,7 @@ from induction_sim.machine.faults import BY_ID, CATALOGUE, OnsetMode
 from induction_sim.machine.machine import CommandError
 from induction_sim.machine.recipe import Recipe, builtin_recipes
 from induction_sim.storage import records
-from induction_sim.textfields import FreeText, Name, one_of
+from induction_sim.textfields import FreeText, Name, Number, one_of
 
 router = APIRouter(tags=["live machine"])
 
@@ -102,9 +102,9 @@ class FaultRequest(BaseModel):
         description="catalogue fault id (GET /api/faults/catalog)",
         json_schema_extra=one_of(sorted(BY_ID)),
     )
-    severity: float = Field(ge=0.0, le=1.0)
+    severity: Number = Field(ge=0.0, le=1.0)
     mode: OnsetMode = OnsetMode.STEP
-    duration_s: float | None = Field(
+    duration_s: Number | None = Field(
         default=None, gt=0.0, le=7 * 86_400, description="None: until cleared"
     )
 
@@ -171,7 +171,9 @@ async def machine_snapshot(request: Request) -> MachineView:
 
 class DoorRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    open: bool = Field(description="true opens the safety door (trips the door interlock)")
+    open: Annotated[bool, Strict()] = Field(
+        description="true opens the safety door (trips the door interlock)"
+    )
 
 
 # Declared before /machine/{command}: the first matching route answers.

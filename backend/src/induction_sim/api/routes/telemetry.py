@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -15,6 +14,7 @@ from induction_sim.machine.signals import SIGNALS
 from induction_sim.machine.states import MachineState
 from induction_sim.storage.queries import telemetry_after
 from induction_sim.storage.tables import runs
+from induction_sim.textfields import Timestamp
 
 router = APIRouter(tags=["telemetry"])
 
@@ -45,7 +45,7 @@ async def get_telemetry(
     request: Request,
     run_id: Annotated[int, Query(ge=1, le=MAX_BIGINT, description="run to read")],
     since: Annotated[
-        datetime | None, Query(description="only samples after this timestamp_sim")
+        Timestamp | None, Query(description="only samples after this timestamp_sim")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_ROWS)] = 600,
 ) -> TelemetryPage:
