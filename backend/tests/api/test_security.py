@@ -62,13 +62,13 @@ EXAMPLES: dict[tuple[str, str], list[tuple[str, object]]] = {
     ("POST", "/api/jobs"): [("/api/jobs", {"scenario": "normal_production", "rows": 10})],
     ("DELETE", "/api/jobs/{job_id}"): [("/api/jobs/{job}", None)],
 }
-WRONG_AUTHORIZATIONS: list[dict[str, str | bytes]] = [
+WRONG_AUTHORIZATIONS: list[dict[bytes, bytes]] = [
     {},
-    {"Authorization": "Bearer wrong"},
-    {"Authorization": TOKEN},  # no scheme
-    {"Authorization": f"Basic {TOKEN}"},
-    {"Authorization": f"Bearer {TOKEN}x"},
-    {"Authorization": "Bearer s3cret-öperator-token".encode()},  # non-ASCII bytes
+    {b"Authorization": b"Bearer wrong"},
+    {b"Authorization": TOKEN.encode()},  # no scheme
+    {b"Authorization": f"Basic {TOKEN}".encode()},
+    {b"Authorization": f"Bearer {TOKEN}x".encode()},
+    {b"Authorization": "Bearer s3cret-öperator-token".encode()},  # non-ASCII bytes
 ]
 
 

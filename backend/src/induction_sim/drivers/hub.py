@@ -1,7 +1,9 @@
 """Fan-out of live messages to stream subscribers, one bounded queue each.
 
-A slow subscriber never stalls the machine or the others: when its queue is full it is dropped
-(its stream ends) and the browser reconnects with its last id, resuming from the replay buffer.
+A slow subscriber never stalls the machine or the others: when its queue is full it gets no more
+messages, only an end mark (its stream ends) and the browser reconnects with its last id,
+resuming from the replay buffer. It still counts as a subscriber until its stream has really
+ended (`unsubscribe`), so clients that stop reading cannot pile up beyond the subscriber cap.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Hub:
     def __init__(self, queue_size: int = 256, replay: int = 7_200) -> None:
         self.queue_size = queue_size
         self._subscribers: set[asyncio.Queue[Message | None]] = set()
+        self._ending: set[asyncio.Queue[Message | None]] = set()  # given the end mark
         self._samples: deque[Message] = deque(maxlen=replay)  # recent samples, for resuming
 
     @property
@@ -35,16 +38,23 @@ class Hub:
         return queue
 
     def unsubscribe(self, queue: asyncio.Queue[Message | None]) -> None:
+        """The subscriber's stream has ended: it stops counting."""
         self._subscribers.discard(queue)
+        self._ending.discard(queue)
+
+    @property
+    def ending(self) -> int:
+        """Subscribers cut for being too slow whose streams have not ended yet."""
+        return len(self._ending)
 
     def publish(self, message: Message) -> None:
         if message.event == "sample":
             self._samples.append(message)
-        for queue in list(self._subscribers):
+        for queue in self._subscribers - self._ending:
             try:
                 queue.put_nowait(message)
             except asyncio.QueueFull:
-                self._subscribers.discard(queue)  # too slow: end its stream, it will resume
+                self._ending.add(queue)  # too slow: end its stream, it will resume
                 queue._queue.clear()  # type: ignore[attr-defined]  # make room for the end mark
                 queue.put_nowait(None)
 

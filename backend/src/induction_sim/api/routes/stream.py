@@ -5,25 +5,74 @@ Every connection starts with `hello` (live run id and newest seq). Samples carry
 the stream resumes with the samples it missed, from a replay buffer of the last two hours. A
 resume id from another run (the server restarted) is ignored: the client resets on `hello`.
 Each subscriber has its own bounded queue; one that falls behind is disconnected and resumes.
+A subscriber that stops reading is cut after `SEND_TIMEOUT_S` (its connection dropped when the
+server offers that, see api/http_protocol.py), and counts toward the cap until its stream ends.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
+from starlette.types import Message as AsgiMessage
+from starlette.types import Receive, Scope, Send
 
+from induction_sim.api.http_protocol import ABORT_EXTENSION
 from induction_sim.api.params import MAX_BIGINT
 from induction_sim.api.routes.machine import live
 from induction_sim.api.state import app_state
 from induction_sim.drivers.hub import Message
 
 router = APIRouter(tags=["live machine"])
+log = logging.getLogger(__name__)
 KEEPALIVE_S = 15.0
+SEND_TIMEOUT_S = 5.0  # a subscriber that takes no data for this long is cut (it resumes by id)
+_DISCONNECT_WAIT_S = 1.0
+
+
+class _SlowClientError(Exception):
+    pass
+
+
+class BoundedStreamingResponse(StreamingResponse):
+    """A stream whose every send must finish within `SEND_TIMEOUT_S`; a client that stops
+    reading is cut (connection aborted if the server allows it) instead of holding the stream,
+    and the body generator is closed whatever ends the response."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def bounded(message: AsgiMessage) -> None:
+            try:
+                async with asyncio.timeout(SEND_TIMEOUT_S):
+                    await send(message)
+            except TimeoutError:
+                raise _SlowClientError from None
+
+        try:
+            await super().__call__(scope, receive, bounded)
+        except _SlowClientError:
+            await _cut(scope, receive)
+        finally:
+            await self.body_iterator.aclose()  # type: ignore[attr-defined]
+
+
+async def _cut(scope: Scope, receive: Receive) -> None:
+    client = scope.get("client")
+    log.info("stream subscriber %s took nothing for %g s: cut", client, SEND_TIMEOUT_S)
+    abort = scope.get("extensions", {}).get(ABORT_EXTENSION, {}).get("abort")
+    if abort is None:
+        return  # the response just ends; the server closes the connection
+    abort()
+    try:  # the server notices the drop: the request ends as a disconnect, not an error
+        async with asyncio.timeout(_DISCONNECT_WAIT_S):
+            while (await receive())["type"] != "http.disconnect":
+                pass
+    except TimeoutError:
+        pass
 
 
 def _frame(message: Message) -> str:
@@ -92,7 +141,7 @@ async def stream(
         finally:
             hub.unsubscribe(queue)
 
-    return StreamingResponse(
+    return BoundedStreamingResponse(
         events(),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
