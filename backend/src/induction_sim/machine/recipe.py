@@ -13,6 +13,7 @@ points, energy windows ±3–5 %).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -42,6 +43,9 @@ def _grade_pattern() -> str:
         for alias in sorted(GRADE_ALIASES)
     )
     return f"^{gap}(?:{'|'.join(spellings)})$"
+
+
+GRADE_PATTERN = _grade_pattern()
 
 
 # Rules that span fields, in JSON Schema (`if`/`then`) so that the OpenAPI schema states them;
@@ -91,7 +95,8 @@ class Recipe(BaseModel):
     part_number: Name
     steel_grade: str = Field(
         max_length=40,
-        pattern=_grade_pattern(),
+        # In the schema; `_known_grade` enforces it with a message listing the known grades.
+        json_schema_extra={"pattern": GRADE_PATTERN},
         description="AISI grade: 1045, 1050, 4140 (aliases C45, 42CrMo4; any case)",
     )
     diameter_mm: Number = Field(gt=0.0, le=400.0)
@@ -126,6 +131,8 @@ class Recipe(BaseModel):
     @classmethod
     def _known_grade(cls, value: str) -> str:
         try:
+            if re.fullmatch(GRADE_PATTERN, value) is None:  # e.g. a control character
+                resolve_grade(f"{value!r}")  # raises KeyError, naming the known grades
             return resolve_grade(value).name
         except KeyError as exc:
             raise ValueError(f"steel_grade: {exc.args[0]}") from None
