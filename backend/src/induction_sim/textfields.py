@@ -73,6 +73,13 @@ Integer = Annotated[int, BeforeValidator(json_number)]
 Timestamp = Annotated[datetime, BeforeValidator(_rfc3339)]
 
 
+# Tags of "a name or an object" unions: not valid field names, so that error locations can drop
+# them (`scenario.faults.0.fault`, not `scenario.as-object.faults.0.fault`).
+BY_NAME = "by-name"
+AS_OBJECT = "as-object"
+UNION_TAGS = frozenset({BY_NAME, AS_OBJECT})
+
+
 def one_of(values: Iterable[str]) -> dict[str, JsonValue]:
     """Schema extra `{"enum": [...]}`: says which values a field's own validator accepts."""
     names: list[JsonValue] = [*values]

@@ -17,6 +17,8 @@ from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from induction_sim.textfields import UNION_TAGS
+
 log = logging.getLogger(__name__)
 
 # What the dashboard's static files answer to (the mount at `/` serves nothing else).
@@ -29,11 +31,16 @@ def _text(value: object) -> str:
     return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _loc(error: Any) -> list[Any]:
+    """An error's location without the tags of "a name or an object" unions."""
+    return [p for p in error.get("loc", ()) if p not in UNION_TAGS]
+
+
 def describe_validation_errors(errors: Sequence[Any]) -> str:
     """One readable line naming each offending field, e.g. `body.rows: must be > 0`."""
     parts = []
     for err in errors:
-        loc = ".".join(_text(p) for p in err.get("loc", ()) if p != "body") or "request"
+        loc = ".".join(_text(p) for p in _loc(err) if p != "body") or "request"
         parts.append(f"{loc}: {_text(err.get('msg', 'invalid'))}")
     return "; ".join(parts)
 
@@ -50,7 +57,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
             "detail": describe_validation_errors(errors),
             "errors": [
                 {
-                    "loc": [p if isinstance(p, int) else _text(p) for p in e.get("loc", ())],
+                    "loc": [p if isinstance(p, int) else _text(p) for p in _loc(e)],
                     "msg": _text(e.get("msg", "invalid")),
                     "type": _text(e.get("type", "invalid")),
                 }

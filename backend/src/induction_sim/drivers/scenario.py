@@ -30,7 +30,16 @@ from induction_sim.machine.machine import MachineConfig, OperatorModel
 from induction_sim.machine.recipe import Recipe, builtin_recipes, load_recipe
 from induction_sim.machine.schedule import MAX_SECONDS, FaultRule, expand
 from induction_sim.machine.sensors import SENSORS, Impairment, ImpairmentKind
-from induction_sim.textfields import FreeText, Integer, Name, Number, Timestamp, one_of
+from induction_sim.textfields import (
+    AS_OBJECT,
+    BY_NAME,
+    FreeText,
+    Integer,
+    Name,
+    Number,
+    Timestamp,
+    one_of,
+)
 
 RECIPE_STREAM = 9_101  # random stream of the per-shift recipe draw
 
@@ -45,18 +54,18 @@ MIN_SHIFT_H = 0.25
 
 def name_or_object(value: Any) -> str:
     """Union tag for "a name or an object" fields: a string is a name, anything else an object."""
-    return "name" if isinstance(value, str) else "object"
+    return BY_NAME if isinstance(value, str) else AS_OBJECT
 
 
 BuiltinRecipeName = Annotated[
-    Name, Field(json_schema_extra=one_of(sorted(builtin_recipes()))), Tag("name")
+    Name, Field(json_schema_extra=one_of(sorted(builtin_recipes()))), Tag(BY_NAME)
 ]
 
 
 class RecipeShare(BaseModel):
     model_config = ConfigDict(extra="forbid")
     recipe: Annotated[
-        BuiltinRecipeName | Annotated[Recipe, Tag("object")], Discriminator(name_or_object)
+        BuiltinRecipeName | Annotated[Recipe, Tag(AS_OBJECT)], Discriminator(name_or_object)
     ] = Field(description="built-in recipe name, or a recipe object")
     weight: Number = Field(default=1.0, gt=0.0)
 

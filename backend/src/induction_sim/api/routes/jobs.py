@@ -16,7 +16,7 @@ from induction_sim.api.state import app_state
 from induction_sim.drivers.factory import JobRefusedError, QueueFullError
 from induction_sim.drivers.scenario import BUILTIN, Scenario, name_or_object
 from induction_sim.storage.tables import generation_jobs
-from induction_sim.textfields import Integer, Name, one_of
+from induction_sim.textfields import AS_OBJECT, BY_NAME, Integer, Name, one_of
 
 router = APIRouter(tags=["data factory"])
 
@@ -26,8 +26,8 @@ JobStatus = Literal["queued", "running", "cancelling", "succeeded", "failed", "c
 class JobRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     scenario: Annotated[
-        Annotated[Name, Field(json_schema_extra=one_of(sorted(BUILTIN))), Tag("name")]
-        | Annotated[Scenario, Tag("object")],
+        Annotated[Name, Field(json_schema_extra=one_of(sorted(BUILTIN))), Tag(BY_NAME)]
+        | Annotated[Scenario, Tag(AS_OBJECT)],
         Discriminator(name_or_object),
     ] = Field(description="built-in scenario name (see GET /api/scenarios) or a scenario object")
     rows: Integer = Field(gt=0, description="telemetry rows; one row is one second of machine time")
