@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from induction_sim.api.app import create_app
 from induction_sim.api.state import AppState
@@ -214,3 +214,23 @@ async def test_an_added_recipe_is_listed_kept_in_the_database_and_unique(
     assert again.status_code == 409 and "name" in again.json()["detail"]
     clash = await client.post("/api/recipes", json=builtin)
     assert clash.status_code == 409
+
+
+async def test_a_stored_recipe_that_todays_rules_refuse_does_not_break_the_list(
+    live_app: tuple[httpx.AsyncClient, AppState],
+) -> None:
+    """A recipe saved under older, looser rules (here a scan speed below today's minimum) is left
+    out of the list instead of turning it into a 500."""
+    client, state = live_app
+    builtin = (await client.get("/api/recipes")).json()[0]
+    old = {**builtin, "name": "saved-under-old-rules", "scan_speed_mm_s": 1e-9}
+    async with state.engine.begin() as conn:
+        await conn.execute(insert(recipes).values(name=old["name"], recipe=old))
+    try:
+        listed = await client.get("/api/recipes")
+        assert listed.status_code == 200
+        names = [r["name"] for r in listed.json()]
+        assert "saved-under-old-rules" not in names and builtin["name"] in names
+    finally:
+        async with state.engine.begin() as conn:
+            await conn.execute(delete(recipes).where(recipes.c.name == old["name"]))

@@ -17,6 +17,7 @@ from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from induction_sim.storage.database import worth_retrying
 from induction_sim.textfields import UNION_TAGS
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,17 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+RETRY_AFTER_S = 2  # a busy pool or a restarting database: soon worth another try
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    if worth_retrying(exc):  # no pooled connection in time, the database away or full: not a bug
+        log.warning("%s %s: database unavailable (%s)", request.method, request.url.path, exc)
+        return JSONResponse(
+            status_code=503,
+            content={"detail": f"database busy or unavailable ({type(exc).__name__}); retry"},
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse(
         status_code=500, content={"detail": "internal error; the server log has the details"}

@@ -20,6 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from induction_sim import ENGINE_VERSION, __version__
 from induction_sim.api.loop_lag import LoopLagView
 from induction_sim.api.state import AppState, app_state
+from induction_sim.storage import database as db
+from induction_sim.storage.database import pool_exhausted
 
 router = APIRouter(tags=["health"])
 
@@ -69,7 +71,10 @@ async def health(request: Request) -> Health | JSONResponse:
             await conn.execute(text(f"SET LOCAL statement_timeout = {int(PROBE_TIMEOUT_S * 1000)}"))
             version = str(await conn.scalar(text("SHOW server_version"))).split(" ")[0]
     except (OSError, SQLAlchemyError, TimeoutError) as exc:
-        problems.append(f"database unreachable: {type(exc).__name__}")
+        if pool_exhausted(exc):
+            problems.append(f"database pool busy: no connection free within {db.POOL_TIMEOUT_S} s")
+        else:
+            problems.append(f"database unreachable: {type(exc).__name__}")
     problems += _write_problems(state)
     body = Health(
         status="degraded" if problems else "ok",

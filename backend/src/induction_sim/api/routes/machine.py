@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Request
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
 from induction_sim.api.params import MAX_BIGINT, IdPath
 from induction_sim.api.security import OperatorOnly
@@ -19,6 +20,7 @@ from induction_sim.storage import records
 from induction_sim.textfields import FreeText, Name, Number, one_of
 
 router = APIRouter(tags=["live machine"])
+log = logging.getLogger(__name__)
 
 Command = Literal["start", "stop", "reset", "estop"]
 
@@ -294,7 +296,19 @@ async def list_recipes(request: Request) -> list[Recipe]:
     """The built-in recipes, then the ones operators added (kept in the database)."""
     async with app_state(request).engine.connect() as conn:
         added = await records.user_recipes(conn)
-    return [*builtin_recipes().values(), *(Recipe.model_validate(r) for r in added)]
+    return [*builtin_recipes().values(), *_still_valid(added)]
+
+
+def _still_valid(stored: list[dict[str, Any]]) -> list[Recipe]:
+    """Stored recipes that today's rules accept: one saved under older, looser rules is left out
+    (and logged) instead of failing the whole list."""
+    valid = []
+    for data in stored:
+        try:
+            valid.append(Recipe.model_validate(data))
+        except ValidationError as exc:
+            log.warning("stored recipe %r no longer valid, not listed: %s", data.get("name"), exc)
+    return valid
 
 
 @router.post("/recipes", status_code=201, response_model=Recipe, dependencies=[OperatorOnly])
