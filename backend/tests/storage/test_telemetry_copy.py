@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.machine.chunk import KEY_COLUMNS
 from induction_sim.machine.signals import SIGNAL_NAMES, TRUE_VALUE_SIGNALS, true_column
+from induction_sim.storage import records
 from induction_sim.storage.database import connection_lost, copy_payload
 from induction_sim.storage.tables import telemetry
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
@@ -35,13 +36,23 @@ def fake_chunk(n: int, start_seq: int) -> tuple[dict[str, np.ndarray], dict[str,
     return columns, true
 
 
+# telemetry has no foreign key to runs: an id no test's run reaches keeps other tests' rows out
+UNUSED_RUN_ID = 2**62
+
+
+async def rows_of(conn: AsyncConnection, run_id: int) -> int:
+    return await records.count_telemetry(conn, run_id)
+
+
 async def test_copied_rows_read_back_equal(conn: AsyncConnection) -> None:
     columns, true = fake_chunk(5000, start_seq=100)
-    payload = telemetry_payload(42, START, columns, true)
+    payload = telemetry_payload(UNUSED_RUN_ID, START, columns, true)
     await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
 
     rows = (
-        await conn.execute(select(telemetry).where(telemetry.c.run_id == 42).order_by("seq"))
+        await conn.execute(
+            select(telemetry).where(telemetry.c.run_id == UNUSED_RUN_ID).order_by("seq")
+        )
     ).all()
     assert len(rows) == 5000
     first = rows[0]._mapping
@@ -70,18 +81,18 @@ async def test_copy_is_part_of_the_transaction(engine: AsyncEngine) -> None:
     """Rolled back with its transaction, also when it is the transaction's first statement
     (SQLAlchemy sends BEGIN lazily) and inside a savepoint."""
     columns, true = fake_chunk(10, start_seq=0)
-    payload = telemetry_payload(43, START, columns, true)
+    payload = telemetry_payload(UNUSED_RUN_ID + 1, START, columns, true)
     async with engine.connect() as conn:
         await conn.begin()
         await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
         await conn.rollback()
-        assert await conn.scalar(text("SELECT count(*) FROM telemetry WHERE run_id = 43")) == 0
+        assert await rows_of(conn, UNUSED_RUN_ID + 1) == 0
         await conn.rollback()
         await conn.begin()
         savepoint = await conn.begin_nested()
         await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
         await savepoint.rollback()
-        assert await conn.scalar(text("SELECT count(*) FROM telemetry WHERE run_id = 43")) == 0
+        assert await rows_of(conn, UNUSED_RUN_ID + 1) == 0
         await conn.rollback()
 
 
@@ -91,7 +102,9 @@ async def test_a_copy_whose_connection_is_cut_fails_instead_of_waiting_forever(
     """The server ends the COPY's session mid-stream (a restart, an administrator): the COPY
     raises a connection-lost error. (asyncpg alone can wait forever here: `copy_payload`.)"""
     columns, true = fake_chunk(200_000, start_seq=0)
-    payload = telemetry_payload(44, START, columns, true)  # ~50 MB: the socket fills and pauses
+    payload = telemetry_payload(
+        UNUSED_RUN_ID + 2, START, columns, true
+    )  # ~50 MB: the socket fills and pauses
     async with engine.connect() as victim, engine.connect() as admin:
         pid = await victim.scalar(text("SELECT pg_backend_pid()"))
         copy = asyncio.create_task(
@@ -108,4 +121,4 @@ async def test_a_copy_whose_connection_is_cut_fails_instead_of_waiting_forever(
         assert isinstance(outcome, Exception) and connection_lost(outcome), repr(outcome)
         await victim.invalidate()
     async with engine.connect() as conn:
-        assert await conn.scalar(text("SELECT count(*) FROM telemetry WHERE run_id = 44")) == 0
+        assert await rows_of(conn, UNUSED_RUN_ID + 2) == 0
