@@ -4,6 +4,7 @@ import { useConnection, type Connection } from './useHealth';
 const BADGE_LABEL: Record<Connection['state'], string> = {
   connecting: 'Connecting…',
   connected: 'Connected',
+  degraded: 'Degraded',
   disconnected: 'Disconnected',
 };
 
@@ -13,6 +14,8 @@ function connectionDetails(connection: Connection): string {
       return 'Checking the simulator server…';
     case 'connected':
       return describeHealth(connection.health);
+    case 'degraded':
+      return connection.health.detail;
     case 'disconnected':
       return `${connection.reason} · retrying every ${String(HEALTH_POLL_DISCONNECTED_MS / 1000)} s`;
   }
@@ -21,14 +24,16 @@ function connectionDetails(connection: Connection): string {
 /** Header indicator: a coloured badge for the state and one line of details beside it. */
 export function ConnectionStatus() {
   const connection = useConnection();
+  const details = connectionDetails(connection);
   return (
     <div className="connection" data-state={connection.state} role="status" aria-live="polite">
       <span className="connection__badge" data-testid="connection-status" data-state={connection.state}>
         <span className="connection__lamp" aria-hidden="true" />
         {BADGE_LABEL[connection.state]}
       </span>
-      <span className="connection__details" data-testid="connection-details">
-        {connectionDetails(connection)}
+      {/* The line may be cut off with an ellipsis; the tooltip holds all of it. */}
+      <span className="connection__details" data-testid="connection-details" title={details}>
+        {details}
       </span>
     </div>
   );

@@ -1,36 +1,115 @@
 import { queryOptions } from '@tanstack/react-query';
-import { expectOneOf, expectRecord, expectString, getJson } from '../../lib/api';
+import { ApiError, expectOneOf, expectRecord, expectString, NO_RESPONSE, readErrorDetail } from '../../lib/api';
 
 export const DATABASE_KINDS = ['embedded', 'external'] as const;
 export type DatabaseKind = (typeof DATABASE_KINDS)[number];
 
-/** `GET /api/health`; field names as the API sends them. */
+export const HEALTH_STATUSES = ['ok', 'degraded'] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+
+export const HEALTH_PATH = '/api/health';
+/** The status the server answers with, a full Health body included, while the product is degraded. */
+export const HTTP_SERVICE_UNAVAILABLE = 503;
+
+/** `GET /api/health`; field names as the API sends them (`engine_version` and `event_loop` are not read). */
 export interface Health {
-  status: 'ok';
+  status: HealthStatus;
+  /** "ok", or one line naming why the product is degraded. */
+  detail: string;
+  /** Every reason for `degraded`; empty when ok. */
+  reasons: string[];
   database: DatabaseKind;
-  postgres_version: string;
+  /** `null`: the database did not answer. */
+  postgres_version: string | null;
   version: string;
+}
+
+function expectStringOrNull(record: Record<string, unknown>, key: string): string | null {
+  return record[key] === null ? null : expectString(record, key);
+}
+
+function expectStringList(record: Record<string, unknown>, key: string): string[] {
+  const value = record[key];
+  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) {
+    throw new Error(`field "${key}" should be a list of strings`);
+  }
+  return value;
 }
 
 export function decodeHealth(raw: unknown): Health {
   const record = expectRecord(raw);
   return {
-    status: expectOneOf(record, 'status', ['ok'] as const),
+    status: expectOneOf(record, 'status', HEALTH_STATUSES),
+    detail: expectString(record, 'detail'),
+    reasons: expectStringList(record, 'reasons'),
     database: expectOneOf(record, 'database', DATABASE_KINDS),
-    postgres_version: expectString(record, 'postgres_version'),
+    postgres_version: expectStringOrNull(record, 'postgres_version'),
     version: expectString(record, 'version'),
   };
 }
 
 /** "PostgreSQL 18.1 (embedded) · v0.1.0" */
 export function describeHealth(health: Health): string {
-  return `PostgreSQL ${health.postgres_version} (${health.database}) · v${health.version}`;
+  const postgres = health.postgres_version === null ? 'PostgreSQL' : `PostgreSQL ${health.postgres_version}`;
+  return `${postgres} (${health.database}) · v${health.version}`;
+}
+
+/** A 503 whose body is a degraded Health, or `null` for any other 503 body (a proxy's, a plain error). */
+function degradedHealth(bodyText: string): Health | null {
+  try {
+    const health = decodeHealth(JSON.parse(bodyText));
+    return health.status === 'degraded' ? health : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
- * Health is polled, not streamed: one small request every few seconds, faster while disconnected so
- * the badge recovers quickly. The poll is the retry, so a failed check is shown at once (no silent
- * retries), and polling pauses while the tab is hidden to keep the page light beside the live charts.
+ * `GET /api/health` as the badge reads it. Unlike `getJson`, a 503 whose body is a degraded Health
+ * is an answer, not a failure: the server is up and says what is wrong. Every other failure — no
+ * answer, another HTTP error, any other 503, a body of the wrong shape — is an {@link ApiError} as
+ * `getJson` reports it.
+ */
+export async function fetchHealth(signal?: AbortSignal): Promise<Health> {
+  let response: Response;
+  try {
+    response = await fetch(HEALTH_PATH, {
+      method: 'GET',
+      headers: { Accept: 'application/json' },
+      ...(signal ? { signal } : {}),
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ApiError(HEALTH_PATH, NO_RESPONSE, `Cannot reach the server (${reason})`);
+  }
+  const bodyText = await response.text().catch(() => '');
+  if (response.status === HTTP_SERVICE_UNAVAILABLE) {
+    const degraded = degradedHealth(bodyText);
+    if (degraded) return degraded;
+  }
+  if (!response.ok) {
+    throw new ApiError(HEALTH_PATH, response.status, readErrorDetail(bodyText, response.statusText));
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bodyText);
+  } catch {
+    throw new ApiError(HEALTH_PATH, response.status, `Response from ${HEALTH_PATH} is not JSON`);
+  }
+  try {
+    return decodeHealth(raw);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ApiError(HEALTH_PATH, response.status, `Unexpected response from ${HEALTH_PATH}: ${reason}`);
+  }
+}
+
+/**
+ * Health is polled, not streamed: one small request every few seconds, faster while disconnected or
+ * degraded so the badge recovers quickly. The poll is the retry, so a failed check is shown at once
+ * (no silent retries), and polling pauses while the tab is hidden to keep the page light beside the
+ * live charts.
  */
 export const HEALTH_POLL_CONNECTED_MS = 5_000;
 export const HEALTH_POLL_DISCONNECTED_MS = 2_000;
@@ -38,11 +117,13 @@ export const HEALTH_POLL_DISCONNECTED_MS = 2_000;
 export function healthQueryOptions() {
   return queryOptions({
     queryKey: ['health'],
-    queryFn: ({ signal }) => getJson('/api/health', decodeHealth, { signal }),
+    queryFn: ({ signal }) => fetchHealth(signal),
     retry: false,
     staleTime: HEALTH_POLL_CONNECTED_MS,
     refetchInterval: (query) =>
-      query.state.status === 'error' ? HEALTH_POLL_DISCONNECTED_MS : HEALTH_POLL_CONNECTED_MS,
+      query.state.status === 'error' || query.state.data?.status === 'degraded'
+        ? HEALTH_POLL_DISCONNECTED_MS
+        : HEALTH_POLL_CONNECTED_MS,
     refetchIntervalInBackground: false,
   });
 }
