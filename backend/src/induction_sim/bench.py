@@ -1105,7 +1105,7 @@ def _sample_while(
                 break
             next_poll = now + 0.25
         if now >= deadline:
-            client.delete(f"/api/jobs/{job_id}")
+            client.post(f"/api/jobs/{job_id}/cancel", {"reason": "bench deadline"})
             deadline = math.inf
         if min(len(s) for s in seconds.values()) >= options.busy_requests:
             time.sleep(0.05)

@@ -358,7 +358,7 @@ def _drive(
     cancelled = False
     if job is not None and job_to is None:
         cancelled = True
-        client.delete(f"/api/jobs/{job['id']}")
+        client.post(f"/api/jobs/{job['id']}/cancel", {"reason": "load test over"})
         deadline = time.monotonic() + 120
         while job["status"] in ACTIVE and time.monotonic() < deadline:
             time.sleep(0.25)

@@ -163,9 +163,6 @@ class Client:
         result: dict[str, Any] = json.loads(data)
         return result
 
-    def delete(self, path: str) -> None:
-        self._request("DELETE", path)
-
 
 class Cadence:
     """A stream subscriber (`GET /api/stream`) noting when each live sample arrives.

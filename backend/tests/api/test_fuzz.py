@@ -30,11 +30,6 @@ EXAMPLES_PER_OPERATION = 40
 SKIPPED_PATHS = ["/api/stream"]  # an endless event stream: covered by test_live and the e2e
 LAG_BOUND_MS = 1000.0  # generous: the goal is < 100 ms; the figure is printed to be reported
 
-# The one check result that is not a fault: DELETE /api/jobs/{id} cancels a job and keeps its
-# record (its history, `status: cancelled`), so a later GET still finds it. `use_after_free`
-# reads every DELETE as a removal.
-KEPT_AFTER_DELETE = {("use_after_free", "/api/jobs/{job_id}")}
-
 # Rules JSON Schema cannot state (one field's bound is another field's value): positive cases
 # are brought within them, so that "schema-valid request rejected" means a real lie.
 ORDERED_PAIRS = (
@@ -101,8 +96,6 @@ def _failures(recorder: Any) -> Iterator[str]:
         case = recorder.cases[case_id].value
         for check in checks:
             if check.status.name != "FAILURE":
-                continue
-            if (check.name, case.path) in KEPT_AFTER_DELETE:
                 continue
             failure = check.failure_info.failure if check.failure_info else None
             title = failure.title if failure else check.name

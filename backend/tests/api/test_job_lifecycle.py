@@ -57,7 +57,7 @@ async def test_user_cancels_record_who_and_why_queued_or_running(
     big_id, waiting_id = big.json()["id"], waiting.json()["id"]
     await _until_job(client, big_id, lambda j: j["status"] == "running")
 
-    cancelled = await client.delete(f"/api/jobs/{waiting_id}", params={"reason": "wrong seed"})
+    cancelled = await client.post(f"/api/jobs/{waiting_id}/cancel", json={"reason": "wrong seed"})
     assert cancelled.status_code == 202
     queued_end = await _until_job(client, waiting_id, _ended)  # at once, not after the big one
     assert queued_end["status"] == "cancelled"
@@ -65,12 +65,12 @@ async def test_user_cancels_record_who_and_why_queued_or_running(
     assert (await client.get(f"/api/jobs/{big_id}")).json()["status"] == "running"
 
     await _until_job(client, big_id, lambda j: j["rows_done"] > 0)
-    assert (await client.delete(f"/api/jobs/{big_id}")).status_code == 202
+    assert (await client.post(f"/api/jobs/{big_id}/cancel")).status_code == 202
     running_end = await _until_job(client, big_id, _ended)
     assert running_end["status"] == "cancelled"
     assert running_end["error"] == "cancelled by request from 127.0.0.1"  # not "shutting down"
     assert running_end["rows_written"] < 600_000
-    again = await client.delete(f"/api/jobs/{big_id}")
+    again = await client.post(f"/api/jobs/{big_id}/cancel")
     assert again.status_code == 409
 
 

@@ -211,7 +211,7 @@ async def test_a_cancelled_job_leaves_no_run_that_looks_complete(
 ) -> None:
     job = await start(jobs_client, scenario="normal_production", rows=1_000_000, seed=2)
     await asyncio.sleep(1.0)
-    response = await jobs_client.delete(f"/api/jobs/{job['id']}")
+    response = await jobs_client.post(f"/api/jobs/{job['id']}/cancel")
     assert response.status_code == 202, response.text
     done = await wait_for(jobs_client, job["id"])
     assert done["status"] == "cancelled"
@@ -219,7 +219,7 @@ async def test_a_cancelled_job_leaves_no_run_that_looks_complete(
     async with engine.connect() as conn:
         status = await conn.scalar(select(runs.c.status).where(runs.c.id == done["run_id"]))
     assert status == "cancelled"
-    again = await jobs_client.delete(f"/api/jobs/{job['id']}")
+    again = await jobs_client.post(f"/api/jobs/{job['id']}/cancel")
     assert again.status_code == 409
     assert "already cancelled" in again.json()["detail"]
 

@@ -29,6 +29,23 @@ describe('FactoryPanel', () => {
     expect(within(progress).getByTestId('job-eta')).toHaveTextContent('ETA 0.5 s');
   });
 
+  it('cancels the running job with POST /api/jobs/{id}/cancel (an action: the job stays listed)', async () => {
+    const { sent } = renderPanel(<FactoryPanel />, {
+      routes: [
+        on('GET', '/api/scenarios', () => SCENARIOS),
+        on('GET', '/api/jobs', () => [job()]),
+        on('GET', '/api/jobs/7', () => job()),
+        on('POST', '/api/jobs/7/cancel', () => job({ status: 'cancelling' })),
+      ],
+    });
+    const progress = await screen.findByTestId('job-progress');
+    fireEvent.click(within(progress).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => {
+      expect(sent('POST', '/api/jobs/7/cancel')).toHaveLength(1);
+    });
+    expect(sent('DELETE', '/api/jobs/7')).toHaveLength(0);
+  });
+
   it('moves the bar and the status with the stream’s job messages, shows the final status at once and refreshes the history', async () => {
     const polled = job({ progress: 0.1, rows_done: 5_000 });
     const { stream, connected, sent } = renderPanel(<FactoryPanel />, {

@@ -1,6 +1,6 @@
 /**
  * The data factory: `GET /api/scenarios`, `POST /api/jobs` (202), `GET /api/jobs`,
- * `GET /api/jobs/{id}`, `DELETE /api/jobs/{id}`, and the exports of a finished job's run.
+ * `GET /api/jobs/{id}`, `POST /api/jobs/{id}/cancel`, and the exports of a finished job's run.
  * Field names as the API sends them.
  */
 import { queryOptions, replaceEqualDeep } from '@tanstack/react-query';
@@ -104,7 +104,7 @@ export function createJob(request: JobRequest): Promise<Job> {
 }
 
 export function cancelJob(id: number): Promise<Job> {
-  return sendJson('DELETE', `${JOBS_PATH}/${String(id)}`, undefined, decodeJobView);
+  return sendJson('POST', `${JOBS_PATH}/${String(id)}/cancel`, undefined, decodeJobView);
 }
 
 /**

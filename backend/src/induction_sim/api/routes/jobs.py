@@ -16,7 +16,7 @@ from induction_sim.api.state import app_state
 from induction_sim.drivers.factory import JobRefusedError, QueueFullError
 from induction_sim.drivers.scenario import BUILTIN, Scenario, name_or_object
 from induction_sim.storage.tables import generation_jobs
-from induction_sim.textfields import AS_OBJECT, BY_NAME, Integer, Name, one_of
+from induction_sim.textfields import AS_OBJECT, BY_NAME, Integer, Line, Name, one_of
 
 router = APIRouter(tags=["data factory"])
 
@@ -189,27 +189,29 @@ async def get_job(job_id: IdPath, request: Request) -> JobView:
     return await _job(request, job_id)
 
 
-@router.delete(
-    "/jobs/{job_id}",
+class CancelRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Line | None = Field(default=None, description="why; kept with the job")
+
+
+@router.post(
+    "/jobs/{job_id}/cancel",
     dependencies=[OperatorOnly],
     status_code=202,
     response_model=JobView,
     responses={404: {"description": "unknown"}, 409: {"description": "already finished"}},
 )
 async def cancel_job(
-    job_id: IdPath,
-    request: Request,
-    reason: Annotated[
-        str | None,
-        Query(max_length=200, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$", description="why (kept)"),
-    ] = None,
+    job_id: IdPath, request: Request, body: CancelRequest | None = None
 ) -> JobView:
-    """Cancel a job: a queued one ends at once; a running one's shards roll back and its run is
-    marked cancelled (incomplete). Who asked and why are recorded in the job's `error`."""
+    """Cancel a job (an action: the job and its record stay, ending `cancelled`): a queued one
+    ends at once; a running one's shards roll back and its run is marked cancelled (incomplete).
+    Who asked and why are recorded in the job's `error`."""
     job = await _job(request, job_id)
     if job.status not in ("queued", "running", "cancelling"):
         raise HTTPException(409, f"job {job_id} already {job.status}")
     client = request.client.host if request.client else "an unknown client"
+    reason = body.reason if body is not None else None
     why = f"cancelled by request from {client}" + (f": {reason}" if reason else "")
     if not await app_state(request).factory.cancel(job_id, why):
         raise HTTPException(409, f"job {job_id} already ended")
