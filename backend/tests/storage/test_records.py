@@ -55,6 +55,44 @@ async def test_a_restart_marks_running_jobs_failed_and_their_runs_interrupted(
     assert await conn.scalar(select(runs.c.status).where(runs.c.id == run_id)) == "interrupted"
 
 
+async def test_an_orphaned_job_with_every_row_committed_is_swept_as_succeeded(
+    conn: AsyncConnection,
+) -> None:
+    """The owner died while recording its success (or could not record it): the rows are all
+    there, so the job succeeded — an orphan is `failed` only when rows are missing."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    chunk = Machine(MachineConfig(recipe=builtin_recipes()["1045-shaft-scan"], seed=5)).advance(60)
+    jobs = {}
+    for label, copied in (("complete", chunk.size), ("short", chunk.size - 1)):
+        run_id = await records.create_run(
+            conn,
+            kind="batch",
+            start_sim=start,
+            recipe=None,
+            scenario={"name": label},
+            seed=5,
+            rows_expected=chunk.size,
+        )
+        cols = {k: v[:copied] for k, v in chunk.columns.items()}
+        true = {k: v[:copied] for k, v in chunk.true_values.items()}
+        payload = telemetry_payload(run_id, start, cols, true)
+        await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
+        job = await records.create_job(conn, {"name": label}, 5, chunk.size, 1)
+        await records.update_job(conn, job, status="running", run_id=run_id)
+        jobs[label] = (job, run_id)
+
+    await records.mark_interrupted_jobs(conn)
+
+    outcome = {}
+    for label, (job, run_id) in jobs.items():
+        row = await records.get_job(conn, job)
+        assert row is not None
+        run_status = await conn.scalar(select(runs.c.status).where(runs.c.id == run_id))
+        outcome[label] = (row.status, row.rows_written, run_status)
+    assert outcome["complete"] == ("succeeded", chunk.size, "completed")
+    assert outcome["short"] == ("failed", chunk.size - 1, "interrupted")
+
+
 async def test_a_job_is_marked_interrupted_only_once_its_owner_is_gone(
     engine: AsyncEngine,
 ) -> None:
