@@ -53,10 +53,10 @@ test: $(STAMPS)/venv $(STAMPS)/node_modules frontend/dist/index.html
 	@echo "== backend: lint, format, types"
 	cd backend && ../$(BIN)/ruff check . && ../$(BIN)/ruff format --check . && ../$(BIN)/mypy
 	@echo "== backend: tests on embedded PostgreSQL"
-	cd backend && env -u DATABASE_URL -u TEST_DATABASE_URL ../$(BIN)/pytest
+	cd backend && env -u DATABASE_URL -u TEST_DATABASE_URL ../$(BIN)/pytest -n auto
 	@echo "== backend: database tests on PostgreSQL 15 ($(PG15_URL))"
 	@if [ "$${CI:-}" = "true" ] || $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
-	  cd backend && TEST_DATABASE_URL=$(PG15_URL) ../$(BIN)/pytest -m db; \
+	  cd backend && TEST_DATABASE_URL=$(PG15_URL) ../$(BIN)/pytest -n auto -m db; \
 	else echo "SKIPPED PostgreSQL 15 run: nothing listens on 127.0.0.1:5432 (CI runs it always)"; fi
 	@echo "== frontend: types, lint, unit tests"
 	cd frontend && npm run typecheck && npm run lint && npm test

@@ -62,9 +62,15 @@ async def test_a_scan_recipe_needs_a_scan_speed_in_the_schema_too(
 async def test_undeclared_methods_are_405_with_the_methods_of_the_path(
     client: httpx.AsyncClient,
 ) -> None:
-    options = await client.options("/api/jobs/1")
+    options = await client.options("/api/faults/1")
     assert options.status_code == 405
-    assert options.headers["allow"] == "DELETE, GET"
+    assert options.headers["allow"] == "DELETE"
+    job = await client.put("/api/jobs/1")
+    assert job.status_code == 405
+    assert job.headers["allow"] == "GET"
+    cancel = await client.get("/api/jobs/1/cancel")  # an action: POST only
+    assert cancel.status_code == 405
+    assert cancel.headers["allow"] == "POST"
     # `DELETE /api/faults/{fault_id}` would take "catalog" as an id and answer 422.
     catalog = await client.delete("/api/faults/catalog")
     assert catalog.status_code == 405
