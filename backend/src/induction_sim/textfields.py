@@ -39,6 +39,14 @@ LINE_PATTERN = rf"^{_LINE_CHAR}*$"
 # Tab (\x09) and newline (\x0a) are meaningful in free text; carriage return is not needed.
 FREE_TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
 
+# What each pattern means, for error messages (a regular expression is no answer to a person).
+PATTERN_RULES = {
+    NAME_PATTERN: "must be one line without control characters (NUL, tab, newline, …) and "
+    "without spaces at either end",
+    LINE_PATTERN: "must be one line without control characters (NUL, tab, newline, …)",
+    FREE_TEXT_PATTERN: "must not contain control characters other than tab and newline",
+}
+
 NAME_MAX = 80
 LINE_MAX = 200
 FREE_TEXT_MAX = 2000

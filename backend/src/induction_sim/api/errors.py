@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from induction_sim.storage.database import worth_retrying
-from induction_sim.textfields import UNION_TAGS
+from induction_sim.textfields import PATTERN_RULES, UNION_TAGS
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,17 @@ def describe_validation_errors(errors: Sequence[Any]) -> str:
     parts = []
     for err in errors:
         loc = ".".join(_text(p) for p in _loc(err) if p != "body") or "request"
-        parts.append(f"{loc}: {_text(err.get('msg', 'invalid'))}")
+        parts.append(f"{loc}: {_message(err)}")
     return "; ".join(parts)
+
+
+def _message(err: Any) -> str:
+    """pydantic's message, but a text rule in words instead of its regular expression."""
+    if err.get("type") == "string_pattern_mismatch":
+        pattern = (err.get("ctx") or {}).get("pattern")
+        if isinstance(pattern, str) and pattern in PATTERN_RULES:
+            return PATTERN_RULES[pattern]
+    return _text(err.get("msg", "invalid"))
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -59,7 +68,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
             "errors": [
                 {
                     "loc": [p if isinstance(p, int) else _text(p) for p in _loc(e)],
-                    "msg": _text(e.get("msg", "invalid")),
+                    "msg": _message(e),
                     "type": _text(e.get("type", "invalid")),
                 }
                 for e in errors
