@@ -788,14 +788,8 @@ async def _breakdown(engine: AsyncEngine, rows: int, seed: int, made: Made) -> B
     scenario = BUILTIN["normal_production"]
     await _checkpoint(engine)
     async with engine.begin() as conn:
-        run_id = await records.create_run(
-            conn,
-            kind="batch",
-            start_sim=scenario.start_sim,
-            recipe=None,
-            scenario=scenario.model_dump(mode="json"),
-            seed=seed,
-            rows_expected=rows,
+        run_id = await records.create_batch_run(
+            conn, scenario.model_dump(mode="json"), scenario.start_sim, seed, rows
         )
     made.runs.append(run_id)
     stages = ("engine", "encode", "COPY telemetry", "COPY parts", "COPY events", "commit")

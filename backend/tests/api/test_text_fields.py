@@ -16,30 +16,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from induction_sim.machine.recipe import builtin_recipes
 from induction_sim.textfields import CONTROL_CHARACTERS
 from server_process import serving
 
 pytestmark = pytest.mark.db
 
 RECIPE: dict[str, Any] = {
+    **builtin_recipes()["1045-shaft-scan"].model_dump(mode="json"),
     "name": "text-field-recipe",
     "description": "a recipe for the text field test",
     "part_number": "TF-1",
-    "steel_grade": "1045",
-    "diameter_mm": 40.0,
-    "hardened_length_mm": 200.0,
-    "process": "scan",
-    "frequency_hz": 10_000.0,
-    "power_kw": 37.0,
-    "scan_speed_mm_s": 10.0,
-    "coil_height_mm": 20.0,
-    "coil_gap_mm": 2.0,
-    "quench_medium": "water",
-    "quench_flow_lpm": 80.0,
-    "surface_hrc_min": 55.0,
-    "surface_hrc_max": 62.0,
-    "case_depth_min_mm": 2.0,
-    "case_depth_max_mm": 3.5,
 }
 SCENARIO: dict[str, Any] = {
     "name": "text-field-scenario",

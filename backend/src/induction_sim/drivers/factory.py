@@ -391,14 +391,8 @@ class Factory:
         job ends cancelled and None is returned)."""
         scenario = plan.scenario
         async with self.engine.begin() as conn:
-            run_id = await records.create_run(
-                conn,
-                kind="batch",
-                start_sim=scenario.start_sim,
-                recipe=None,
-                scenario=scenario.model_dump(mode="json"),
-                seed=plan.seed,
-                rows_expected=plan.rows,
+            run_id = await records.create_batch_run(
+                conn, scenario.model_dump(mode="json"), scenario.start_sim, plan.seed, plan.rows
             )
             if await records.start_job(conn, job_id, run_id):
                 await records.insert_fault_injections(

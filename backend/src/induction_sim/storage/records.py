@@ -73,6 +73,21 @@ async def create_run(
     return int(run_id)
 
 
+async def create_batch_run(
+    conn: AsyncConnection, scenario: dict[str, Any], start_sim: datetime, seed: int, rows: int
+) -> int:
+    """A data-factory run: `rows` samples of `scenario` (as JSON data) from `seed`."""
+    return await create_run(
+        conn,
+        kind="batch",
+        start_sim=start_sim,
+        recipe=None,
+        scenario=scenario,
+        seed=seed,
+        rows_expected=rows,
+    )
+
+
 async def finish_run(
     conn: AsyncConnection, run_id: int, status: str, reason: str | None = None
 ) -> None:
