@@ -19,6 +19,10 @@ from induction_sim.machine.recipe import Recipe, builtin_recipes
 from induction_sim.storage import records
 from induction_sim.textfields import FreeText, Name, Number, one_of
 
+# Without a live machine (SIM_LIVE=false) its endpoints do not exist on this server: 404, the
+# answer the dashboard reads as "not here" (a 503 would promise it back soon).
+NO_LIVE_MACHINE = "no live machine on this server (SIM_LIVE=false)"
+NO_LIVE: dict[int | str, dict[str, Any]] = {404: {"description": NO_LIVE_MACHINE}}
 router = APIRouter(tags=["live machine"])
 log = logging.getLogger(__name__)
 
@@ -28,7 +32,7 @@ Command = Literal["start", "stop", "reset", "estop"]
 def live(request: Request) -> LiveRunner:
     runner = app_state(request).live
     if runner is None:
-        raise HTTPException(503, "the live machine is not running on this server (SIM_LIVE=false)")
+        raise HTTPException(404, NO_LIVE_MACHINE)
     return runner
 
 
@@ -166,7 +170,7 @@ def _snapshot(runner: LiveRunner) -> MachineView:
     )
 
 
-@router.get("/machine", response_model=MachineView)
+@router.get("/machine", response_model=MachineView, responses=NO_LIVE)
 async def machine_snapshot(request: Request) -> MachineView:
     return _snapshot(live(request))
 
@@ -183,7 +187,7 @@ class DoorRequest(BaseModel):
     "/machine/door",
     dependencies=[OperatorOnly],
     response_model=MachineView,
-    responses={409: {"description": "no change"}},
+    responses={**NO_LIVE, 409: {"description": "no change"}},
 )
 async def machine_door(body: DoorRequest, request: Request) -> MachineView:
     """Open or close the safety door (opening it trips the door interlock)."""
@@ -199,7 +203,7 @@ async def machine_door(body: DoorRequest, request: Request) -> MachineView:
     "/machine/{command}",
     dependencies=[OperatorOnly],
     response_model=MachineView,
-    responses={409: {"description": "refused in the machine's current state"}},
+    responses={**NO_LIVE, 409: {"description": "refused in the machine's current state"}},
 )
 async def machine_command(command: Command, request: Request) -> MachineView:
     """Operator commands: start, stop (after the cycle), reset (after acknowledge), estop."""
@@ -214,7 +218,7 @@ async def machine_command(command: Command, request: Request) -> MachineView:
     return _snapshot(runner)
 
 
-@router.get("/alarms", response_model=list[AlarmView])
+@router.get("/alarms", response_model=list[AlarmView], responses=NO_LIVE)
 async def list_alarms(request: Request) -> list[AlarmView]:
     """Active and recent alarms, newest first."""
     return [_alarm(a) for a in reversed(live(request).alarms)]
@@ -224,7 +228,10 @@ async def list_alarms(request: Request) -> list[AlarmView]:
     "/alarms/{alarm_id}/ack",
     dependencies=[OperatorOnly],
     response_model=AlarmView,
-    responses={404: {"description": "unknown alarm"}, 409: {"description": "already acknowledged"}},
+    responses={
+        404: {"description": f"unknown alarm, or {NO_LIVE_MACHINE}"},
+        409: {"description": "already acknowledged"},
+    },
 )
 async def acknowledge_alarm(
     alarm_id: Annotated[int, Path(ge=0, le=MAX_BIGINT)], body: AckRequest, request: Request
@@ -255,7 +262,7 @@ async def fault_catalog() -> list[FaultTypeView]:
     ]
 
 
-@router.get("/faults", response_model=list[FaultView])
+@router.get("/faults", response_model=list[FaultView], responses=NO_LIVE)
 async def list_faults(request: Request) -> list[FaultView]:
     """Faults injected into the live machine, newest first."""
     runner = live(request)
@@ -266,7 +273,13 @@ async def list_faults(request: Request) -> list[FaultView]:
     ]
 
 
-@router.post("/faults", status_code=201, response_model=FaultView, dependencies=[OperatorOnly])
+@router.post(
+    "/faults",
+    status_code=201,
+    response_model=FaultView,
+    dependencies=[OperatorOnly],
+    responses=NO_LIVE,
+)
 async def inject_fault(body: FaultRequest, request: Request) -> FaultView:
     if body.type not in BY_ID:
         known = ", ".join(sorted(BY_ID))
@@ -279,7 +292,10 @@ async def inject_fault(body: FaultRequest, request: Request) -> FaultView:
     "/faults/{fault_id}",
     dependencies=[OperatorOnly],
     response_model=FaultView,
-    responses={404: {"description": "unknown fault"}, 409: {"description": "already cleared"}},
+    responses={
+        404: {"description": f"unknown fault, or {NO_LIVE_MACHINE}"},
+        409: {"description": "already cleared"},
+    },
 )
 async def clear_fault(fault_id: IdPath, request: Request) -> FaultView:
     runner = live(request)

@@ -1,6 +1,7 @@
 """GET /api/stream — Server-Sent Events: samples, machine events and job progress.
 
-Every connection starts with `hello` (live run id and newest seq). Samples carry the id
+Every connection starts with `hello` (live run id and newest seq; a null run id on a server
+without a live machine, whose stream carries job messages only). Samples carry the id
 "<run_id>:<seq>"; a reconnecting browser sends it back as Last-Event-ID (or `?since=<seq>`), and
 the stream resumes with the samples it missed, from a replay buffer of the last two hours. A
 resume id from another run (the server restarted) is ignored: the client resets on `hello`.
@@ -24,7 +25,6 @@ from starlette.types import Receive, Scope, Send
 
 from induction_sim.api.http_protocol import ABORT_EXTENSION
 from induction_sim.api.params import MAX_BIGINT
-from induction_sim.api.routes.machine import live
 from induction_sim.api.state import app_state
 from induction_sim.drivers.hub import Message
 
@@ -104,22 +104,23 @@ async def stream(
     run_id: Annotated[int | None, Query(ge=1, le=MAX_BIGINT, description="run of `since`")] = None,
     last_event_id: Annotated[str | None, Header(max_length=64)] = None,
 ) -> StreamingResponse:
-    runner = live(request)
-    hub = runner.hub
-    limit = app_state(request).settings.max_stream_subscribers
+    state = app_state(request)
+    runner, hub = state.live, state.hub  # without a live machine: job messages only
+    live_run = runner.run_id if runner is not None else None
+    limit = state.settings.max_stream_subscribers
     if hub.subscribers >= limit:
         raise HTTPException(429, f"too many stream subscribers (limit {limit}); retry later")
     queue = hub.subscribe()
-    if run_id is not None and run_id != runner.run_id:
+    if run_id is not None and run_id != live_run:
         since = None  # resume point of another (earlier) run
-    resume = _resume_point(last_event_id, since, runner.run_id)
+    resume = None if live_run is None else _resume_point(last_event_id, since, live_run)
 
     async def events() -> AsyncIterator[str]:
         try:
-            latest = runner.last_sample["seq"] if runner.last_sample else -1
-            yield _frame(Message("hello", {"run_id": runner.run_id, "seq": latest}))
-            if resume is not None:
-                for missed in hub.replay_after(runner.run_id, resume):
+            latest = runner.last_sample["seq"] if runner and runner.last_sample else -1
+            yield _frame(Message("hello", {"run_id": live_run, "seq": latest}))
+            if resume is not None and live_run is not None:
+                for missed in hub.replay_after(live_run, resume):
                     yield _frame(missed)
             while True:
                 message: Message | None
