@@ -160,3 +160,14 @@ def test_opening_the_door_trips_the_door_interlock_and_blocks_the_reset_until_cl
     machine.set_door(False)
     machine.reset("bo")
     assert machine.advance(1).columns["machine_state"][0] == int(MachineState.UNLOADING)
+
+
+def test_the_parts_counter_counts_every_finished_part_without_a_limit() -> None:
+    """The live dashboard's "parts made" reads this counter (it once froze at 200, the length of
+    a list of recent parts)."""
+    machine = Machine(MachineConfig(recipe=default_recipe(), seed=4))
+    finished = 0
+    for _ in range(8):
+        finished += len(machine.advance(2_000).parts)
+    assert finished > 200
+    assert machine.parts_finished == finished

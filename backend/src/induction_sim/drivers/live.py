@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from induction_sim.drivers.hub import Hub, Message
 from induction_sim.drivers.live_writer import LiveWriter
-from induction_sim.machine.chunk import EventRecord, PartRecord, SampleChunk
+from induction_sim.machine.chunk import EventRecord, SampleChunk
 from induction_sim.machine.faults import BY_ID, CATALOGUE, FaultInstance, OnsetMode
 from induction_sim.machine.machine import Machine, MachineConfig, OperatorModel
 from induction_sim.machine.recipe import Recipe
@@ -108,7 +108,6 @@ class LiveRunner:
         self.run_id = 0
         self.alarms: list[AlarmEntry] = []
         self.faults: list[InjectedFault] = []
-        self.parts: list[PartRecord] = []  # recent parts, newest last
         self.last_sample: dict[str, Any] | None = None
         self.tick = Tick()
         self.writer = LiveWriter(engine, self.start_sim, dead_letter_dir)
@@ -186,9 +185,6 @@ class LiveRunner:
         self.hub.publish(Message("sample", sample, f"{self.run_id}:{sample['seq']}"))
         for event in chunk.events:
             self._on_event(event)
-        for part in chunk.parts:
-            self.parts.append(part)
-            del self.parts[:-200]
 
     # --- messages ---------------------------------------------------------------------------
 

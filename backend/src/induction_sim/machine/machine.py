@@ -109,6 +109,7 @@ class Machine:
         self.physics = CyclePhysics(config.recipe, config.seed)
         self.part_started_seq: dict[int, int] = {}
         self.interrupted: set[int] = set()
+        self.parts_finished = 0  # parts unloaded since this machine started (counter, no limit)
         self.memory = Memory(
             coil_out_c=aux.COIL_WATER_INLET_C,
             tank_c=self.recipe.quench_temp_c,
@@ -480,6 +481,7 @@ class Machine:
             for f, planned in zip(self.faults, self._plan_faults, strict=True)
         ]
         kept.events, self._events = self._events, []
+        self.parts_finished += len(kept.parts)
         return kept
 
     def _finish_part(self, part_id: int, finished_seq: int) -> PartRecord:

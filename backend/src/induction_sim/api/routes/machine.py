@@ -155,7 +155,7 @@ def _snapshot(runner: LiveRunner) -> MachineView:
         state=m.state.name,
         seconds_in_state=m.cursor.elapsed_s,
         part_id=m.cursor.part_id or None,
-        parts_made=len(runner.parts),
+        parts_made=m.parts_finished,
         recipe=runner.recipe.name,
         speed=runner.speed,
         alarm=None if active is None else _alarm(active).model_dump(mode="json"),
