@@ -1,4 +1,5 @@
-"""Whole-part simulation: the default recipe's calibration and the process trends of issue 3."""
+"""Whole-part simulation: the default recipe's calibration window, and the directions in which
+energy, quench, frequency, steel and coil gap move hardness and case depth."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Issue point 5: the server is killed (SIGKILL) while a 1,000,000-row job writes.
+"""Crash safety: the server is killed (SIGKILL) while a 1,000,000-row job writes.
 
 After a restart on the same data: the job is `failed` as interrupted, its run is marked
 incomplete, no run anywhere looks complete with rows missing, the killed server's live run is

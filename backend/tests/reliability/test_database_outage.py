@@ -1,4 +1,4 @@
-"""Issue point 4: PostgreSQL stops for 30 s under a running server (`serve`, 50×) that runs a
+"""Database outage: PostgreSQL stops for 30 s under a running server (`serve`, 50×) that runs a
 live machine and a 1,000,000-row generation job.
 
 The server keeps ticking and streaming through the outage, queues its samples, and back-fills

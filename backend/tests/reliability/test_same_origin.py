@@ -1,4 +1,4 @@
-"""Issue point 2, CORS: the API sends no CORS headers, so a browser lets only pages served by the
+"""CORS: the API sends no CORS headers, so a browser lets only pages served by the
 simulator itself (same origin) read its answers or send it changes."""
 
 from __future__ import annotations
