@@ -17,11 +17,12 @@ BACKEND_DEPS := backend/pyproject.toml backend/constraints.txt
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	$(wildcard frontend/index.html frontend/vite.config.* frontend/tsconfig*.json)
 
-.PHONY: help run test lint clean
+.PHONY: help run test lint clean api-types
 
 help:
 	@echo "make run    start database + API + dashboard at http://$${HOST:-127.0.0.1}:$${PORT:-8000}"
 	@echo "make test   lint, type-check and run every test (backend, frontend, browser)"
+	@echo "make api-types  regenerate frontend/openapi.json and src/lib/apiTypes.ts from the backend"
 	@echo "make clean  remove .venv, node_modules, builds (keeps .data)"
 
 # --- environments ---------------------------------------------------------------------------
@@ -58,6 +59,7 @@ test: $(STAMPS)/venv $(STAMPS)/node_modules frontend/dist/index.html
 	@if [ "$${CI:-}" = "true" ] || $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 	  cd backend && TEST_DATABASE_URL=$(PG15_URL) ../$(BIN)/pytest -n auto -m db; \
 	else echo "SKIPPED PostgreSQL 15 run: nothing listens on 127.0.0.1:5432 (CI runs it always)"; fi
+	@$(MAKE) --no-print-directory api-types >/dev/null && git diff --exit-code --stat frontend/openapi.json frontend/src/lib/apiTypes.ts || { echo "API types are stale: run make api-types"; exit 1; }
 	@echo "== frontend: types, lint, unit tests"
 	cd frontend && npm run typecheck && npm run lint && npm test
 	@echo "== browser end-to-end (Debian Chromium)"
@@ -71,6 +73,12 @@ test: $(STAMPS)/venv $(STAMPS)/node_modules frontend/dist/index.html
 lint: $(STAMPS)/venv $(STAMPS)/node_modules
 	cd backend && ../$(BIN)/ruff check . && ../$(BIN)/ruff format --check . && ../$(BIN)/mypy
 	cd frontend && npm run typecheck && npm run lint
+
+# The dashboard's API types come from the server's OpenAPI schema (`make test` checks they are current).
+api-types: $(STAMPS)/venv $(STAMPS)/node_modules
+	$(BIN)/python -m induction_sim.api.schema_dump > frontend/openapi.json.tmp
+	mv frontend/openapi.json.tmp frontend/openapi.json
+	cd frontend && npm run --silent gen:api
 
 clean:
 	rm -rf $(VENV) $(STAMPS) frontend/node_modules frontend/dist
