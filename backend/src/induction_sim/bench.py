@@ -57,7 +57,7 @@ from induction_sim.drivers.shard import CHUNK_ROWS, shard_rows
 from induction_sim.machine.chunk import SampleChunk
 from induction_sim.machine.faults import FaultInstance, OnsetMode
 from induction_sim.machine.machine import Machine, MachineConfig
-from induction_sim.machine.recipe import Recipe, builtin_recipes
+from induction_sim.machine.recipe import DEFAULT_RECIPE, Recipe, builtin_recipes
 from induction_sim.physics.part import simulate_part
 from induction_sim.probe import Cadence, CadenceStats, Client, ProbeError, server
 from induction_sim.settings import Settings
@@ -89,7 +89,7 @@ def best_of(repeats: int, fn: Callable[[], object]) -> float:
 
 
 def engine_figures(rows: int = 50_000, recipe: Recipe | None = None) -> list[Figure]:
-    recipe = recipe or builtin_recipes()["1045-shaft-scan"]
+    recipe = recipe or builtin_recipes()[DEFAULT_RECIPE]
     simulate_part(recipe)  # warm caches and imports
     one_part_s = best_of(20, lambda: simulate_part(recipe))
 

@@ -8,6 +8,8 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from induction_sim.machine.recipe import DEFAULT_RECIPE
+
 # The monorepo root when running from a source checkout (backend/src/induction_sim/ → ../../..).
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -48,7 +50,7 @@ class Settings(BaseSettings):
     )
     db_pool_size: int = Field(default=10, ge=1, le=100)
     live: bool = Field(default=True, description="run the live machine while serving")
-    live_recipe: str = Field(default="1045-shaft-scan", description="recipe of the live machine")
+    live_recipe: str = Field(default=DEFAULT_RECIPE, description="recipe of the live machine")
     live_speed: float = Field(default=1.0, gt=0.0, le=100.0, description="samples per second")
     live_autostart: bool = Field(default=True, description="start producing parts at once")
     operator_token: str | None = Field(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Path
 
 MAX_BIGINT = 2**63 - 1
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_BIGINT)]
-IdQuery = Annotated[int, Query(ge=1, le=MAX_BIGINT)]

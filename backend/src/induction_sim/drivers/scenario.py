@@ -27,7 +27,7 @@ from pydantic import (
 
 from induction_sim.machine.faults import FaultInstance, OnsetMode
 from induction_sim.machine.machine import MachineConfig, OperatorModel
-from induction_sim.machine.recipe import Recipe, builtin_recipes, load_recipe
+from induction_sim.machine.recipe import DEFAULT_RECIPE, Recipe, builtin_recipes, load_recipe
 from induction_sim.machine.schedule import MAX_SECONDS, FaultRule, expand
 from induction_sim.machine.sensors import SENSORS, Impairment, ImpairmentKind
 from induction_sim.textfields import (
@@ -108,7 +108,7 @@ class Scenario(BaseModel):
     name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.\-]+$")
     description: FreeText = ""
     recipes: list[RecipeShare] = Field(
-        default_factory=lambda: [RecipeShare(recipe="1045-shaft-scan")],
+        default_factory=lambda: [RecipeShare(recipe=DEFAULT_RECIPE)],
         min_length=1,
         max_length=MAX_RECIPES,
     )
@@ -205,7 +205,7 @@ def _builtin() -> dict[str, Scenario]:
             description="Many faults at random (rates per hour) and impaired instruments, "
             "three recipes: a dataset for anomaly detection.",
             recipes=[
-                RecipeShare(recipe="1045-shaft-scan", weight=3),
+                RecipeShare(recipe=DEFAULT_RECIPE, weight=3),
                 RecipeShare(recipe="4140-shaft-scan", weight=2),
                 RecipeShare(recipe="1050-pin-single-shot", weight=1),
             ],

@@ -18,7 +18,6 @@ No randomness anywhere: the same inputs give the same outputs, bit for bit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -125,13 +124,6 @@ def simulate_part(
     """Simulate one part (a thin wrapper over :func:`simulate_parts`)."""
     inputs = build_inputs(recipe, conditions or NOMINAL)
     return simulate_parts(inputs).part(0)
-
-
-def simulate_recipe_batch(
-    recipe: ProcessSpec | SupportsProcessSpec, conditions: Sequence[PartConditions]
-) -> PartResults:
-    """Convenience: one recipe, one :class:`PartConditions` per part."""
-    return simulate_parts(build_inputs(recipe, list(conditions)))
 
 
 def _initial_field_guess(grade: SteelGrade, inp: PartInputs, h_eff_m: FloatArray) -> FloatArray:

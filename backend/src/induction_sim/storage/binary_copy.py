@@ -76,10 +76,6 @@ class RowFormat:
         return buffer.data
 
 
-def row_format(table_columns: Sequence[tuple[str, str]]) -> RowFormat:
-    return RowFormat(tuple(table_columns))
-
-
 # --- variable-width rows (parts, events): one bytes object per row, fields built by struct ------
 # A field is a 32-bit length (-1: NULL) and the value in its binary send format; arrays are
 # ndim, has-null flag, element type OID, then per dimension its size and lower bound, then the

@@ -16,7 +16,6 @@ from induction_sim import ENGINE_VERSION
 from induction_sim.machine.chunk import EventRecord, PartRecord
 from induction_sim.machine.faults import FaultInstance
 from induction_sim.storage.binary_copy import (
-    NULL_FIELD,
     bool_field,
     field_count,
     float4_array_field,
@@ -161,7 +160,6 @@ EVENT_COLUMNS = [
     "seq",
     "timestamp_sim",
     "code",
-    "ref_event_id",
     "kind",
     "from_state",
     "to_state",
@@ -186,7 +184,6 @@ async def copy_events(
                 int_field(e.seq),
                 int_field(start_us + e.seq * 1_000_000),
                 int_field(e.code, "int2"),
-                NULL_FIELD,  # ref_event_id: set by the live machine's own writes only
                 _event_texts(e.kind, e.from_state, e.to_state, e.message, e.operator, e.comment),
             )
         )

@@ -150,7 +150,6 @@ machine_events = Table(
     Column("message", Text, nullable=False, server_default=""),
     Column("operator", Text, nullable=True),
     Column("comment", Text, nullable=True),
-    Column("ref_event_id", BigInteger, nullable=True, comment="the alarm an ack/reset refers to"),
     Index("ix_machine_events_run_id_seq", "run_id", "seq"),
     Index("ix_machine_events_timestamp_sim", "timestamp_sim"),
     **APPEND_ONLY,
