@@ -35,7 +35,7 @@ $(STAMPS)/python:
 $(STAMPS)/venv: $(STAMPS)/python $(BACKEND_DEPS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c backend/constraints.txt -e 'backend[dev]'
+	$(BIN)/python -m pip install --quiet -c backend/constraints.txt -e 'backend[dev,tools]'
 	@touch $@
 
 $(STAMPS)/node_modules: frontend/package.json frontend/package-lock.json

@@ -6,14 +6,22 @@ from __future__ import annotations
 import json
 import math
 import os
+import subprocess
+import sys
 
 import pytest
 from rich.console import Console
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from induction_sim.bench import BenchOptions, BenchReport, engine_figures, figures_table, run_bench
 from induction_sim.storage.database import DatabaseInfo
+from induction_sim_tools.bench import (
+    BenchOptions,
+    BenchReport,
+    engine_figures,
+    figures_table,
+    run_bench,
+)
 
 pytestmark = pytest.mark.db
 
@@ -104,3 +112,19 @@ async def test_bench_measures_everything_and_cleans_up(
         after = tuple((await conn.execute(text(COUNTS))).one())
     assert after == before, "the bench left runs, jobs, rows or its table behind"
     assert not any(isinstance(v, float) and math.isnan(v) for v in data["copy"][0].values())
+
+
+@pytest.mark.parametrize("command", ["bench", "load"])
+def test_the_tools_commands_without_their_extra_say_how_to_get_it(command: str) -> None:
+    """The server does not depend on psutil; without the tools extra the command says so."""
+    hide_psutil = (
+        "import sys; sys.modules['psutil'] = None; "
+        f"sys.argv = ['induction-sim', '{command}']; "
+        "from induction_sim.cli import app; app()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", hide_psutil], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert "needs the tools extra: pip install -e 'backend[tools]'" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -15,6 +15,7 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from induction_sim.errors import StartupError
 from induction_sim.settings import Settings
@@ -35,7 +36,8 @@ def _main() -> None:
 
 
 def _fail(message: str) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    # the message is text, not markup: a "[tools]" or a bracket in a user's value stays as it is
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
 
 
@@ -250,6 +252,17 @@ def part(
         out.print(f"  {d:4.1f} mm  {h:6.0f} HV  " + "█" * int(h / 20))
 
 
+def _need_tools(command: str) -> None:
+    """The measuring tools are an extra: say how to get them instead of a traceback."""
+    import importlib.util
+
+    if importlib.util.find_spec("psutil") is None:
+        raise _fail(
+            f"induction-sim {command} needs the tools extra: pip install -e 'backend[tools]' "
+            "(make test installs it)"
+        )
+
+
 @app.command()
 def bench(
     rows: Annotated[int, typer.Option(min=1000, help="Rows in the engine batch figure.")] = 50_000,
@@ -272,7 +285,9 @@ def bench(
     import asyncio
     import json
 
-    from induction_sim.bench import (
+    _need_tools("bench")
+    from induction_sim.storage.database import running_database
+    from induction_sim_tools.bench import (
         BenchError,
         BenchOptions,
         BenchReport,
@@ -281,7 +296,6 @@ def bench(
         run_bench,
         server_env,
     )
-    from induction_sim.storage.database import running_database
 
     def say(message: str) -> None:
         console.print(f"[dim]{message}…[/]", highlight=False)
@@ -348,9 +362,10 @@ def load(
     tick jitter, API latency, the job's outcome (loopback only)."""
     import json
 
-    from induction_sim.bench import figures_table
-    from induction_sim.loadtest import LoadOptions, run
-    from induction_sim.probe import ProbeError
+    _need_tools("load")
+    from induction_sim_tools.bench import figures_table
+    from induction_sim_tools.loadtest import LoadOptions, run
+    from induction_sim_tools.probe import ProbeError
 
     def say(message: str) -> None:
         console.print(f"[dim]{message}…[/]", highlight=False)

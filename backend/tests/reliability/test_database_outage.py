@@ -27,9 +27,9 @@ from reliability_support import (
     wait_for,
 )
 
-from induction_sim.probe import Cadence
 from induction_sim.storage.database import APP_DATABASE
 from induction_sim.storage.embedded import EmbeddedPostgres
+from induction_sim_tools.probe import Cadence
 from server_process import serving
 
 OUTAGE_S = 30.0  # as the issue asks

