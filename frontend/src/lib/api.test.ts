@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, stubFetch } from '../test/fetchMock';
-import { ApiError, expectRecord, expectString, getJson, NO_RESPONSE, readErrorDetail } from './api';
+import { ApiError, expectRecord, expectString, getJson, isNotFound, NO_RESPONSE, readErrorDetail } from './api';
 
 const decodeName = (raw: unknown) => ({ name: expectString(expectRecord(raw), 'name') });
 
@@ -71,5 +71,20 @@ describe('readErrorDetail', () => {
 
   it('falls back to the status text of an empty body', () => {
     expect(readErrorDetail('', 'Service Unavailable')).toBe('Service Unavailable');
+  });
+});
+
+describe('isNotFound', () => {
+  it('is the one rule for "not on this server": a 404, as an ApiError or as a bare status', async () => {
+    stubFetch(() => Promise.resolve(jsonResponse({ detail: 'no live machine on this server (SIM_LIVE=false)' }, 404)));
+    const missing = await captureApiError(getJson('/api/machine', decodeName));
+
+    expect(isNotFound(missing)).toBe(true);
+    expect(isNotFound(404)).toBe(true);
+    expect(isNotFound(new ApiError('/api/machine', 503, 'Database unavailable'))).toBe(false);
+    expect(isNotFound(new ApiError('/api/machine', NO_RESPONSE, 'Cannot reach the server'))).toBe(false);
+    expect(isNotFound(200)).toBe(false);
+    expect(isNotFound(new Error('404'))).toBe(false);
+    expect(isNotFound(null)).toBe(false);
   });
 });

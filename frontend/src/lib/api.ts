@@ -37,6 +37,19 @@ export class ApiError extends Error {
   }
 }
 
+/** "Not on this server": an endpoint this server does not have, or a thing it does not know. */
+const HTTP_NOT_FOUND = 404;
+
+/**
+ * The one rule for "not on this server": a 404, as an {@link ApiError} or as a bare HTTP status
+ * (the stream's probe). A server without a live machine (`SIM_LIVE=false`) answers its endpoints
+ * so, and the dashboard shows that quietly instead of an error.
+ */
+export function isNotFound(errorOrStatus: unknown): boolean {
+  if (typeof errorOrStatus === 'number') return errorOrStatus === HTTP_NOT_FOUND;
+  return errorOrStatus instanceof ApiError && errorOrStatus.status === HTTP_NOT_FOUND;
+}
+
 /** Turns untyped JSON into a typed value, or throws an `Error` naming what is wrong. */
 export type Decoder<T> = (raw: unknown) => T;
 

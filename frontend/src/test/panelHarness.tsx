@@ -32,6 +32,9 @@ export function on(
     request.method === method && request.path === path ? { status, json: answer(request) } : undefined;
 }
 
+/** The server's `detail` of a live machine's endpoint on a server started with `SIM_LIVE=false` (a 404). */
+export const NO_LIVE_DETAIL = 'no live machine on this server (SIM_LIVE=false)';
+
 /** Signals the panel tests use (each sample must carry all of them). */
 export const PANEL_CATALOGUE: SignalCatalogue = [
   'power_kw',

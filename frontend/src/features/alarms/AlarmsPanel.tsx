@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type ReactNode } from 'react';
-import { useMachineEvents } from '../../lib/stream/react';
-import { isNotFound, PanelMessage } from '../../lib/ui';
+import { isNotFound } from '../../lib/api';
+import { useLiveMachine, useMachineEvents } from '../../lib/stream/react';
+import { NoLiveMachine, PanelMessage } from '../../lib/ui';
 import { ActiveAlarm } from './ActiveAlarm';
 import { AlarmHistory } from './AlarmHistory';
 import { ALARMS_QUERY_KEY, alarmsQueryOptions, type Alarm } from './alarmsApi';
@@ -40,19 +41,17 @@ function AlarmsBody({ alarms }: { alarms: readonly Alarm[] }) {
 /** Active alarms (prominent, with the acknowledge form), interlock lamps and the alarm history. */
 export function AlarmsPanel() {
   const queryClient = useQueryClient();
-  const alarms = useQuery(alarmsQueryOptions());
+  const liveMachine = useLiveMachine();
+  const alarms = useQuery({ ...alarmsQueryOptions(), enabled: liveMachine !== false });
   useMachineEvents((event) => {
     if (ALARM_EVENTS.has(event.kind)) void queryClient.invalidateQueries({ queryKey: ALARMS_QUERY_KEY });
   });
 
   let body: ReactNode;
-  if (alarms.data) body = <AlarmsBody alarms={alarms.data} />;
+  if (liveMachine === false || isNotFound(alarms.error)) body = <NoLiveMachine />;
+  else if (alarms.data) body = <AlarmsBody alarms={alarms.data} />;
   else if (alarms.error) {
-    body = isNotFound(alarms.error) ? (
-      <PanelMessage kind="unavailable">Alarms are not available on this server.</PanelMessage>
-    ) : (
-      <PanelMessage kind="error">Alarms could not be loaded: {alarms.error.message}</PanelMessage>
-    );
+    body = <PanelMessage kind="error">Alarms could not be loaded: {alarms.error.message}</PanelMessage>;
   } else body = <PanelMessage kind="loading">Loading alarms…</PanelMessage>;
 
   const activeCount = alarms.data?.filter((alarm) => alarm.active).length ?? 0;

@@ -1,6 +1,6 @@
 /** `GET /api/alarms` (newest first) and `POST /api/alarms/{id}/ack`; field names as the API sends them. */
 import { queryOptions } from '@tanstack/react-query';
-import { expectRecord, expectString, getJson, sendJson } from '../../lib/api';
+import { expectRecord, expectString, getJson, isNotFound, sendJson } from '../../lib/api';
 import { decodeList, expectBoolean, expectNumber, expectStringOrNull } from '../../lib/decode';
 
 export const ALARMS_PATH = '/api/alarms';
@@ -48,7 +48,7 @@ export function alarmsQueryOptions() {
   return queryOptions({
     queryKey: ALARMS_QUERY_KEY,
     queryFn: ({ signal }) => getJson(ALARMS_PATH, decodeAlarms, { signal }),
-    refetchInterval: ALARMS_POLL_MS,
+    refetchInterval: (query) => (isNotFound(query.state.error) ? false : ALARMS_POLL_MS), // 404: no live machine
     staleTime: 1_000,
   });
 }

@@ -1,8 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
+import { isNotFound } from '../../lib/api';
 import { newerJobView } from '../../lib/stream';
 import { useJobMessages, useStreamOpen } from '../../lib/stream/react';
-import { isNotFound, PanelMessage } from '../../lib/ui';
+import { PanelMessage } from '../../lib/ui';
 import {
   historyWithJob,
   isActive,

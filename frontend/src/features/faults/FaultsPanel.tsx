@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { useMachineEvents } from '../../lib/stream/react';
-import { isNotFound, PanelMessage } from '../../lib/ui';
+import { isNotFound } from '../../lib/api';
+import { useLiveMachine, useMachineEvents } from '../../lib/stream/react';
+import { NoLiveMachine, PanelMessage } from '../../lib/ui';
 import { ActiveFaults } from './ActiveFaults';
 import { faultCatalogQueryOptions, INJECTED_FAULTS_QUERY_KEY, injectedFaultsQueryOptions } from './faultsApi';
 import { InjectForm } from './InjectForm';
@@ -13,13 +14,16 @@ const FAULT_EVENTS = new Set(['fault_injected', 'fault_cleared']);
 export function FaultsPanel() {
   const queryClient = useQueryClient();
   const catalog = useQuery(faultCatalogQueryOptions());
-  const injected = useQuery(injectedFaultsQueryOptions());
+  const liveMachine = useLiveMachine();
+  const injected = useQuery({ ...injectedFaultsQueryOptions(), enabled: liveMachine !== false });
   useMachineEvents((event) => {
     if (FAULT_EVENTS.has(event.kind)) void queryClient.invalidateQueries({ queryKey: INJECTED_FAULTS_QUERY_KEY });
   });
 
   let body: ReactNode;
-  if (catalog.data) {
+  if (liveMachine === false || isNotFound(injected.error)) {
+    body = <NoLiveMachine />;
+  } else if (catalog.data) {
     body = (
       <>
         <InjectForm catalog={catalog.data} />

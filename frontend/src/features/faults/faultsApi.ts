@@ -3,7 +3,7 @@
  * `DELETE /api/faults/{id}`. Field names as the API sends them.
  */
 import { queryOptions } from '@tanstack/react-query';
-import { expectRecord, expectString, getJson, sendJson } from '../../lib/api';
+import { expectRecord, expectString, getJson, isNotFound, sendJson } from '../../lib/api';
 import { decodeList, expectBoolean, expectNumber, expectNumberOrNull } from '../../lib/decode';
 
 export const FAULTS_PATH = '/api/faults';
@@ -90,7 +90,7 @@ export function injectedFaultsQueryOptions() {
   return queryOptions({
     queryKey: INJECTED_FAULTS_QUERY_KEY,
     queryFn: ({ signal }) => getJson(FAULTS_PATH, decodeInjectedFaults, { signal }),
-    refetchInterval: FAULTS_POLL_MS,
+    refetchInterval: (query) => (isNotFound(query.state.error) ? false : FAULTS_POLL_MS), // 404: no live machine
     staleTime: 1_000,
   });
 }

@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { on, panelSample, renderPanel } from '../../test/panelHarness';
+import { NO_LIVE_MACHINE_TEXT } from '../../lib/ui';
+import { NO_LIVE_DETAIL, on, panelSample, renderPanel } from '../../test/panelHarness';
 import { MachinePanel } from './MachinePanel';
 
 const RECIPE = {
@@ -170,10 +171,28 @@ describe('MachinePanel', () => {
     expect(screen.getByTestId('machine-state')).toHaveTextContent('LOADING');
   });
 
-  it('says so quietly when the server has no live machine', async () => {
-    renderPanel(<MachinePanel />);
+  it('says so quietly when the server has no live machine (a 404), without commands, and stops asking', async () => {
+    const { sent } = renderPanel(<MachinePanel />, {
+      routes: [on('GET', '/api/machine', () => ({ detail: NO_LIVE_DETAIL }), 404)],
+    });
 
-    expect(await screen.findByText('The live machine is not available on this server.')).toBeInTheDocument();
+    expect(await screen.findByTestId('no-live-machine')).toHaveTextContent(NO_LIVE_MACHINE_TEXT);
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Start' })).not.toBeInTheDocument();
+    expect(sent('GET', '/api/machine')).toHaveLength(1); // no poll after the 404
+  });
+
+  it('shows the same message when the stream says the server has no live machine (hello without a run)', async () => {
+    const { stream, connected } = renderPanel(<MachinePanel />, {
+      routes: [on('GET', '/api/machine', () => snapshot()), on('GET', '/api/recipes', () => [RECIPE])],
+    });
+    expect(await screen.findByTestId('machine-state')).toHaveTextContent('HEATING');
+    await connected();
+
+    stream([['hello', { run_id: null, seq: -1 }]]);
+
+    expect(await screen.findByTestId('no-live-machine')).toHaveTextContent(NO_LIVE_MACHINE_TEXT);
+    expect(screen.queryByTestId('machine-state')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Start' })).not.toBeInTheDocument();
   });
 });

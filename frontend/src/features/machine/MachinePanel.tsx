@@ -1,9 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import { isNotFound } from '../../lib/api';
 import { recipesQueryOptions } from '../../lib/plant';
 import type { LiveStatusSnapshot, LiveStream } from '../../lib/stream';
-import { useLiveData, useLiveSelector, useMachineEvents } from '../../lib/stream/react';
-import { isNotFound, PanelMessage } from '../../lib/ui';
+import { useLiveData, useLiveMachine, useLiveSelector, useMachineEvents } from '../../lib/stream/react';
+import { NoLiveMachine, PanelMessage } from '../../lib/ui';
 import { MachineControls } from './MachineControls';
 import { MACHINE_QUERY_KEY, machineQueryOptions, type MachineSnapshot } from './machineApi';
 import { applyStateChange, REFETCH_ON_STATES } from './machineStates';
@@ -43,7 +44,8 @@ export function MachinePanel() {
   const liveData = useLiveData();
   const stream = liveData.status === 'ready' ? liveData.stream : null;
   const queryClient = useQueryClient();
-  const machine = useQuery(machineQueryOptions());
+  const liveMachine = useLiveMachine();
+  const machine = useQuery({ ...machineQueryOptions(), enabled: liveMachine !== false });
   useMachineEvents((event) => {
     if (event.kind === 'state_change' && event.to_state !== null) {
       // A cycle has six state changes: the snapshot follows them without a request, and is asked
@@ -57,15 +59,14 @@ export function MachinePanel() {
     void queryClient.invalidateQueries({ queryKey: MACHINE_QUERY_KEY });
   });
 
+  const noLiveMachine = liveMachine === false || isNotFound(machine.error);
   let body: ReactNode;
-  if (machine.data) {
+  if (noLiveMachine) {
+    body = <NoLiveMachine />;
+  } else if (machine.data) {
     body = <MachineBody stream={stream} snapshot={machine.data} />;
   } else if (machine.error) {
-    body = isNotFound(machine.error) ? (
-      <PanelMessage kind="unavailable">The live machine is not available on this server.</PanelMessage>
-    ) : (
-      <PanelMessage kind="error">Machine state could not be loaded: {machine.error.message}</PanelMessage>
-    );
+    body = <PanelMessage kind="error">Machine state could not be loaded: {machine.error.message}</PanelMessage>;
   } else {
     body = <PanelMessage kind="loading">Loading the machine…</PanelMessage>;
   }
@@ -74,7 +75,7 @@ export function MachinePanel() {
     <section className="panel panel--machine machine" data-testid="panel-machine" aria-label="Machine">
       <h2 className="panel__title">Machine</h2>
       {body}
-      <MachineControls />
+      {!noLiveMachine && <MachineControls />}
     </section>
   );
 }

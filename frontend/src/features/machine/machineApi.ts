@@ -1,6 +1,6 @@
 /** `GET /api/machine` (state snapshot) and `POST /api/machine/{command}`; field names as sent. */
 import { queryOptions } from '@tanstack/react-query';
-import { expectRecord, expectString, getJson, sendJson } from '../../lib/api';
+import { expectRecord, expectString, getJson, isNotFound, sendJson } from '../../lib/api';
 import { expectArray, expectNumber, expectNumberOrNull } from '../../lib/decode';
 
 export const MACHINE_PATH = '/api/machine';
@@ -74,7 +74,8 @@ export function machineQueryOptions() {
   return queryOptions({
     queryKey: MACHINE_QUERY_KEY,
     queryFn: ({ signal }) => getJson(MACHINE_PATH, decodeMachineSnapshot, { signal }),
-    refetchInterval: MACHINE_POLL_MS,
+    // A 404: no live machine on this server; asking again every few seconds would change nothing.
+    refetchInterval: (query) => (isNotFound(query.state.error) ? false : MACHINE_POLL_MS),
     staleTime: 1_000,
   });
 }

@@ -1,26 +1,25 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { ApiError } from '../../lib/api';
+import { errorText, isNotFound } from '../../lib/api';
 import { recipesQueryOptions } from '../../lib/plant';
 import type { LiveStatusSnapshot, LiveStream } from '../../lib/stream';
-import { useLiveData, useLiveSelector } from '../../lib/stream/react';
-import { PanelMessage } from '../../lib/ui';
+import { useLiveData, useLiveMachine, useLiveSelector } from '../../lib/stream/react';
+import { NoLiveMachine, PanelMessage } from '../../lib/ui';
 import { HardnessProfile } from './HardnessProfile';
 import { fetchRecentParts, PARTS_POLL_MS, type Part } from './partsApi';
 import { PartsTable } from './PartsTable';
 import './parts.css';
-
-const HTTP_NOT_FOUND = 404;
 
 const selectRunId = (status: LiveStatusSnapshot | null) => status?.runId ?? null;
 const selectPartId = (status: LiveStatusSnapshot | null) => status?.latest?.part_id ?? null;
 
 /** FastAPI answers an unknown route with "Not Found"; an unknown run is named in the detail. */
 function partsProblem(error: Error): { kind: 'unavailable' | 'error'; text: string } {
-  if (error instanceof ApiError && error.status === HTTP_NOT_FOUND) {
-    return error.detail === 'Not Found'
+  if (isNotFound(error)) {
+    const detail = errorText(error);
+    return detail === 'Not Found'
       ? { kind: 'unavailable', text: 'Part results are not available on this server.' }
-      : { kind: 'unavailable', text: `No parts yet: ${error.detail}` };
+      : { kind: 'unavailable', text: `No parts yet: ${detail}` };
   }
   return { kind: 'error', text: `Parts could not be loaded: ${error.message}` };
 }
@@ -58,6 +57,7 @@ function PartsBody({ parts }: { parts: readonly Part[] }) {
 export function PartsPanel() {
   const liveData = useLiveData();
   const stream = liveData.status === 'ready' ? liveData.stream : null;
+  const liveMachine = useLiveMachine();
   const runId = useLiveSelector(stream, selectRunId);
   const partId = useCurrentPartId(stream);
   const parts = useQuery({
@@ -75,7 +75,8 @@ export function PartsPanel() {
   });
 
   let body: ReactNode;
-  if (parts.data) body = <PartsBody parts={parts.data} />;
+  if (liveMachine === false) body = <NoLiveMachine />;
+  else if (parts.data) body = <PartsBody parts={parts.data} />;
   else if (parts.error) {
     const problem = partsProblem(parts.error);
     body = <PanelMessage kind={problem.kind}>{problem.text}</PanelMessage>;

@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react';
-import { ApiError } from '../../lib/api';
+import { isNotFound } from '../../lib/api';
 import type { ConnectionSnapshot, LiveStream, SignalCatalogue } from '../../lib/stream';
 import { useLiveStatus } from '../../lib/stream/react';
 import { TrendChart } from './TrendChart';
@@ -10,8 +10,6 @@ import type { TimeWindowSeconds } from './timeWindows';
 import { useHistoryBackfill } from './useHistoryBackfill';
 import { RedrawPacer, redrawIntervalMs } from './redrawPacer';
 
-const HTTP_NOT_FOUND = 404;
-
 function reconnectingText(connection: ConnectionSnapshot): string {
   const retry = connection.retryInMs === null ? '' : ` in ${String(Math.ceil(connection.retryInMs / 1000))} s`;
   return `Live stream interrupted — reconnecting${retry} (attempt ${String(connection.attempt)})…`;
@@ -19,7 +17,7 @@ function reconnectingText(connection: ConnectionSnapshot): string {
 
 function backfillProblem(error: Error | null): string | null {
   if (!error) return null;
-  if (error instanceof ApiError && error.status === HTTP_NOT_FOUND) return 'History is not available on this server.';
+  if (isNotFound(error)) return 'History is not available on this server.';
   return `History could not be loaded: ${error.message}`;
 }
 

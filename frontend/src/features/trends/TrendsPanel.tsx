@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
-import { useLiveData } from '../../lib/stream/react';
+import { useLiveData, useLiveMachine } from '../../lib/stream/react';
+import { NO_LIVE_MACHINE_TEXT } from '../../lib/ui';
 import { LiveTrends } from './LiveTrends';
 import { TrendsMessage } from './TrendsMessage';
 import { TRENDS_TEXT } from './trendsText';
@@ -10,7 +11,9 @@ import './trends.css';
 /** Live trends: grouped uPlot charts of the stream, a window selector, and the empty and error states. */
 export function TrendsPanel() {
   const liveData = useLiveData();
+  const liveMachine = useLiveMachine();
   const [windowSeconds, setWindowSeconds] = useState<TimeWindowSeconds>(DEFAULT_WINDOW_SECONDS);
+  const charting = liveData.status === 'ready' && liveMachine !== false;
 
   let body: ReactNode;
   switch (liveData.status) {
@@ -24,7 +27,11 @@ export function TrendsPanel() {
       body = <TrendsMessage kind="error">Live data failed: {liveData.message}</TrendsMessage>;
       break;
     case 'ready':
-      body = <LiveTrends catalogue={liveData.catalogue} stream={liveData.stream} windowSeconds={windowSeconds} />;
+      body = !charting ? (
+        <TrendsMessage kind="unavailable">{NO_LIVE_MACHINE_TEXT}</TrendsMessage>
+      ) : (
+        <LiveTrends catalogue={liveData.catalogue} stream={liveData.stream} windowSeconds={windowSeconds} />
+      );
       break;
   }
 
@@ -33,11 +40,12 @@ export function TrendsPanel() {
       className="panel panel--trends trends"
       data-testid="panel-trends"
       data-live={liveData.status}
+      data-live-machine={liveMachine === null ? 'unknown' : String(liveMachine)}
       aria-label="Live trends"
     >
       <header className="trends__header">
         <h2 className="panel__title">Live trends</h2>
-        <WindowSelector value={windowSeconds} onChange={setWindowSeconds} disabled={liveData.status !== 'ready'} />
+        <WindowSelector value={windowSeconds} onChange={setWindowSeconds} disabled={!charting} />
       </header>
       {body}
     </section>

@@ -8,9 +8,13 @@ import { simTimeSeconds } from './simTime';
 
 export type RunId = string;
 
-/** `hello`: sent once per connection, naming the live run and its newest sample. */
+/**
+ * `hello`: sent once per connection, naming the live run and its newest sample. A server without a
+ * live machine (`SIM_LIVE=false`) says `{"run_id": null, "seq": -1}`; its stream carries `job`
+ * messages only.
+ */
 export interface StreamHello {
-  run_id: RunId;
+  run_id: RunId | null;
   seq: number;
 }
 
@@ -85,7 +89,7 @@ function expectStringList(record: Record<string, unknown>, key: string): string[
 
 export function decodeStreamHello(raw: unknown): StreamHello {
   const record = expectRecord(raw);
-  return { run_id: expectRunId(record), seq: expectNumber(record, 'seq') };
+  return { run_id: record.run_id === null ? null : expectRunId(record), seq: expectNumber(record, 'seq') };
 }
 
 /** A decoder for samples of this catalogue: each listed signal must be present (a number or null). */

@@ -46,6 +46,29 @@ describe('createLiveStream', () => {
     expect(Array.from(stream.store.snapshot().seq)).toEqual([1]);
   });
 
+  it('empties the store when a restarted server has no live machine (hello without a run), and still passes jobs on', () => {
+    const { stream, sources } = createTestStream();
+    const jobs = vi.fn();
+    stream.jobs.subscribe(jobs);
+    stream.start();
+    const source = sources.latest();
+    source.open();
+    source.emit('hello', { run_id: 1, seq: 0 });
+    source.emit('sample', sampleJson(1, 1), '1:1');
+    expect(stream.store.length).toBe(1);
+
+    source.drop();
+    source.open();
+    source.emit('hello', { run_id: null, seq: -1 });
+    source.emit('job', jobViewJson({ id: 4 }));
+
+    expect(stream.store.runId).toBeNull();
+    expect(stream.store.length).toBe(0);
+    expect(stream.status.getSnapshot().connection).toMatchObject({ state: 'open', liveMachine: false });
+    expect(stream.status.getSnapshot().invalidMessages).toBe(0);
+    expect(jobs).toHaveBeenCalledTimes(1);
+  });
+
   it('passes machine events and job progress to their channels', () => {
     const { stream, sources } = createTestStream();
     const events = vi.fn();

@@ -51,7 +51,13 @@ export function createLiveStream(options: LiveStreamOptions): LiveStream {
     ...(options.probeStatus ? { probeStatus: options.probeStatus } : {}),
     decodeSample: sampleDecoder(options.signals),
     handlers: {
-      onHello: (hello) => { store.startRun(hello.run_id); },
+      onHello: (hello) => {
+        // No live run on this server: samples held from an earlier one are not this server's.
+        if (hello.run_id === null) {
+          if (store.runId !== null) store.reset();
+        }
+        else store.startRun(hello.run_id);
+      },
       onSample: (sample) => { store.append(sample); },
       onEvent: (event) => { machineEvents.emit(event); },
       onJob: (job) => { jobs.emit(job); },

@@ -219,6 +219,52 @@ describe('StreamClient: connection state', () => {
   });
 });
 
+describe('StreamClient: a server without a live machine (hello without a run)', () => {
+  it('says liveMachine false, stays open for job messages and does not count the hello as invalid', () => {
+    const { client, sources, handlers, states } = createClient();
+    client.start();
+    const source = sources.latest();
+    source.open();
+    expect(client.getSnapshot().liveMachine).toBeNull();
+
+    source.emit('hello', { run_id: null, seq: -1 });
+    source.emit('job', jobViewJson({ id: 5, status: 'succeeded', progress: 1, rows_done: 50_000 }));
+
+    expect(handlers.onHello).toHaveBeenCalledWith({ run_id: null, seq: -1 });
+    expect(handlers.onJob).toHaveBeenCalledWith(expect.objectContaining({ id: 5, status: 'succeeded' }));
+    expect(handlers.onInvalidMessage).not.toHaveBeenCalled();
+    expect(client.getSnapshot()).toMatchObject({ state: 'open', liveMachine: false, attempt: 0 });
+    expect(states).toEqual(['connecting', 'open']);
+    expect(sources.created).toHaveLength(1);
+  });
+
+  it('resumes nothing from an earlier live run, and says liveMachine true once a hello names a run again', () => {
+    vi.useFakeTimers();
+    try {
+      const { client, sources } = createClient();
+      client.start();
+      sources.latest().open();
+      sources.latest().emit('hello', { run_id: 3, seq: 40 });
+      sources.latest().emit('sample', sampleJson(41, 3), '3:41');
+      expect(client.getSnapshot().liveMachine).toBe(true);
+
+      sources.latest().drop(); // the server restarts without a live machine; the browser reconnects
+      sources.latest().open();
+      sources.latest().emit('hello', { run_id: null, seq: -1 });
+      expect(client.getSnapshot().liveMachine).toBe(false);
+
+      sources.latest().fail(); // and later gives up: the new source has no resume position
+      vi.advanceTimersByTime(1_000);
+      expect(sources.latest().url).toBe('/api/stream');
+      sources.latest().open();
+      sources.latest().emit('hello', { run_id: 4, seq: 0 });
+      expect(client.getSnapshot().liveMachine).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('resumeUrl', () => {
   it('adds the position after which a new connection resumes', () => {
     expect(resumeUrl('/api/stream', null)).toBe('/api/stream');

@@ -5,8 +5,11 @@
  * `Last-Event-ID`, so the server resumes after the last sample (state `reconnecting`). When the
  * browser gives up (an HTTP error, a wrong content type), this client opens a new `EventSource`
  * with `?since=<seq of the last sample>` after an exponential back-off. A 404 means the server has no
- * live stream at all (state `unavailable`, no more retries).
+ * live stream at all (state `unavailable`, no more retries). A `hello` without a run (`run_id: null`)
+ * means the server has no live machine: the stream stays open for its `job` messages and the
+ * snapshot says `liveMachine: false`.
  */
+import { isNotFound } from '../api';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { decodeJobView, type JobView } from './jobView';
 import {
@@ -34,7 +37,6 @@ export type EventSourceFactory = (url: string) => EventSourceLike;
 
 /** `EventSource.CLOSED`: the browser will not reconnect this source. */
 const READY_STATE_CLOSED = 2;
-const HTTP_NOT_FOUND = 404;
 
 export type ConnectionState =
   | 'idle' // not started
@@ -52,6 +54,11 @@ export interface ConnectionSnapshot {
   retryInMs: number | null;
   /** How many times the stream has opened: the first connection and every reconnection. */
   opens: number;
+  /**
+   * What the last `hello` said: `true` with a live run, `false` on a server without a live machine
+   * (`run_id: null`; only `job` messages come), `null` before the first `hello`.
+   */
+  liveMachine: boolean | null;
 }
 
 export interface StreamHandlers {
@@ -80,6 +87,7 @@ const INITIAL_SNAPSHOT: ConnectionSnapshot = {
   attempt: 0,
   retryInMs: null,
   opens: 0,
+  liveMachine: null,
 };
 
 /** `url` with the resume position of a new `EventSource` (the browser's own `Last-Event-ID` is gone). */
@@ -170,7 +178,12 @@ export class StreamClient {
         this.update({ state: 'reconnecting', attempt: this.current.attempt + 1, retryInMs: null });
       }
     };
-    this.listen(source, 'hello', decodeStreamHello, (hello) => this.handlers.onHello?.(hello));
+    this.listen(source, 'hello', decodeStreamHello, (hello) => {
+      const liveMachine = hello.run_id !== null;
+      if (!liveMachine) this.lastSample = null; // nothing to resume on a server without a live run
+      if (liveMachine !== this.current.liveMachine) this.update({ liveMachine });
+      this.handlers.onHello?.(hello);
+    });
     this.listen(source, 'sample', this.decodeSample, (sample) => {
       this.lastSample = { runId: sample.run_id, seq: sample.seq };
       this.handlers.onSample?.(sample);
@@ -200,7 +213,7 @@ export class StreamClient {
     if (!hadOpened) {
       const status = await this.probeStatus(this.url);
       if (generation !== this.generation) return;
-      if (status === HTTP_NOT_FOUND) {
+      if (isNotFound(status)) {
         this.update({ state: 'unavailable', retryInMs: null });
         return;
       }

@@ -1,13 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, type ReactNode } from 'react';
-import { ApiError } from '../../api';
+import { isNotFound } from '../../api';
 import type { LiveStream } from '../liveStream';
 import type { SignalCatalogue } from '../signals';
 import { createDashboardStream } from './createDashboardStream';
 import { LiveDataContext, type LiveData } from './liveDataContext';
 import { signalCatalogueQueryOptions } from './signalsQuery';
-
-const HTTP_NOT_FOUND = 404;
 
 export type CreateLiveStream = (catalogue: SignalCatalogue) => LiveStream;
 
@@ -36,7 +34,7 @@ export function LiveStreamProvider({
   const { data, error } = catalogue;
   const liveData = useMemo((): LiveData => {
     if (data && stream) return { status: 'ready', catalogue: data, stream };
-    if (error instanceof ApiError && error.status === HTTP_NOT_FOUND) return { status: 'unavailable' };
+    if (isNotFound(error)) return { status: 'unavailable' };
     if (error) return { status: 'error', message: error.message };
     return { status: 'loading' };
   }, [data, error, stream]);

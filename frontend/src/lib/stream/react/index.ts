@@ -6,4 +6,4 @@ export { signalCatalogueQueryOptions } from './signalsQuery';
 export { useLiveData } from './useLiveData';
 export { useLiveSelector } from './useLiveSelector';
 export { useLiveStatus } from './useLiveStatus';
-export { useJobMessages, useMachineEvents, useStreamOpen } from './useStreamMessages';
+export { useJobMessages, useLiveMachine, useMachineEvents, useStreamOpen } from './useStreamMessages';

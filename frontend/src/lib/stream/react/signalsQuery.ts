@@ -1,11 +1,9 @@
 import { queryOptions } from '@tanstack/react-query';
-import { ApiError, getJson } from '../../api';
+import { getJson, isNotFound } from '../../api';
 import { decodeSignalCatalogue, SIGNALS_PATH } from '../signals';
 
 /** While the catalogue cannot be had (server down, 5xx), ask again this often; a 404 is final. */
 export const CATALOGUE_RETRY_MS = 5_000;
-
-const HTTP_NOT_FOUND = 404;
 
 /** The signal catalogue does not change while the server runs: fetched once per page. */
 export function signalCatalogueQueryOptions() {
@@ -17,7 +15,7 @@ export function signalCatalogueQueryOptions() {
     refetchInterval: (query) => {
       const { error } = query.state;
       if (!error) return false;
-      return error instanceof ApiError && error.status === HTTP_NOT_FOUND ? false : CATALOGUE_RETRY_MS;
+      return isNotFound(error) ? false : CATALOGUE_RETRY_MS;
     },
   });
 }

@@ -38,6 +38,19 @@ export function useJobMessages(listener: (job: JobView) => void): void {
   }, [stream]);
 }
 
+const selectLiveMachine = (status: LiveStatusSnapshot | null) => status?.connection.liveMachine ?? null;
+
+/**
+ * Whether this server has a live machine, as the stream's `hello` said: `false` on a server started
+ * with `SIM_LIVE=false` (its stream carries job messages only), `true` with a live run, `null` while
+ * nobody knows yet (no stream, or no `hello` so far). Live panels show `<NoLiveMachine/>` on `false`
+ * and stop asking for the live machine's endpoints.
+ */
+export function useLiveMachine(): boolean | null {
+  const liveData = useLiveData();
+  return useLiveSelector(liveData.status === 'ready' ? liveData.stream : null, selectLiveMachine);
+}
+
 const selectOpen = (status: LiveStatusSnapshot | null) => status?.connection.state === 'open';
 
 /**
