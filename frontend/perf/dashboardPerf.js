@@ -24,7 +24,7 @@
  *     below its wall time waited for a CPU (other processes on the machine), it did not work that long.
  *   - the machine's CPU use (`/proc/stat`) per collection interval, next to the long tasks in it.
  *
- * Not part of `npm test`. Needs a server with the live stream (`make run`, or perf/fakeLiveServer.js):
+ * Not part of `npm test`. Needs the real server with the live stream (`make run`):
  *
  *   node perf/dashboardPerf.js --url http://127.0.0.1:8000/ --duration 300 --window 3600
  *

@@ -15,6 +15,14 @@ import {
   TOKEN_PROMPT_CANCELLED,
   withOperatorToken,
 } from './operatorToken';
+import type { components } from './apiTypes';
+
+/**
+ * A model of the API by its name in the OpenAPI schema (`ApiSchema<'JobView'>`). The types are
+ * generated from the server's schema (`frontend/openapi.json` → `src/lib/apiTypes.ts`, `make
+ * api-types`), never copied by hand; the decoders still check at run time that what arrives fits.
+ */
+export type ApiSchema<Name extends keyof components['schemas']> = components['schemas'][Name];
 
 /** Status used when no HTTP response arrived at all (server down, network error). */
 export const NO_RESPONSE = 0;

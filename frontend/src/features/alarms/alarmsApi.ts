@@ -1,25 +1,15 @@
 /** `GET /api/alarms` (newest first) and `POST /api/alarms/{id}/ack`; field names as the API sends them. */
 import { queryOptions } from '@tanstack/react-query';
-import { expectRecord, expectString, getJson, isNotFound, sendJson } from '../../lib/api';
+import { expectRecord, expectString, getJson, isNotFound, sendJson, type ApiSchema } from '../../lib/api';
 import { decodeList, expectBoolean, expectNumber, expectStringOrNull } from '../../lib/decode';
 
 export const ALARMS_PATH = '/api/alarms';
 
-export interface Alarm {
-  id: number;
-  code: number;
-  name: string;
-  text: string;
-  /** What the operator should check. */
-  action: string;
-  /** Latched: raised and not reset yet (an acknowledged alarm stays active until the reset). */
-  active: boolean;
-  raised_at: string;
-  acknowledged_by: string | null;
-  ack_comment: string | null;
-  acknowledged_at: string | null;
-  reset_at: string | null;
-}
+/**
+ * `AlarmView`: `active` is latched (raised and not reset yet; an acknowledged alarm stays active
+ * until the reset), `action` says what the operator should check.
+ */
+export type Alarm = ApiSchema<'AlarmView'>;
 
 export function decodeAlarm(record: Record<string, unknown>): Alarm {
   return {
@@ -53,10 +43,7 @@ export function alarmsQueryOptions() {
   });
 }
 
-export interface AckRequest {
-  operator: string;
-  comment?: string;
-}
+export type AckRequest = ApiSchema<'AckRequest'>;
 
 export function acknowledgeAlarm(alarmId: number, request: AckRequest): Promise<Alarm> {
   return sendJson('POST', `${ALARMS_PATH}/${String(alarmId)}/ack`, request, (raw) => decodeAlarm(expectRecord(raw)));

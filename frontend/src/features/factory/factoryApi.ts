@@ -4,28 +4,20 @@
  * Field names as the API sends them.
  */
 import { queryOptions, replaceEqualDeep } from '@tanstack/react-query';
-import { expectString, getJson, sendJson } from '../../lib/api';
+import { expectString, getJson, sendJson, type ApiSchema } from '../../lib/api';
 import { decodeList, expectStringList } from '../../lib/decode';
 import { decodeJobRecord, decodeJobView, isActiveJob, newerJobView, type JobView } from '../../lib/stream';
 
 export const SCENARIOS_PATH = '/api/scenarios';
 export const JOBS_PATH = '/api/jobs';
 
-export interface Scenario {
-  name: string;
-  description: string;
-  recipes: string[];
-  faults: string[];
-}
+export type Scenario = ApiSchema<'ScenarioView'>;
 
 /** A job as `GET /api/jobs/{id}` and the stream's `job` messages describe it (the same JSON). */
 export type Job = JobView;
 
-export interface JobRequest {
-  scenario: string;
-  rows: number;
-  seed: number;
-}
+/** `JobRequest` with the scenario by name (the names come from `GET /api/scenarios`). */
+export type JobRequest = Omit<ApiSchema<'JobRequest'>, 'scenario'> & { scenario: string };
 
 function decodeScenario(record: Record<string, unknown>): Scenario {
   return {

@@ -3,45 +3,25 @@
  * `DELETE /api/faults/{id}`. Field names as the API sends them.
  */
 import { queryOptions } from '@tanstack/react-query';
-import { expectRecord, expectString, getJson, isNotFound, sendJson } from '../../lib/api';
+import { expectRecord, expectString, getJson, isNotFound, sendJson, type ApiSchema } from '../../lib/api';
 import { decodeList, expectBoolean, expectNumber, expectNumberOrNull } from '../../lib/decode';
 
 export const FAULTS_PATH = '/api/faults';
 export const FAULT_CATALOG_PATH = '/api/faults/catalog';
 
-export const ONSET_MODES = ['step', 'ramp', 'intermittent'] as const;
-export type OnsetMode = (typeof ONSET_MODES)[number];
+export type OnsetMode = ApiSchema<'OnsetMode'>;
+export const ONSET_MODES = ['step', 'ramp', 'intermittent'] as const satisfies readonly OnsetMode[];
 
-export interface FaultType {
-  id: string;
-  name: string;
-  subsystem: string;
-  description: string;
-  signature: string;
-  outcome: string;
-  sensor_only: boolean;
-  /** The alarm code the fault can raise, if any. */
-  alarm: number | null;
-}
+/** `FaultTypeView`: `alarm` is the alarm code the fault can raise, if any. */
+export type FaultType = ApiSchema<'FaultTypeView'>;
 
-export interface InjectedFault {
-  id: number;
-  type: string;
-  severity: number;
-  mode: string;
-  duration_s: number | null;
-  onset_seq: number;
-  onset_at: string;
-  cleared: boolean;
-}
+export type InjectedFault = ApiSchema<'FaultView'>;
 
-export interface FaultRequest {
-  type: string;
-  severity: number;
-  mode: OnsetMode;
-  /** Simulated seconds; absent: until cleared. */
-  duration_s?: number;
-}
+/**
+ * `FaultRequest` (`duration_s` in simulated seconds; absent: until cleared). The schema lists the
+ * fault types; the form takes them from the catalogue the server sends, so `type` is a string here.
+ */
+export type FaultRequest = Omit<ApiSchema<'FaultRequest'>, 'type'> & { type: string };
 
 function decodeFaultType(record: Record<string, unknown>): FaultType {
   return {

@@ -1,28 +1,26 @@
 import { queryOptions } from '@tanstack/react-query';
-import { ApiError, expectOneOf, expectRecord, expectString, NO_RESPONSE, readErrorDetail } from '../../lib/api';
+import { ApiError, expectOneOf, expectRecord, expectString, NO_RESPONSE, readErrorDetail, type ApiSchema } from '../../lib/api';
 
-export const DATABASE_KINDS = ['embedded', 'external'] as const;
-export type DatabaseKind = (typeof DATABASE_KINDS)[number];
+export type DatabaseKind = ApiSchema<'Health'>['database'];
+export const DATABASE_KINDS = ['embedded', 'external'] as const satisfies readonly DatabaseKind[];
 
-export const HEALTH_STATUSES = ['ok', 'degraded'] as const;
-export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+export type HealthStatus = ApiSchema<'Health'>['status'];
+export const HEALTH_STATUSES = ['ok', 'degraded'] as const satisfies readonly HealthStatus[];
 
 export const HEALTH_PATH = '/api/health';
 /** The status the server answers with, a full Health body included, while the product is degraded. */
 export const HTTP_SERVICE_UNAVAILABLE = 503;
 
 /** `GET /api/health`; field names as the API sends them (`engine_version` and `event_loop` are not read). */
-export interface Health {
-  status: HealthStatus;
-  /** "ok", or one line naming why the product is degraded. */
-  detail: string;
-  /** Every reason for `degraded`; empty when ok. */
-  reasons: string[];
-  database: DatabaseKind;
-  /** `null`: the database did not answer. */
-  postgres_version: string | null;
-  version: string;
-}
+/**
+ * `Health` as the badge reads it (`engine_version` and `event_loop` are not read): `detail` is "ok"
+ * or one line naming why the product is degraded, `reasons` every reason (empty when ok),
+ * `postgres_version` null when the database did not answer.
+ */
+export type Health = Pick<
+  ApiSchema<'Health'>,
+  'status' | 'detail' | 'reasons' | 'database' | 'postgres_version' | 'version'
+>;
 
 function expectStringOrNull(record: Record<string, unknown>, key: string): string | null {
   return record[key] === null ? null : expectString(record, key);

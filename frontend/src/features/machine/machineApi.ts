@@ -1,6 +1,6 @@
 /** `GET /api/machine` (state snapshot) and `POST /api/machine/{command}`; field names as sent. */
 import { queryOptions } from '@tanstack/react-query';
-import { expectRecord, expectString, getJson, isNotFound, sendJson } from '../../lib/api';
+import { expectRecord, expectString, getJson, isNotFound, sendJson, type ApiSchema } from '../../lib/api';
 import { expectArray, expectNumber, expectNumberOrNull } from '../../lib/decode';
 
 export const MACHINE_PATH = '/api/machine';
@@ -8,26 +8,20 @@ export const MACHINE_PATH = '/api/machine';
 export const MACHINE_COMMANDS = ['start', 'stop', 'reset', 'estop'] as const;
 export type MachineCommand = (typeof MACHINE_COMMANDS)[number];
 
-export interface ActiveAlarm {
-  id: number;
-  code: number;
-  name: string;
-  text: string;
-}
+/** The active alarm of the snapshot (an `AlarmView`; the schema says only "object"): what the panel reads of it. */
+export type ActiveAlarm = Pick<ApiSchema<'AlarmView'>, 'id' | 'code' | 'name' | 'text'>;
 
-export interface MachineSnapshot {
-  run_id: number;
-  seq: number;
-  state: string;
-  seconds_in_state: number;
-  part_id: number | null;
-  parts_made: number;
-  recipe: string;
-  speed: number;
+type MachineView = ApiSchema<'MachineView'>;
+
+/** `MachineView` as the panel keeps it: the active faults counted, the energy window as `[low, high]`. */
+export type MachineSnapshot = Pick<
+  MachineView,
+  'run_id' | 'seq' | 'state' | 'seconds_in_state' | 'part_id' | 'parts_made' | 'recipe' | 'speed'
+> & {
   alarm: ActiveAlarm | null;
   active_faults: number;
   energy_window_kj: readonly [number, number];
-}
+};
 
 function decodeAlarm(raw: unknown): ActiveAlarm | null {
   if (raw === null || raw === undefined) return null;

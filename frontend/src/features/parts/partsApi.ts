@@ -3,7 +3,7 @@
  * `next_after_part_id`). Field names as the API sends them; `profile_depth_mm` / `profile_hv` are
  * read when the server includes them.
  */
-import { expectOneOf, expectRecord, expectString, getJson } from '../../lib/api';
+import { expectOneOf, expectRecord, expectString, getJson, type ApiSchema } from '../../lib/api';
 import {
   expectArray,
   expectBoolean,
@@ -13,33 +13,14 @@ import {
   optionalNumberList,
 } from '../../lib/decode';
 
-export interface Part {
-  part_id: number;
-  recipe_name: string;
-  steel_grade: string;
-  started_sim: string;
-  finished_sim: string;
-  /** null: the part was never heated. */
-  surface_hrc: number | null;
-  /** Effective case depth (SAE J423, 50 HRC). */
-  case_depth_mm: number | null;
-  peak_surface_temp_c: number | null;
-  /** Energy delivered to the coil for the part (the recipe's energy window applies to it). */
-  energy_coil_kj: number | null;
-  /** Energy absorbed by the part. */
-  energy_part_kj: number | null;
-  verdict: 'OK' | 'NOK';
-  reasons: string[];
-  interrupted: boolean;
-  profile_depth_mm: number[] | null;
-  profile_hv: number[] | null;
-}
+/**
+ * `PartView`: `surface_hrc` null when the part was never heated, `case_depth_mm` the effective case
+ * depth (SAE J423, 50 HRC; `case_depth_iso_mm` the ISO 18203 one), `energy_coil_kj` the energy delivered to the coil (the recipe's energy
+ * window applies to it), `energy_part_kj` the energy the part absorbed.
+ */
+export type Part = ApiSchema<'PartView'>;
 
-export interface PartsPage {
-  run_id: number;
-  parts: Part[];
-  next_after_part_id: number | null;
-}
+export type PartsPage = ApiSchema<'PartsPage'>;
 
 function decodePart(raw: unknown): Part {
   const record = expectRecord(raw);
@@ -51,6 +32,7 @@ function decodePart(raw: unknown): Part {
     finished_sim: expectString(record, 'finished_sim'),
     surface_hrc: expectNumberOrNull(record, 'surface_hrc'),
     case_depth_mm: expectNumberOrNull(record, 'case_depth_mm'),
+    case_depth_iso_mm: expectNumberOrNull(record, 'case_depth_iso_mm'),
     peak_surface_temp_c: expectNumberOrNull(record, 'peak_surface_temp_c'),
     energy_coil_kj: expectNumberOrNull(record, 'energy_coil_kj'),
     energy_part_kj: expectNumberOrNull(record, 'energy_part_kj'),

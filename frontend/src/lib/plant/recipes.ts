@@ -4,33 +4,39 @@
  * only the fields the dashboard reads are decoded.
  */
 import { queryOptions } from '@tanstack/react-query';
-import { expectString, getJson } from '../api';
+import { expectOneOf, expectString, getJson, type ApiSchema } from '../api';
 import { decodeList, expectNumber, expectNumberOrNull } from '../decode';
 
 export const RECIPES_PATH = '/api/recipes';
 
-export interface Recipe {
-  name: string;
-  description: string;
-  steel_grade: string;
-  process: string;
-  hardened_length_mm: number;
-  frequency_hz: number;
-  power_kw: number;
-  surface_hrc_min: number;
-  surface_hrc_max: number;
-  case_depth_min_mm: number;
-  case_depth_max_mm: number;
-  energy_tolerance_pct: number;
-  nominal_energy_kj: number | null;
-}
+/** The fields of a `Recipe` the dashboard reads. */
+export type Recipe = Required<
+  Pick<
+    ApiSchema<'Recipe'>,
+    | 'name'
+    | 'description'
+    | 'steel_grade'
+    | 'process'
+    | 'hardened_length_mm'
+    | 'frequency_hz'
+    | 'power_kw'
+    | 'surface_hrc_min'
+    | 'surface_hrc_max'
+    | 'case_depth_min_mm'
+    | 'case_depth_max_mm'
+    | 'energy_tolerance_pct'
+    | 'nominal_energy_kj'
+  >
+>;
+
+export const RECIPE_PROCESSES = ['scan', 'single_shot'] as const satisfies readonly Recipe['process'][];
 
 export function decodeRecipes(raw: unknown): Recipe[] {
   return decodeList(raw, (record) => ({
     name: expectString(record, 'name'),
     description: expectString(record, 'description'),
     steel_grade: expectString(record, 'steel_grade'),
-    process: expectString(record, 'process'),
+    process: expectOneOf(record, 'process', RECIPE_PROCESSES),
     hardened_length_mm: expectNumber(record, 'hardened_length_mm'),
     frequency_hz: expectNumber(record, 'frequency_hz'),
     power_kw: expectNumber(record, 'power_kw'),

@@ -3,36 +3,18 @@
  * the data of each `job` message of the stream (sent when the job is created, twice a second while it
  * runs and once when it ends, with its final status). Field names as the API sends them.
  */
-import { expectRecord, expectString } from '../api';
+import { expectRecord, expectString, type ApiSchema } from '../api';
 import { expectNumber, expectNumberOrNull, expectStringOrNull } from '../decode';
 
-export const JOB_STATUSES = ['queued', 'running', 'cancelling', 'succeeded', 'failed', 'cancelled'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+export type JobStatus = ApiSchema<'JobView'>['status'];
+export const JOB_STATUSES = ['queued', 'running', 'cancelling', 'succeeded', 'failed', 'cancelled'] as const satisfies readonly JobStatus[];
 
-export interface JobView {
-  id: number;
-  /** One of {@link JOB_STATUSES}; kept a string, a newer server may add statuses. */
-  status: string;
-  scenario: string;
-  seed: number;
-  rows_requested: number;
-  /** Rows committed in PostgreSQL. */
-  rows_written: number;
-  /** Rows generated and copied so far. */
-  rows_done: number;
-  /** 0–1. */
-  progress: number;
-  rows_per_s: number | null;
-  eta_s: number | null;
-  shards: number | null;
-  run_id: number | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  compute_s: number | null;
-  write_s: number | null;
-  error: string | null;
-}
+/**
+ * `JobView`. `rows_written`: rows committed in PostgreSQL; `rows_done`: rows generated and copied so
+ * far; `progress` 0–1. `status` is one of {@link JOB_STATUSES}, kept a string: a newer server may add
+ * statuses.
+ */
+export type JobView = Omit<ApiSchema<'JobView'>, 'status'> & { status: string };
 
 export function decodeJobRecord(record: Record<string, unknown>): JobView {
   return {

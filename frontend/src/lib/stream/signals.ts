@@ -1,11 +1,7 @@
-import { expectRecord, expectString } from '../api';
+import { expectRecord, expectString, type ApiSchema } from '../api';
 
 /** One entry of `GET /api/signals`: a measured signal of the machine (field names as the API sends them). */
-export interface SignalInfo {
-  name: string;
-  unit: string;
-  description: string;
-}
+export type SignalInfo = ApiSchema<'SignalView'>;
 
 export type SignalCatalogue = readonly SignalInfo[];
 
