@@ -53,13 +53,14 @@ run: $(STAMPS)/venv frontend/dist/index.html
 test: $(STAMPS)/venv $(STAMPS)/node_modules frontend/dist/index.html
 	@echo "== backend: lint, format, types"
 	cd backend && ../$(BIN)/ruff check . && ../$(BIN)/ruff format --check . && ../$(BIN)/mypy
+	@echo "== API types generated from the OpenAPI schema are current"
+	@$(MAKE) --no-print-directory api-types >/dev/null && git diff --exit-code --stat frontend/openapi.json frontend/src/lib/apiTypes.ts || { echo "API types are stale: run make api-types"; exit 1; }
 	@echo "== backend: tests on embedded PostgreSQL"
 	cd backend && env -u DATABASE_URL -u TEST_DATABASE_URL ../$(BIN)/pytest -n auto
 	@echo "== backend: database tests on PostgreSQL 15 ($(PG15_URL))"
 	@if [ "$${CI:-}" = "true" ] || $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 	  cd backend && TEST_DATABASE_URL=$(PG15_URL) ../$(BIN)/pytest -n auto -m db; \
 	else echo "SKIPPED PostgreSQL 15 run: nothing listens on 127.0.0.1:5432 (CI runs it always)"; fi
-	@$(MAKE) --no-print-directory api-types >/dev/null && git diff --exit-code --stat frontend/openapi.json frontend/src/lib/apiTypes.ts || { echo "API types are stale: run make api-types"; exit 1; }
 	@echo "== frontend: types, lint, unit tests"
 	cd frontend && npm run typecheck && npm run lint && npm test
 	@echo "== browser end-to-end (Debian Chromium)"
