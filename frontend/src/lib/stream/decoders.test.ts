@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseEventId } from './eventId';
 import { decodeMachineEvent } from './liveMessages';
 import { decodeSignalCatalogue } from './signals';
 import { telemetryPageDecoder, telemetryPath } from './telemetryPage';
@@ -57,14 +56,6 @@ describe('signal catalogue', () => {
     expect(decodeSignalCatalogue([entry])).toEqual([entry]);
     expect(() => decodeSignalCatalogue([entry, entry])).toThrow('signal "power_kw" is listed twice');
     expect(() => decodeSignalCatalogue({ signals: [] })).toThrow('expected a JSON array of signals');
-  });
-});
-
-describe('event ids', () => {
-  it('reads "<run_id>:<seq>"', () => {
-    expect(parseEventId('12:3600')).toEqual({ runId: '12', seq: 3600 });
-    expect(parseEventId('3600')).toBeNull();
-    expect(parseEventId('12:x')).toBeNull();
   });
 });
 

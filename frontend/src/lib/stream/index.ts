@@ -1,6 +1,5 @@
 /** The live stream outside React: store, SSE client, messages. React bindings are in ./react. */
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
-export { parseEventId, type StreamPosition } from './eventId';
 export { FrameBatcher, animationFrameScheduler, type FrameScheduler } from './frameBatcher';
 export {
   decodeJobRecord,
