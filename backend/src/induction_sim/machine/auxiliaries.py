@@ -36,7 +36,7 @@ def lag(target: FloatArray, tau_s: FloatArray | float, y0: float) -> FloatArray:
 
 
 # --- coil cooling water (closed loop) --------------------------------------------------------
-# Nominal 20 l/min, inlet 28 °C, ΔT 6–9 K at ≈9 kW coil loss [physics-reference §5.1, §8; D/E].
+# Nominal 20 l/min, inlet 28 °C, ΔT 6–9 K at ≈9 kW coil loss [D/E, docs/physics.md §12.1].
 COIL_WATER_NOMINAL_LPM = 20.0
 COIL_WATER_INLET_C = 28.0
 COIL_WATER_TAU_S = 4.0  # transport + copper thermal lag of a single-turn coil [E]
@@ -69,8 +69,8 @@ def coil_water(
 # --- quench circuit --------------------------------------------------------------------------
 # Pump curve H = H0·w² − a·q² against a system curve H = R·q²; with a = R0 the shut-off head is
 # twice the nominal pressure (a typical centrifugal pump curve, [E]). Clogged nozzles raise R.
-QUENCH_PRESSURE_NOMINAL_BAR = 2.0  # [physics-reference §8]
-TANK_VOLUME_L = 500.0  # induction quench tanks ≈ 400–750 l [physics-reference §5.2, GS-contam]
+QUENCH_PRESSURE_NOMINAL_BAR = 2.0  # reference case [docs/physics.md §12.1]
+TANK_VOLUME_L = 500.0  # induction quench tanks ≈ 400–750 l [GS-contam]
 TANK_HEAT_CAPACITY_J_K = TANK_VOLUME_L * WATER_KG_PER_L * 3900.0  # PAG solution cp ≈ 3.9 kJ/kgK [E]
 TANK_HX_UA_W_K = 1750.0  # sized to hold ≈ +8 K over plant water at ≈14 kW mean duty [D]
 
@@ -112,7 +112,7 @@ def plant_water_for(setpoint_c: float, mean_duty_w: float) -> float:
 # 400 V three-phase through a diode bridge: DC link ≈ 1.35 × 400 V = 540 V [standard rectifier].
 DC_BUS_NOMINAL_V = 540.0
 DC_BUS_DROOP = 0.03  # at rated power, through the mains impedance [E]
-INVERTER_RATED_W = 100_000.0  # [physics-reference §8]
+INVERTER_RATED_W = 100_000.0  # reference case [docs/physics.md §12.1]
 INVERTER_LOSS_FRACTION = 0.025  # IGBT inverter efficiency ≈ 97–98 % [E]
 HEATSINK_K_PER_W = 0.02  # water-cooled IGBT heat sink, junction side [E]
 HEATSINK_TAU_S = 90.0  # [E]

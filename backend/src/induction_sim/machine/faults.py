@@ -44,8 +44,8 @@ class FaultType:
     alarm: AlarmCode | None = None  # the interlock it usually trips at high severity
 
 
-# Signatures and outcomes follow physics-reference §6 (failure modes → telemetry → part quality)
-# and its sources (IH-PM, Rudnev-coil, Zinn-quench, GS-poly, Williamson, Doyon2019).
+# Signatures and outcomes (failure mode → telemetry → part quality) and the sources behind each
+# fault: docs/physics.md §12.1, failure modes (IH-PM, Rudnev-coil, Zinn-quench, GS-poly, …).
 CATALOGUE: tuple[FaultType, ...] = (
     FaultType(
         "coil_water_flow_loss",

@@ -30,10 +30,10 @@ IntArray = NDArray[np.int64]
 S = MachineState
 
 # Heat-to-heat carbon scatter of one grade's deliveries, 1σ [E; a grade's specification spans
-# 0.05–0.08 % C, physics-reference §1.1].
+# 0.05–0.08 % C, docs/physics.md §12.2].
 CARBON_SCATTER_PCT = 0.01
 AMBIENT_C = 25.0
-QUENCH_TAU_S = 1.5  # surface cooling under the spray as the pyrometer sees it [E, reference §3]
+QUENCH_TAU_S = 1.5  # surface cooling under the spray as the pyrometer sees it [E]
 CARBON_STREAM = 7_001  # noise stream of the per-part carbon offsets (see sensors.standard_normal)
 _ELECTRIC = ("frequency_hz", "coil_current_a", "coil_voltage_v", "power_factor", "dc_bus_v")
 

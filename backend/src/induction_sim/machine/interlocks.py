@@ -20,9 +20,9 @@ from induction_sim.machine.states import AlarmCode, MachineState
 BoolArray = NDArray[np.bool_]
 DEBOUNCE_S = 2
 
-# Limits [physics-reference §5.1/§5.2, E]: coil flow < 70 % of nominal, outlet > 50 °C, quench
-# flow < 70 % of set while spraying, tank > 45 °C (well below a PAG cloud point of 60–90 °C),
-# earth leakage > 30 mA.
+# Limits [E; plant figures, docs/physics.md §12.1]: coil flow < 70 % of nominal, outlet > 50 °C,
+# quench flow < 70 % of set while spraying, tank > 45 °C (well below a PAG cloud point of
+# 60–90 °C), earth leakage > 30 mA.
 COIL_FLOW_MIN_FRACTION = 0.7
 COIL_OUTLET_MAX_C = 50.0
 QUENCH_FLOW_MIN_FRACTION = 0.7

@@ -7,9 +7,9 @@ Reasons (several can apply to one part):
   SHALLOW               effective case depth (SAE J423, 50 HRC) below case_depth_min_mm
   DEEP                  effective case depth above case_depth_max_mm
   OVERHEAT              peak surface temperature above peak_temp_max_c (grain growth, liquation,
-                        crack risk; ≈ 1100–1150 °C, reference §4.2 [Doyon2019])
+                        crack risk; ≈ 1100–1150 °C [Doyon2019])
   ENERGY_OUT_OF_WINDOW  energy delivered to the coil outside nominal ± energy_tolerance_pct
-                        (the QA energy monitor of reference §5.4)
+                        (the QA energy monitor [TP-QA], docs/physics.md §12.1)
   INTERRUPTED           the heat was stopped before completion (inverter trip, alarm)
   NO_PART               the coil was empty (nothing was hardened)
 

@@ -6,8 +6,8 @@ same fields. ``Recipe.process_spec()`` maps a recipe onto the physics inputs
 (:class:`induction_sim.physics.inputs.ProcessSpec`), and :func:`physics_inputs` adds per-part
 actual conditions to give the arrays :func:`induction_sim.physics.part.simulate_parts` takes.
 
-Default values follow physics-reference §8 (1045 shaft, vertical scan) and §5.2/§5.4 (quench set
-points, energy windows ±3–5 %).
+Default values follow the reference case and plant figures of docs/physics.md §12.1 (1045 shaft,
+vertical scan; quench set points, energy windows ±3–5 %).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from induction_sim.physics.metallurgy import hrc_to_hv
 from induction_sim.textfields import FreeText, Integer, Name, Number
 
 # Overheating → grain growth and, ultimately, grain-boundary liquation: ≈ 1100–1150 °C
-# (reference §4.2) [Doyon2019].
+# [Doyon2019] (docs/physics.md §12.1).
 DEFAULT_PEAK_TEMP_MAX_C = 1100.0
 
 
@@ -204,9 +204,13 @@ def physics_inputs(
 
 
 _BUILTINS: dict[str, dict[str, Any]] = {
-    # Reference §8: 40 mm 1045 shaft, vertical scan, 10 kHz, 37 kW, 10 mm/s, PAG 8 %, 80 l/min.
+    # The reference case of docs/physics.md §12.1: 40 mm 1045 shaft, vertical scan, 10 kHz,
+    # 37 kW, 10 mm/s, PAG 8 %, 80 l/min.
     "1045-shaft-scan": {
-        "description": "AISI 1045 shaft Ø40, vertical scan hardening (physics reference §8)",
+        "description": (
+            "AISI 1045 shaft Ø40, vertical scan hardening"
+            " (the reference case of backend/docs/physics.md)"
+        ),
         "part_number": "SH-1045-40",
         "steel_grade": "1045",
         "diameter_mm": 40.0,
@@ -230,7 +234,7 @@ _BUILTINS: dict[str, dict[str, Any]] = {
         "energy_tolerance_pct": 5.0,
     },
     # 4140 (Cr-Mo, pre-hardened bar) axle-type shaft: lower frequency, deeper case, stronger PAG
-    # for crack safety (reference §5.2: PAG 8–15 % for alloy steels).
+    # for crack safety (PAG 8–15 % for alloy steels [E], docs/physics.md §12.1).
     "4140-shaft-scan": {
         "description": "AISI 4140 shaft Ø50, vertical scan hardening, deeper case",
         "part_number": "SH-4140-50",

@@ -32,7 +32,7 @@ class SensorSpec:
 
 
 # Noise and resolution: typical industrial transmitters (4–20 mA, 12–16 bit) and the
-# inverter's own measurements; pyrometer ±0.5 % of reading class [physics-reference §5.3, E].
+# inverter's own measurements; pyrometer ±0.5 % of reading class [E, docs/physics.md §12.1].
 SENSORS: dict[str, SensorSpec] = {
     "power_setpoint_kw": SensorSpec(0.0, 0.1, 0, 500),
     "power_kw": SensorSpec(0.3, 0.1, 0, 500, zero_when_off=True),

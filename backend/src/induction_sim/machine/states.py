@@ -36,7 +36,7 @@ CYCLE: tuple[MachineState, ...] = (
 
 # Handling times outside the heat treatment itself, s. Typical of a vertical scanner with a
 # loading robot: one part per ≈40 s for a 200 mm scan (EFD quotes 40 s for a 400 mm shaft with
-# in-line temper [physics-reference §5.5, EFD]). [E]
+# in-line temper [EFD]; docs/physics.md §12.1). [E]
 LOADING_S = 5
 CLAMPING_S = 3  # centres close, spindle spins up
 SCAN_QUENCH_TAIL_S = 4  # trailing ring passes the last section, then drains

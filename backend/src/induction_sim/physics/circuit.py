@@ -1,9 +1,9 @@
 """Load-resonant tank circuit and inverter: frequency, coil current/voltage, power factor, DC bus.
 
-Topology (docs/physics.md §3): a current-fed (parallel-resonant) inverter drives a capacitor bank
+Topology (docs/physics.md §5): a current-fed (parallel-resonant) inverter drives a capacitor bank
 in parallel with a matching transformer whose secondary feeds the inductor. Everything is referred
 to the coil side: the coil branch is Z = Z_c(part) + R_cu + R_lead + jωL_stray, the capacitance is
-C (coil-side). The inverter tracks resonance, f0 = 1/(2π√(L C)) with L = Im(Z)/ω (reference §2.4),
+C (coil-side). The inverter tracks resonance, f0 = 1/(2π√(L C)) with L = Im(Z)/ω [D],
 so the frequency follows the load: up when the surface passes Curie (the part's flux term
 shrinks), down when the part is missing (flux fills the bore), up by ½·ΔC/C when capacitors fail.
 
@@ -40,7 +40,7 @@ CSI_DC_TO_AC = 2.0 * np.sqrt(2.0) / np.pi
 # headroom for ramps and cold/hot load changes.
 DESIGN_VOLTAGE_MARGIN = 0.75
 # Busbar, flexible leads and transformer leakage referred to the coil side [E]: sets how much the
-# coil's own inductance change shows in the frequency (part missing → −10…25 %, reference §2.4).
+# coil's own inductance change shows in the frequency (part missing → −10…25 % [D]).
 STRAY_INDUCTANCE_H = 25e-9
 LEAD_RESISTANCE_OHM = 2.0e-5  # [E] busbar + transformer secondary copper, coil side
 INVERTER_EFFICIENCY = 0.95  # [E] IGBT/thyristor + rectifier losses

@@ -1,11 +1,11 @@
 """Eddy currents in a cylinder under a coil: skin depth, radial power deposition, coil impedance.
 
-Model (docs/physics.md §2):
+Model (docs/physics.md §4; figures and sources in §12):
 
 * The coil drives a uniform axial field H_s (rms) on the part surface. Inside the part the field
   obeys the 1-D complex diffusion (Helmholtz) equation along the radius,
   ``(1/r) d/dr (r ρe dH/dr) = jωμ0μr H``, with ρe(T) and μr(H, T) taken node by node. One
-  tridiagonal solve per time step gives the "wave" profile of reference §2.1 [IH-wave]: once a
+  tridiagonal solve per time step gives the "wave" profile [IH-wave]: once a
   hot non-magnetic skin sits over cold magnetic steel, power density dips below the surface and
   peaks again at the Curie front. A surface exponential e^(−2x/δ) cannot do that.
 * Discretisation is finite-volume on the thermal grid, so the power handed to each node sums
@@ -48,7 +48,7 @@ def skin_depth_m(
     mu_r: FloatArray | float,
     frequency_hz: FloatArray | float,
 ) -> FloatArray:
-    """Reference (skin) depth δ = √(2ρ/(ωμ0μr)) ≈ 503·√(ρ/(μr f)) m [H, reference §2.1]."""
+    """Reference (skin) depth δ = √(2ρ/(ωμ0μr)) ≈ 503·√(ρ/(μr f)) m [H]."""
     rho = np.asarray(resistivity_ohm_m, dtype=np.float64)
     omega = 2.0 * np.pi * np.asarray(frequency_hz, dtype=np.float64)
     return np.asarray(np.sqrt(2.0 * rho / (omega * MU0 * np.asarray(mu_r))), dtype=np.float64)
@@ -190,7 +190,7 @@ def copper_resistance_ohm(
 ) -> FloatArray:
     """AC resistance of the inductor: current on the bore face within one copper skin depth.
 
-    R_c = N²·2π r_c·ρ_Cu/(δ_Cu·h) (reference §2.4 equivalent circuit) [D].
+    R_c = N²·2π r_c·ρ_Cu/(δ_Cu·h) (equivalent circuit, docs/physics.md §12.2) [D].
     """
     delta_cu = np.sqrt(2.0 * COPPER_RESISTIVITY_OHM_M / (omega_rad_s * MU0))
     return np.asarray(
@@ -207,6 +207,6 @@ def copper_resistance_ohm(
 def thick_load_surface_power(
     resistivity_ohm_m: FloatArray, mu_r: FloatArray, omega_rad_s: FloatArray
 ) -> FloatArray:
-    """Surface power per (A/m)² of a thick (R ≫ δ) load: p_s = ρe/δ [D, reference §2.1]."""
+    """Surface power per (A/m)² of a thick (R ≫ δ) load: p_s = ρe/δ [D]."""
     delta = np.sqrt(2.0 * resistivity_ohm_m / (omega_rad_s * MU0 * mu_r))
     return np.asarray(resistivity_ohm_m / delta, dtype=np.float64)

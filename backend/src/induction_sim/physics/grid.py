@@ -17,7 +17,7 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 
 DEFAULT_NODES = 44
-DEFAULT_SURFACE_CELL_M = 0.1e-3  # 0.1 mm: ≈ δ/5 for cold magnetic steel at 10 kHz (ref. §2.1)
+DEFAULT_SURFACE_CELL_M = 0.1e-3  # 0.1 mm: ≈ δ/5 for cold magnetic steel at 10 kHz [D]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Everything is SI inside: temperatures in °C (conventional for heat treatment; kelvin only where a
 formula needs it), resistivity in Ω·m, conductivity in W/(m·K), enthalpy in J/kg, density in kg/m³.
 
-Source keys (see ``docs/physics.md`` and the physics reference §9):
+Source keys (full entries in ``docs/physics.md`` §12.3; figures and tags in §12.2):
   [H]      holooly worked example, 0.4 % C steel ρe and μr 30–900 °C
   [MW45]   MatWeb AISI 1045 data sheet;  [MW4140] MatWeb AISI 4140 data sheet
   [a179]   SAE 1045 properties page (k 50.9 W/m·K, cp 486 J/kg·K at 20 °C)
@@ -11,7 +11,8 @@ Source keys (see ``docs/physics.md`` and the physics reference §9):
   [Andrews] K.W. Andrews, JISI 203 (1965) 721 — Ac1, Ac3, Ms formulas
   [Curie]  iron Curie point 768–770 °C
   [Maynier] Maynier, Jungmann, Dollet (1978) — ferrite–pearlite hardness formula
-  [E]      engineering estimate from the reference tables, to calibrate
+  [D]      derived here from sourced figures or standard formulas
+  [E]      engineering estimate, not from a published source: to calibrate
 
 Property tables are piecewise linear in temperature, resampled on a 1 K grid. Enthalpy is a
 function of temperature *and* austenite fraction (see :class:`SteelGrade`), so the thermal solver
@@ -102,7 +103,7 @@ class SteelGrade:
     ``*_table`` are (temp_c, value) pairs, linearly interpolated onto a 1 K grid at construction.
 
     Enthalpy is phase-aware so the Curie/transformation heat is conserved *and* released where it
-    physically is (docs/physics.md §4):
+    physically is (docs/physics.md §3):
 
         H(T, f) = H_b(T) + L_mag·[(1 − f)·M(T) + f] + L_tr·f
 
@@ -230,7 +231,7 @@ class SteelGrade:
     def saturation_flux_t(self, temp_c: FloatArray) -> FloatArray:
         """Saturation flux density Bs(T) = Bs0·(1 − (T/Tc)^6), zero above Curie.
 
-        Reference §1.3 [D/E]: the exponent 4–6 makes μr fall mostly across ≈700–770 °C.
+        [D/E], docs/physics.md §12.2: the exponent 4–6 makes μr fall mostly across ≈700–770 °C.
         """
         ratio = np.clip(temp_c / self.curie_c, 0.0, 1.0)
         return np.asarray(self.bs0_t * (1.0 - ratio**6), dtype=np.float64)
@@ -238,8 +239,8 @@ class SteelGrade:
     def relative_permeability(self, field_a_m: FloatArray, temp_c: FloatArray) -> FloatArray:
         """Effective μr(H, T) ≈ 1 + Bs(T)/(μ0·H), capped at 200 for weak fields.
 
-        The saturation closure of reference §1.3 [D]; an effective constant μr for eddy losses
-        is an accepted shortcut [Batti]. The cap stands for the initial permeability [E].
+        The saturation closure of docs/physics.md §12.2 [D]; an effective constant μr for eddy
+        losses is an accepted shortcut [Batti]. The cap stands for the initial permeability [E].
         """
         h = np.maximum(field_a_m, 1.0)
         mu = 1.0 + self.saturation_flux_t(temp_c) / (MU0 * h)
@@ -248,7 +249,7 @@ class SteelGrade:
 
 # --- Grade data ---------------------------------------------------------------------------
 # AISI 1045 resistivity: 20 °C 0.165 [MW45, H]; 100 0.223 [MW45]; 200/400/600 0.296/0.493/0.766,
-# 760 1.042, 900 1.146 [H]; 700, 800, 1000+ [E] (reference §1.2).
+# 760 1.042, 900 1.146 [H]; 700, 800, 1000+ [E] (docs/physics.md §12.2).
 _RHO_1045 = (
     (0.0, 0.150e-6),
     (20.0, 0.165e-6),
@@ -264,7 +265,7 @@ _RHO_1045 = (
     (1100.0, 1.200e-6),
     (1600.0, 1.300e-6),
 )
-# 1045 conductivity: 20 °C 51 [a179]; other points [E] (reference §1.2).
+# 1045 conductivity: 20 °C 51 [a179]; other points [E] (docs/physics.md §12.2).
 _K_1045 = (
     (0.0, 51.5),
     (20.0, 51.0),
@@ -280,8 +281,8 @@ _K_1045 = (
     (1100.0, 29.0),
     (1600.0, 33.0),
 )
-# Baseline cp without the transformation bump: 20 °C 486 [a179]; rest [E] (reference §1.2, with
-# the 700–780 °C peak removed and carried by the conserved bump below).
+# Baseline cp without the transformation bump: 20 °C 486 [a179]; rest [E] (docs/physics.md §12.2,
+# with the 700–780 °C peak removed and carried by the conserved bump below).
 _CP_BASE_1045 = (
     (0.0, 480.0),
     (20.0, 486.0),
@@ -332,26 +333,26 @@ _CP_BASE_4140 = ((0.0, 465.0), (20.0, 473.0), *_CP_BASE_1045[2:])
 GRADES: dict[str, SteelGrade] = {
     "1045": SteelGrade(
         name="1045",
-        # 0.45 C, 0.75 Mn, 0.25 Si: mid-range of AISI 1045 [MW45], reference §8.
+        # 0.45 C, 0.75 Mn, 0.25 Si: mid-range of AISI 1045 [MW45] (docs/physics.md §12.1).
         composition=Composition(c=0.45, mn=0.75, si=0.25),
         density_kg_m3=7850.0,  # [MW45, MW4140]
         resistivity_table=_RHO_1045,
         conductivity_table=_K_1045,
         cp_base_table=_CP_BASE_1045,
-        # 40–60 kJ/kg magnetic + α→γ above baseline (reference §1.2) [E], split half/half [E].
+        # 40–60 kJ/kg magnetic + α→γ above baseline [E], split half/half [E].
         magnetic_heat_j_kg=25.0e3,
         transformation_heat_j_kg=25.0e3,
         curie_c=770.0,  # [Curie]
-        bs0_t=1.8,  # Bs0 at 20 °C (reference §1.3) [D]
-        initial_hv=196.0,  # Maynier FP at ≈1 °C/s for normalised 1045 (reference §4.3/§8) [D]
-        leblond_tau0_s=2.0,  # τ0 1–3 s, θ 30–50 K → full austenite ≈850–900 °C (§4.2) [E]
+        bs0_t=1.8,  # Bs0 at 20 °C [D]
+        initial_hv=196.0,  # Maynier FP at ≈1 °C/s for normalised 1045 [D]
+        leblond_tau0_s=2.0,  # τ0 1–3 s, θ 30–50 K → full austenite ≈850–900 °C [E]
         leblond_theta_k=40.0,
-        critical_rate_full_c_s=220.0,  # 150–300 °C/s for martensitic 1045 (§3) [E]
+        critical_rate_full_c_s=220.0,  # 150–300 °C/s for martensitic 1045 [E]
         critical_rate_half_c_s=70.0,  # 50 % martensite [E]
     ),
     "1050": SteelGrade(
         name="1050",
-        # 0.50 C, 0.75 Mn, 0.25 Si: mid-range 1050 [Zion]; 1045 tables (reference §1.2).
+        # 0.50 C, 0.75 Mn, 0.25 Si: mid-range 1050 [Zion]; 1045 tables.
         composition=Composition(c=0.50, mn=0.75, si=0.25),
         density_kg_m3=7850.0,
         resistivity_table=_RHO_1045,
@@ -382,7 +383,7 @@ GRADES: dict[str, SteelGrade] = {
         initial_hv=290.0,  # usual pre-hardened (Q&T ≈ 28–30 HRC) bar for induction [E]
         leblond_tau0_s=2.5,  # Cr/Mo carbides dissolve more slowly [E]
         leblond_theta_k=40.0,
-        critical_rate_full_c_s=25.0,  # 10–30 °C/s (§3) [E]
+        critical_rate_full_c_s=25.0,  # 10–30 °C/s [E]
         critical_rate_half_c_s=7.0,
     ),
 }

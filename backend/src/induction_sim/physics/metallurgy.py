@@ -2,16 +2,18 @@
 
 * Austenite formation on rapid heating — Leblond–Devaux rate law (Leblond & Devaux 1984, as used
   by COMSOL's metal-processing module [COMSOL]): df/dt = (f_eq(T) − f)/τ(T) with f_eq from the
-  lever rule between Ac1 and Ac3 and τ = τ0·exp(−(T − Ac1)/θ) (reference §4.2) [E]. At
+  lever rule between Ac1 and Ac3 and τ = τ0·exp(−(T − Ac1)/θ) [E]. At
   induction heating rates this shifts the temperature of full austenite up to ≈ 850–900 °C, the
   heating-rate shift of Ac1/Ac3 seen by Yang et al. [Yang].
 * On cooling, the cooling rate through 700 °C decides whether austenite can reach Ms without
-  diffusional products (critical cooling rate check, reference §3 [E]); the martensite share of
+  diffusional products (critical cooling rate check [E]); the martensite share of
   the austenite follows Koistinen–Marburger (1959), f = 1 − exp(−0.011·(Ms − T_q)) [KM].
 * Hardness of each product by Maynier et al. (1978) [Maynier], mixed by phase fractions.
-* HV → HRC by the ASTM E140 table points of reference §4.3; effective case depth by SAE J423
+* HV → HRC by the ASTM E140 table points [ASTM E140]; effective case depth by SAE J423
   (50 HRC ≈ 513 HV) and ISO 18203 (0.8 × minimum specified surface hardness).
 * Optional induction tempering by the Hollomon–Jaffe parameter (1945) [HJ-Canale].
+
+Figures, keys and tags: docs/physics.md §12.
 """
 
 from __future__ import annotations
@@ -24,21 +26,21 @@ from .materials import Composition
 FloatArray = npt.NDArray[np.float64]
 
 KM_ALPHA_PER_K = 0.011  # Koistinen & Marburger (1959) [KM]
-RETAINED_AUSTENITE_HV = 200.0  # [E] reference §4.3
+RETAINED_AUSTENITE_HV = 200.0  # [E]
 SAE_J423_LIMIT_HV = 513.0  # 50 HRC by ASTM E140 [SAE-J423]
-ISO_18203_FACTOR = 0.8  # limit = 0.8 × minimum surface hardness [ISO 18203, reference §4.4]
+ISO_18203_FACTOR = 0.8  # limit = 0.8 × minimum surface hardness [ISO 18203]
 HOLLOMON_JAFFE_C = 20.0  # carbon / low-alloy steels [HJ-Canale]
 
-# ASTM E140 (steel) HV → HRC points quoted in reference §4.3, plus 800 → 64 and 940 → 68 from the
-# same table. Outside 238–940 HV HRC is extrapolated linearly (HRC < 20 is not a valid scale, but a
-# continuous number keeps soft parts ordered).
+# ASTM E140 (steel) HV → HRC points [ASTM E140], as listed in docs/physics.md §12.2. Outside
+# 238–940 HV HRC is extrapolated linearly (HRC < 20 is not a valid scale, but a continuous number
+# keeps soft parts ordered).
 _E140_HV = np.array([238.0, 302.0, 392.0, 446.0, 513.0, 595.0, 653.0, 697.0, 746.0, 800.0, 940.0])
 _E140_HRC = np.array([20.0, 30.0, 40.0, 45.0, 50.0, 55.0, 58.0, 60.0, 62.0, 64.0, 68.0])
 _LOW_SLOPE = (_E140_HRC[1] - _E140_HRC[0]) / (_E140_HV[1] - _E140_HV[0])
 _HIGH_SLOPE = (_E140_HRC[-1] - _E140_HRC[-2]) / (_E140_HV[-1] - _E140_HV[-2])
 
 # Tempering: as-quenched fraction of hardness kept vs Hollomon–Jaffe parameter, from the 1045
-# furnace curve of reference §4.5 normalised by 60 HRC (697 HV) [E].
+# furnace curve of docs/physics.md §12.2 normalised by 60 HRC (697 HV) [E].
 _TEMPER_P = np.array([0.0, 8000.0, 8500.0, 9500.0, 11500.0, 13500.0, 15500.0, 17500.0, 20000.0])
 _TEMPER_KEEP = np.array([1.0, 1.0, 0.937, 0.854, 0.713, 0.607, 0.495, 0.390, 0.30])
 
@@ -89,7 +91,7 @@ def martensite_capacity(
     """Share of austenite that escapes diffusional transformation, log-linear in cooling rate.
 
     1 at or above the critical rate for full martensite, 0.5 at the 50 % rate, 0 a decade of the
-    same ratio below (Maynier's critical-rate presentation; rates per grade are [E], §3).
+    same ratio below (Maynier's critical-rate presentation; rates per grade are [E]).
     """
     x = np.log(np.maximum(cooling_rate_c_s, 1e-6) / rate_half_c_s) / np.log(
         rate_full_c_s / rate_half_c_s

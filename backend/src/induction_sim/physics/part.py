@@ -1,6 +1,6 @@
 """Public entry: simulate the induction hardening of parts, vectorised over a batch axis.
 
-One tracked cross-section per part is followed in its own (moving) frame, reference §3: for a
+One tracked cross-section per part is followed in its own (moving) frame (docs/physics.md §2): for a
 scan it is heated while the coil passes (dwell = effective coil height ÷ scan speed), then air
 cools for the quench delay, then is sprayed; a single shot is the same with dwell = heat time.
 Every part takes the same number of steps per phase with its own step sizes, so the batch advances

@@ -1,6 +1,6 @@
 """Quench heat-transfer coefficient h(T_surface) for spray quenching after induction heating.
 
-Boiling-curve shape (reference §3) [Barrena, Zinn-quench]: above the minimum-film-boiling
+Boiling-curve shape [Barrena, Zinn-quench]: above the minimum-film-boiling
 temperature T_MFB a vapour (or polymer-rich) film insulates the surface (low, flat h); below it the
 film collapses into nucleate boiling with a peak h at T_peak; towards low temperatures the spray
 is single-phase convection. Piecewise linear in T between those anchors:
@@ -12,18 +12,18 @@ is single-phase convection. Piecewise linear in T between those anchors:
 
 Medium, flow, polymer concentration and quench temperature move the anchors:
 
-* specific flow q = flow/(π·d) relative to the reference 80 l/min on a 40 mm shaft (§8) scales
-  all three h by (q/q_ref)^0.7 (reference §3: exponent 0.5–0.8 [E]) and raises T_MFB by
+* specific flow q = flow/(π·d) relative to 80 l/min on a 40 mm shaft (the reference case)
+  scales all three h by (q/q_ref)^0.7 (exponent 0.5–0.8 [E]) and raises T_MFB by
   80 K·ln(q/q_ref) (jets break the film earlier [E]);
 * PAG concentration c lowers the nucleate peak as h_peak = 25·exp(−c/9.8 %) kW/m²K, a fit to the
-  reference's spray table (≈ 5 %: 10–15, 10 %: 6–10, 15–20 %: 3–6) [E], and stabilises the film,
+  estimated spray table (≈ 5 %: 10–15, 10 %: 6–10, 15–20 %: 3–6) [E], and stabilises the film,
   T_MFB = 600 − 10·c °C [E];
 * warmer quenchant (less subcooling) lowers T_MFB by 3 K per K and the peak by 1 %/K above 25 °C
   [E] (film lasts longer: the "quench temperature creep" fault).
 
 Immersion anchors from Buczek & Telejko (2013) [Buczek]: PAG 3.2 kW/m²K at 800 °C, max 7.4 at
 400–450 °C, 2.0 at 150 °C; mineral oil 0.5 at 800 °C, max 4.7–6.0 at 520–550 °C. Water spray
-peak 10–30 kW/m²K [Aamir, derived from heat flux].
+peak 10–30 kW/m²K [Aamir, derived from heat flux]. Figures, keys and tags: docs/physics.md §12.
 """
 
 from __future__ import annotations
@@ -41,9 +41,10 @@ POLYMER = 1
 OIL = 2
 MEDIUM_CODES: dict[str, int] = {"water": WATER, "polymer": POLYMER, "oil": OIL}
 
-# Reference specific flow: 80 l/min over a 40 mm shaft's circumference (reference §8) [E].
+# Reference specific flow: 80 l/min over a 40 mm shaft's circumference, the reference case of
+# docs/physics.md §12.1 [E].
 REFERENCE_SPECIFIC_FLOW_LPM_PER_MM = 80.0 / (np.pi * 40.0)
-FLOW_EXPONENT = 0.7  # [E] reference §3: 0.5–0.8
+FLOW_EXPONENT = 0.7  # [E] 0.5–0.8, docs/physics.md §12.2
 FLOW_FILM_SHIFT_K = 80.0  # [E]
 
 

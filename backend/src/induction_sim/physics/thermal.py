@@ -1,7 +1,7 @@
 """Radial heat conduction in a solid cylinder: implicit, enthalpy-conserving, batched.
 
     ρ ∂H/∂t = (1/r) ∂/∂r (k r ∂T/∂r) + q(r, t),   ∂T/∂r = 0 at r = 0,
-    −k ∂T/∂r = h_s (T_s − T_∞) at r = R                               (reference §3)
+    −k ∂T/∂r = h_s (T_s − T_∞) at r = R                       (docs/physics.md §6)
 
 Finite volumes on :class:`RadialGrid`, backward Euler in time (unconditionally stable, so 5–50 ms
 steps and longer are fine). The enthalpy H is the state (Pham's method): each step linearises
@@ -24,8 +24,8 @@ from .tridiagonal import solve_tridiagonal
 
 FloatArray = npt.NDArray[np.float64]
 
-AIR_HTC_W_M2K = 15.0  # still/ moving shop air on a rotating shaft, 10–25 W/m²K [E, reference §3]
-EMISSIVITY = 0.8  # oxidised steel 0.7–0.9 [E, reference §3]
+AIR_HTC_W_M2K = 15.0  # still/ moving shop air on a rotating shaft, 10–25 W/m²K [E]
+EMISSIVITY = 0.8  # oxidised steel 0.7–0.9 [E]
 
 
 class ThermalMaterial(Protocol):
