@@ -73,7 +73,7 @@ def test_mains_sag_limits_power_through_the_dc_bus() -> None:
 
 def test_power_factor_and_efficiency_are_plausible() -> None:
     r = simulate_part(load_recipe("1045-shaft-scan"))
-    assert np.all((r.power_factor > 0.05) & (r.power_factor < 0.5))  # reference §2.4: 0.05–0.3+
+    assert np.all((r.power_factor > 0.05) & (r.power_factor < 0.5))  # physics.md §12.2: 0.05–0.3+
     assert np.all((r.efficiency > 0.6) & (r.efficiency < 0.95))
     assert np.all(r.dc_bus_v < 540.0)
 

@@ -45,8 +45,9 @@ def test_radial_power_matches_bessel_solution(mu_r: float, freq: float) -> None:
 
 
 def test_hot_skin_over_magnetic_core_gives_wave_profile() -> None:
-    """Reference §2.1 [IH-wave]: a hot non-magnetic 1.5 mm skin over magnetic steel makes the power
-    density dip below the surface and rise again at the Curie front (a pure e^(−2x/δ) cannot)."""
+    """[IH-wave], physics.md §12.2: a hot non-magnetic 1.5 mm skin over magnetic steel makes the
+    power density dip below the surface and rise again at the Curie front (a pure e^(−2x/δ)
+    cannot)."""
     grid = build_grid(np.array([0.02]))
     depth = grid.depth_m[:, 0]
     front = 1.5e-3

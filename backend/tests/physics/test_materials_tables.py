@@ -8,7 +8,7 @@ from induction_sim.physics.materials import GRADES, resolve_grade
 
 def test_andrews_critical_temperatures_of_1045() -> None:
     g = GRADES["1045"]
-    assert g.ac1_c == pytest.approx(722.3, abs=0.5)  # reference §1.1: 722 (Andrews)
+    assert g.ac1_c == pytest.approx(722.3, abs=0.5)  # physics.md §12.2: 722 (Andrews)
     assert 762.0 <= g.ac3_c <= 790.0
     assert g.ms_c == pytest.approx(326.0, abs=1.0)
 
@@ -31,7 +31,7 @@ def test_transformation_and_curie_heat_is_conserved_between_states() -> None:
     hot_austenite = g.enthalpy_j_kg(t, 1.0)
     baseline = g.lookup(t)[2] - g.lookup(np.array([20.0]))[2]
     extra = hot_austenite - cold - baseline
-    assert extra[0] == pytest.approx(50.0e3, rel=0.01)  # 40–60 kJ/kg (reference §1.2)
+    assert extra[0] == pytest.approx(50.0e3, rel=0.01)  # 40–60 kJ/kg (physics.md §12.2)
 
 
 def test_enthalpy_inversion_round_trips() -> None:
@@ -51,7 +51,7 @@ def test_permeability_falls_to_one_through_curie() -> None:
     assert mu[0] > mu[1] > mu[2] > mu[3]
     assert mu[3] == pytest.approx(1.0)
     assert mu[4] == pytest.approx(1.0)
-    assert 10.0 < mu[0] < 30.0  # reference §1.3: μr ≈ 15 at 10^5 A/m
+    assert 10.0 < mu[0] < 30.0  # physics.md §12.2: μr ≈ 15 at 10^5 A/m
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ def test_koistinen_marburger_1045_quenched_to_25c_is_96_percent() -> None:
 
 def test_maynier_martensite_of_1045_is_about_700_hv() -> None:
     hv_m, _, _ = maynier_hv(np.array([0.45]), GRADES["1045"].composition, np.array([300.0]))
-    assert 680.0 < hv_m[0] < 720.0  # reference §4.3: ≈ 690–710 HV
+    assert 680.0 < hv_m[0] < 720.0  # physics.md §12.2: ≈ 690–710 HV
     _, _, hv_core = maynier_hv(np.array([0.45]), GRADES["1045"].composition, np.array([1.0]))
     assert hv_core[0] == pytest.approx(196.0, abs=5.0)
 

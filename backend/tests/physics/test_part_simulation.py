@@ -32,7 +32,7 @@ def test_default_1045_scan_recipe_is_in_the_calibration_window(shaft: Recipe) ->
     assert 1.5 <= r.case_depth_mm <= 4.0
     assert 950.0 <= r.peak_surface_temp_c <= 1050.0
     assert r.energy_coil_kj == pytest.approx(740.0, rel=0.01)  # 37 kW × 20 s
-    assert 0.6 < r.energy_part_kj / r.energy_coil_kj < 0.9  # coil efficiency (reference §2.3)
+    assert 0.6 < r.energy_part_kj / r.energy_coil_kj < 0.9  # coil efficiency (physics.md §12.2)
     assert r.hv.shape == r.depth_mm.shape
     assert r.hv[0] > 550.0 and r.hv[-1] < 250.0  # hard case over a soft core
 

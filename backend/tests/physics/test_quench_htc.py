@@ -31,7 +31,7 @@ def test_medium_severity_order_water_polymer_oil() -> None:
 
 
 def test_pag_peak_follows_reference_spray_table() -> None:
-    # reference §3: ≈ 5 %: 10–15, ≈ 10 %: 6–10, ≈ 15–20 %: 3–6 kW/m²K
+    # physics.md §12.2: ≈ 5 %: 10–15, ≈ 10 %: 6–10, ≈ 15–20 %: 3–6 kW/m²K
     assert 10e3 <= _h(POLYMER, conc=5.0, ts=420.0) <= 16e3
     assert 6e3 <= _h(POLYMER, conc=10.0, ts=420.0) <= 10e3
     assert 3e3 <= _h(POLYMER, conc=18.0, ts=420.0) <= 6e3
