@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from induction_sim.machine.faults import BY_ID, CATALOGUE, FaultInstance, OnsetMode
+from induction_sim.machine.faults import (
+    BY_ID,
+    CATALOGUE,
+    FaultInstance,
+    OnsetMode,
+    fault_labels,
+    fault_phase_codes,
+)
 from induction_sim.machine.modifiers import Modifiers, modifiers_for
 
 T = np.arange(0.0, 2000.0)
@@ -62,3 +69,17 @@ def test_every_catalogue_fault_moves_some_modifier(fault: object) -> None:
     ]
     assert changed, f"{fid} changes nothing"
     assert BY_ID[fid] is fault
+
+
+def test_fault_labels_order_by_bit_and_give_each_fault_one_phase() -> None:
+    """Overlapping instances of one fault set its bit in two masks: one label, onset > active >
+    recovering (the rule the live stream, exports and the SQL view share)."""
+    both = (1 << 2) | (1 << 13)
+    assert fault_labels(0, both, 0) == ["quench_pump_wear:active", "pyrometer_dirty_lens:active"]
+    assert fault_labels(1 << 2, 1 << 2, 1 << 2) == ["quench_pump_wear:onset"]
+    assert fault_labels(0, 1 << 2, 1 << 2) == ["quench_pump_wear:active"]
+    assert fault_labels(0, 0, 1 << 2) == ["quench_pump_wear:recovering"]
+    assert fault_labels(0, 0, 0) == []
+    masks = np.array([[1 << 2, 1 << 2, 0], [0, 1 << 2, 1 << 2], [0, 0, 1 << 2], [0, 0, 0]])
+    codes = fault_phase_codes(masks[:, 0], masks[:, 1], masks[:, 2], bit=2)
+    assert codes.tolist() == [1, 2, 3, 0]

@@ -355,10 +355,3 @@ def test_decode_copy_rejects_a_foreign_stream() -> None:
     assert export.decode_copy(header + b"\xff\xff").size == 0
     with pytest.raises(ValueError, match="row layout"):
         export.decode_copy(header + b"\x00\x01" + b"\xff\xff")
-
-
-def test_label_text_orders_by_bit_and_prefers_onset() -> None:
-    both = (1 << 2) | (1 << 13)
-    assert export.label_text(0, both, 0) == "quench_pump_wear:active;pyrometer_dirty_lens:active"
-    assert export.label_text(1 << 2, 1 << 2, 1 << 2) == "quench_pump_wear:onset"
-    assert export.label_text(0, 0, 0) == ""

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from induction_sim.drivers.hub import Hub, Message
 from induction_sim.drivers.live_writer import LiveWriter
 from induction_sim.machine.chunk import EventRecord, SampleChunk
-from induction_sim.machine.faults import BY_ID, CATALOGUE, FaultInstance, OnsetMode
+from induction_sim.machine.faults import BY_ID, FaultInstance, OnsetMode, fault_labels
 from induction_sim.machine.machine import Machine, MachineConfig, OperatorModel
 from induction_sim.machine.recipe import Recipe
 from induction_sim.machine.signals import SIGNAL_NAMES
@@ -191,12 +191,11 @@ class LiveRunner:
     def _sample_message(self, chunk: SampleChunk) -> dict[str, Any]:
         cols = chunk.columns
         seq = int(cols["seq"][0])
-        labels = []
-        for f in CATALOGUE:
-            bit = 1 << f.bit
-            for phase in ("onset", "active", "recovering"):
-                if int(cols[f"faults_{phase}"][0]) & bit:
-                    labels.append(f"{f.id}:{phase}")
+        labels = fault_labels(
+            int(cols["faults_onset"][0]),
+            int(cols["faults_active"][0]),
+            int(cols["faults_recovering"][0]),
+        )
         message: dict[str, Any] = {
             "run_id": self.run_id,
             "seq": seq,

@@ -206,6 +206,41 @@ CATALOGUE: tuple[FaultType, ...] = (
 
 BY_ID: dict[str, FaultType] = {f.id: f for f in CATALOGUE}
 assert len({f.bit for f in CATALOGUE}) == len(CATALOGUE), "fault bits must be unique"
+BY_BIT: tuple[FaultType, ...] = tuple(sorted(CATALOGUE, key=lambda f: f.bit))
+CATALOGUE_MASK = sum(1 << f.bit for f in CATALOGUE)
+
+
+# --- labels: the one reading of the three phase masks (onset, active, recovering) -----------
+# Instances of one fault can overlap (a fault injected again while the last one recovers): its
+# bit is then set in two masks. Every reader (the live stream, exports, the SQL view) gives each
+# fault ONE phase per sample, the first of onset > active > recovering.
+
+
+def fault_labels(onset: int, active: int, recovering: int) -> list[str]:
+    """'<fault id>:<phase>' of each catalogue fault present in the three masks, in bit order."""
+    labels = []
+    for f in BY_BIT:
+        flag = 1 << f.bit
+        if onset & flag:
+            labels.append(f"{f.id}:{Phase.ONSET}")
+        elif active & flag:
+            labels.append(f"{f.id}:{Phase.ACTIVE}")
+        elif recovering & flag:
+            labels.append(f"{f.id}:{Phase.RECOVERING}")
+    return labels
+
+
+def fault_phase_codes(
+    onset: NDArray[np.int64], active: NDArray[np.int64], recovering: NDArray[np.int64], bit: int
+) -> NDArray[np.int8]:
+    """One fault's phase per sample, vectorised: 0 absent, 1 onset, 2 active, 3 recovering
+    (the same precedence as `fault_labels`)."""
+    flag = np.int64(1 << bit)
+    phase = np.zeros(onset.shape, dtype=np.int8)
+    phase[(recovering & flag) != 0] = 3
+    phase[(active & flag) != 0] = 2
+    phase[(onset & flag) != 0] = 1
+    return phase
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,13 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.errors import NotFoundError
-from induction_sim.machine.faults import CATALOGUE, Phase
+from induction_sim.machine.faults import (
+    CATALOGUE,
+    CATALOGUE_MASK,
+    Phase,
+    fault_labels,
+    fault_phase_codes,
+)
 from induction_sim.machine.signals import SIGNALS, TRUE_VALUE_SIGNALS, true_column
 from induction_sim.machine.states import ALARMS, AlarmCode, MachineState
 from induction_sim.storage.binary_copy import SIGNATURE, TRAILER
@@ -63,7 +69,6 @@ PHASE_MEANINGS: Final[dict[str, str]] = {
 }
 STATE_NAMES: Final[tuple[str, ...]] = tuple(s.name for s in MachineState)
 ALARM_NAMES: Final[tuple[str, ...]] = tuple(a.name for a in AlarmCode)
-CATALOGUE_MASK: Final = sum(1 << f.bit for f in CATALOGUE)
 
 
 def _lookup(codes: list[int]) -> NDArray[np.int16]:
@@ -264,32 +269,6 @@ def _coded(codes: NDArray[np.int16], table: NDArray[np.int16]) -> NDArray[np.int
     return out
 
 
-def fault_phases(
-    onset: NDArray[np.int64], active: NDArray[np.int64], recovering: NDArray[np.int64], bit: int
-) -> NDArray[np.int8]:
-    """Position in PHASES of one fault's phase per sample (onset > active > recovering)."""
-    flag = np.int64(1 << bit)
-    phase = np.zeros(onset.shape, dtype=np.int8)
-    phase[(recovering & flag) != 0] = 3
-    phase[(active & flag) != 0] = 2
-    phase[(onset & flag) != 0] = 1
-    return phase
-
-
-def label_text(onset: int, active: int, recovering: int) -> str:
-    """'id:phase;id:phase' of the catalogue faults in three masks, in bit order."""
-    labels = []
-    for f in sorted(CATALOGUE, key=lambda f: f.bit):
-        flag = 1 << f.bit
-        if onset & flag:
-            labels.append(f"{f.id}:onset")
-        elif active & flag:
-            labels.append(f"{f.id}:active")
-        elif recovering & flag:
-            labels.append(f"{f.id}:recovering")
-    return ";".join(labels)
-
-
 def _distinct_rows(masks: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int32]]:
     """(distinct rows, index of each row's distinct row). Labels change rarely from one second
     to the next, so only the first row of each run of equal rows is sorted."""
@@ -329,10 +308,10 @@ def arrow_batch(rows: NDArray[np.void]) -> pa.RecordBatch:
     masks &= np.int64(CATALOGUE_MASK)
     onset, active, recovering = masks[:, 0], masks[:, 1], masks[:, 2]
     for f in CATALOGUE:
-        phase = fault_phases(onset, active, recovering, f.bit)
+        phase = fault_phase_codes(onset, active, recovering, f.bit)
         arrays[fault_column(f.id)] = _dictionary(phase, PHASES, pa.int8())
     combos, inverse = _distinct_rows(masks)
-    texts = [label_text(int(o), int(a), int(r)) for o, a, r in combos]
+    texts = [";".join(fault_labels(int(o), int(a), int(r))) for o, a, r in combos]
     arrays["fault_labels"] = _dictionary(inverse, texts, pa.int32())
     return pa.record_batch([arrays[c.name] for c in COLUMNS], schema=SCHEMA)
 
