@@ -299,7 +299,7 @@ class LiveWriter:
         try:
             try:
                 async with self.engine.begin() as conn:
-                    await self._copy(conn, chunk)
+                    await records.write_chunk(conn, self.run_id, self.start_sim, chunk)
             except Exception as exc:
                 if not _bad_rows(exc):
                     raise  # the server, not the rows: keep them queued and retry
@@ -317,12 +317,6 @@ class LiveWriter:
             self._writing = 0
         del self.pending[: len(batch)]
         self._unmerged = min(self._unmerged, len(self.pending))
-
-    async def _copy(self, conn: AsyncConnection, chunk: SampleChunk) -> None:
-        payload = telemetry_payload(self.run_id, self.start_sim, chunk.columns, chunk.true_values)
-        await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
-        await records.copy_parts(conn, self.run_id, self.start_sim, chunk.parts)
-        await records.copy_events(conn, self.run_id, self.start_sim, chunk.events)
 
     async def _salvage(self, conn: AsyncConnection, chunk: SampleChunk) -> None:
         """Write every row PostgreSQL takes; rows it refuses go to the dead-letter file. Each

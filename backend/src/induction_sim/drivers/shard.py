@@ -23,14 +23,12 @@ from induction_sim.drivers.scenario import Scenario
 from induction_sim.machine.machine import Machine
 from induction_sim.storage.database import (
     connection_lost,
-    copy_payload,
     create_engine,
     out_of_storage,
     sqlstate,
 )
-from induction_sim.storage.records import copy_events, copy_parts
+from induction_sim.storage.records import write_chunk
 from induction_sim.storage.tables import generation_jobs
-from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
 CHUNK_ROWS = 16_384
 
@@ -116,11 +114,8 @@ async def _run_shard(spec: ShardSpec, progress: Callable[[int, int], None] | Non
                 raise ShardCancelledError(f"shard {spec.shard} cancelled")
             t0 = time.perf_counter()
             chunk = machine.advance(min(CHUNK_ROWS, total - done))
-            payload = telemetry_payload(spec.run_id, start_sim, chunk.columns, chunk.true_values)
             t1 = time.perf_counter()
-            await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
-            await copy_parts(conn, spec.run_id, start_sim, chunk.parts)
-            await copy_events(conn, spec.run_id, start_sim, chunk.events)
+            await write_chunk(conn, spec.run_id, start_sim, chunk)
             write_s += time.perf_counter() - t1
             compute_s += t1 - t0
             done += chunk.size

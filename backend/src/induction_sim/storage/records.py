@@ -13,7 +13,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim import ENGINE_VERSION
-from induction_sim.machine.chunk import EventRecord, PartRecord
+from induction_sim.machine.chunk import EventRecord, PartRecord, SampleChunk
 from induction_sim.machine.faults import FaultInstance
 from induction_sim.storage.binary_copy import (
     bool_field,
@@ -36,6 +36,7 @@ from induction_sim.storage.tables import (
     runs,
     telemetry,
 )
+from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
 INTERRUPTED_BY_RESTART = "interrupted: the process running the job stopped before it ended"
 
@@ -114,6 +115,17 @@ async def count_telemetry(
     if seqs is not None:
         query = query.where(telemetry.c.seq >= seqs[0], telemetry.c.seq < seqs[1])
     return int(await conn.scalar(query) or 0)
+
+
+async def write_chunk(
+    conn: AsyncConnection, run_id: int, start_sim: datetime, chunk: SampleChunk
+) -> None:
+    """A chunk's samples, finished parts and events, by binary COPY inside `conn`'s transaction:
+    the one write path of the factory's shards and the live run's writer."""
+    payload = telemetry_payload(run_id, start_sim, chunk.columns, chunk.true_values)
+    await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
+    await copy_parts(conn, run_id, start_sim, chunk.parts)
+    await copy_events(conn, run_id, start_sim, chunk.events)
 
 
 # Parts and events go by binary COPY, a bytes object per row (`storage/binary_copy.py`): asyncpg's
