@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 INTERVAL_S = 0.01
 WINDOW = 6_000  # recent wake-ups kept for the percentile: about a minute
+VIEW_EVERY_S = 1.0
 
 
 class LoopLagView(BaseModel):
@@ -38,6 +39,8 @@ class LoopLagMonitor:
         self.busiest_s = 0.0
         self.count = 0
         self._recent: deque[float] = deque(maxlen=WINDOW)
+        self._window = (0.0, 0.0)
+        self._window_at = -VIEW_EVERY_S
 
     def record(self, lag_s: float, cpu_s: float) -> None:
         self.count += 1
@@ -56,11 +59,23 @@ class LoopLagMonitor:
             cpu = now
 
     def view(self) -> LoopLagView:
-        recent = np.fromiter(self._recent, dtype=np.float64, count=len(self._recent)) * 1000.0
+        """The figures; the recent window's (a percentile over a minute of wake-ups, most of a
+        health check's cost) are recomputed at most every `VIEW_EVERY_S`, the rest are exact."""
+        now = time.monotonic()
+        if now - self._window_at >= VIEW_EVERY_S:
+            self._window, self._window_at = self._window_figures(), now
+        recent_max_ms, p99_ms = self._window
         return LoopLagView(
             lag_max_ms=round(self.worst_s * 1000.0, 2),
-            lag_recent_max_ms=round(float(recent.max()), 2) if recent.size else 0.0,
-            lag_p99_ms=round(float(np.percentile(recent, 99)), 2) if recent.size else 0.0,
+            lag_recent_max_ms=recent_max_ms,
+            lag_p99_ms=p99_ms,
             busy_max_ms=round(self.busiest_s * 1000.0, 2),
             samples=self.count,
         )
+
+    def _window_figures(self) -> tuple[float, float]:
+        """(max, p99) of the recent wake-up delays, ms."""
+        if not self._recent:
+            return 0.0, 0.0
+        recent = np.fromiter(self._recent, dtype=np.float64, count=len(self._recent)) * 1000.0
+        return round(float(recent.max()), 2), round(float(np.percentile(recent, 99)), 2)

@@ -27,7 +27,6 @@ router = APIRouter(tags=["health"])
 
 WRITER_GRACE_S = 5.0  # a database restart or a long checkpoint is not yet "degraded"
 STORAGE_FAILURE_MEMORY_S = 300.0  # a job failed for storage: degraded until one succeeds, or 5 min
-PROBE_TIMEOUT_S = 3.0
 
 
 class Health(BaseModel):
@@ -68,7 +67,6 @@ async def health(request: Request) -> Health | JSONResponse:
     version: str | None = None
     try:
         async with state.engine.connect() as conn:
-            await conn.execute(text(f"SET LOCAL statement_timeout = {int(PROBE_TIMEOUT_S * 1000)}"))
             version = str(await conn.scalar(text("SHOW server_version"))).split(" ")[0]
     except (OSError, SQLAlchemyError, TimeoutError) as exc:
         if pool_exhausted(exc):
