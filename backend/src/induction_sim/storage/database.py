@@ -40,13 +40,20 @@ POOL_TIMEOUT_S = 10.0  # a request waits this long for a pooled connection, then
 _GONE_SQLSTATES = ("57P01", "57P02", "57P03")
 
 
-def connection_lost(exc: BaseException) -> bool:
-    """Whether `exc` means the database connection was lost or could not be made (worth
-    retrying once the server is back), as opposed to an error in what was asked of it."""
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and what it wraps: SQLAlchemy's `orig`, then causes and contexts (each once)."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
+        yield current
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether `exc` means the database connection was lost or could not be made (worth
+    retrying once the server is back), as opposed to an error in what was asked of it."""
+    for current in _chain(exc):
         if isinstance(current, DBAPIError) and current.connection_invalidated:
             return True
         if isinstance(current, OSError | TimeoutError | asyncpg.ConnectionDoesNotExistError):
@@ -56,20 +63,15 @@ def connection_lost(exc: BaseException) -> bool:
         state = getattr(current, "sqlstate", None)
         if isinstance(state, str) and (state.startswith("08") or state in _GONE_SQLSTATES):
             return True
-        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
     return False
 
 
 def sqlstate(exc: BaseException) -> str | None:
     """The PostgreSQL SQLSTATE behind `exc` (through SQLAlchemy's wrappers and causes), if any."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
+    for current in _chain(exc):
         state = getattr(current, "sqlstate", None)
         if isinstance(state, str):
             return state
-        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
     return None
 
 
