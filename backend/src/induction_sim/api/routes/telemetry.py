@@ -12,7 +12,7 @@ from induction_sim.api.params import MAX_BIGINT
 from induction_sim.api.state import app_state
 from induction_sim.machine.signals import SIGNALS
 from induction_sim.machine.states import MachineState
-from induction_sim.storage.queries import telemetry_after
+from induction_sim.storage.queries import seq_after, telemetry_after
 from induction_sim.storage.tables import runs
 from induction_sim.textfields import Timestamp
 
@@ -52,9 +52,11 @@ async def get_telemetry(
     """The newest `limit` samples of a run after `since`, oldest first, as columns."""
     state = app_state(request)
     async with state.engine.connect() as conn:
-        if await conn.scalar(select(runs.c.id).where(runs.c.id == run_id)) is None:
+        start_sim = await conn.scalar(select(runs.c.start_sim).where(runs.c.id == run_id))
+        if start_sim is None:
             raise HTTPException(404, f"run {run_id} not found")
-        newest_first = (await conn.execute(telemetry_after(run_id, since, limit))).all()
+        after_seq = None if since is None else seq_after(start_sim, since)
+        newest_first = (await conn.execute(telemetry_after(run_id, after_seq, limit))).all()
     rows = newest_first[::-1]  # read newest first along the index; pages go oldest first
     columns: dict[str, list[Any]] = {
         "seq": [r.seq for r in rows],
