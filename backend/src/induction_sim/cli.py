@@ -21,7 +21,7 @@ from induction_sim.errors import StartupError
 from induction_sim.settings import Settings
 
 if TYPE_CHECKING:
-    from induction_sim.drivers.scenario import Scenario
+    from induction_sim.machine.scenario import Scenario
 
 app = typer.Typer(
     help="Induction hardening machine simulator.", no_args_is_help=True, add_completion=False
@@ -399,7 +399,7 @@ def generate(
 
     from pydantic import ValidationError as ScenarioError
 
-    from induction_sim.drivers.scenario import ScenarioNotFoundError, load_scenario
+    from induction_sim.machine.scenario import ScenarioNotFoundError, load_scenario
     from induction_sim.storage.database import running_database
 
     try:

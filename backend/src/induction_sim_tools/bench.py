@@ -52,12 +52,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.drivers.factory import Factory
-from induction_sim.drivers.scenario import BUILTIN, Scenario
 from induction_sim.drivers.shard import CHUNK_ROWS, shard_rows
 from induction_sim.machine.chunk import SampleChunk
 from induction_sim.machine.faults import FaultInstance, OnsetMode
 from induction_sim.machine.machine import Machine, MachineConfig
 from induction_sim.machine.recipe import DEFAULT_RECIPE, Recipe, builtin_recipes
+from induction_sim.machine.scenario import BUILTIN, Scenario
 from induction_sim.physics.part import simulate_part
 from induction_sim.settings import Settings
 from induction_sim.storage import records

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from induction_sim.api.app import create_app
 from induction_sim.api.state import AppState
-from induction_sim.drivers.scenario import BUILTIN
+from induction_sim.machine.scenario import BUILTIN
 from induction_sim.settings import Settings
 from induction_sim.storage import records
 from induction_sim.storage.database import DatabaseInfo

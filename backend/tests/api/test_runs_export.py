@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.api.app import create_app
-from induction_sim.drivers.scenario import Scenario
 from induction_sim.machine.machine import Machine
+from induction_sim.machine.scenario import Scenario
 from induction_sim.machine.schedule import FaultRule
 from induction_sim.settings import Settings
 from induction_sim.storage import export, records

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from induction_sim.drivers.scenario import (
+from induction_sim.machine.scenario import (
     MAX_FAULT_RULES,
     MAX_IMPAIRMENTS,
     MAX_RECIPES,

@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from induction_sim.drivers.scenario import Scenario
 from induction_sim.errors import NotFoundError
 from induction_sim.machine.faults import CATALOGUE, OnsetMode
 from induction_sim.machine.machine import Machine
+from induction_sim.machine.scenario import Scenario
 from induction_sim.machine.schedule import FaultRule
 from induction_sim.machine.signals import SIGNAL_NAMES, TRUE_VALUE_SIGNALS, true_column
 from induction_sim.storage import export, records

@@ -28,7 +28,6 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from induction_sim.drivers.scenario import Scenario
 from induction_sim.drivers.shard import (
     ShardConnectionLostError,
     ShardResult,
@@ -38,6 +37,7 @@ from induction_sim.drivers.shard import (
     shard_rows,
 )
 from induction_sim.machine.faults import FaultInstance
+from induction_sim.machine.scenario import Scenario
 from induction_sim.storage import records
 from induction_sim.storage.database import out_of_storage, worth_retrying
 from induction_sim.storage.job_leases import JobLeases

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from induction_sim.drivers.scenario import Scenario
 from induction_sim.machine.machine import Machine
+from induction_sim.machine.scenario import Scenario
 from induction_sim.storage.database import (
     connection_lost,
     create_engine,

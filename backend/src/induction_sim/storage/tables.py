@@ -100,14 +100,8 @@ telemetry = Table(
         if s.name in TRUE_VALUE_SIGNALS
     ),
     PrimaryKeyConstraint("run_id", "seq", name="pk_telemetry"),
-    # The mandatory B-tree on simulated time, and the dashboard's "run R after time T" path.
+    # The mandatory B-tree on simulated time. A run's rows are read by seq on the primary key.
     Index("ix_telemetry_timestamp_sim", "timestamp_sim", postgresql_with={"fillfactor": 100}),
-    Index(
-        "ix_telemetry_run_id_timestamp_sim",
-        "run_id",
-        "timestamp_sim",
-        postgresql_with={"fillfactor": 100},
-    ),
     **APPEND_ONLY,
 )
 

@@ -14,7 +14,7 @@ from induction_sim.api.params import IdPath
 from induction_sim.api.security import OperatorOnly
 from induction_sim.api.state import app_state
 from induction_sim.drivers.factory import JobRefusedError, QueueFullError
-from induction_sim.drivers.scenario import BUILTIN, Scenario, name_or_object
+from induction_sim.machine.scenario import BUILTIN, Scenario, name_or_object
 from induction_sim.storage.tables import generation_jobs
 from induction_sim.textfields import AS_OBJECT, BY_NAME, Integer, Line, Name, one_of
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
+from induction_sim.api.deps import NO_LIVE_MACHINE, live_machine
 from induction_sim.api.params import MAX_BIGINT, IdPath
 from induction_sim.api.security import OperatorOnly
 from induction_sim.api.state import app_state
@@ -19,21 +20,11 @@ from induction_sim.machine.recipe import Recipe, builtin_recipes
 from induction_sim.storage import records
 from induction_sim.textfields import FreeText, Name, Number, one_of
 
-# Without a live machine (SIM_LIVE=false) its endpoints do not exist on this server: 404, the
-# answer the dashboard reads as "not here" (a 503 would promise it back soon).
-NO_LIVE_MACHINE = "no live machine on this server (SIM_LIVE=false)"
 NO_LIVE: dict[int | str, dict[str, Any]] = {404: {"description": NO_LIVE_MACHINE}}
 router = APIRouter(tags=["live machine"])
 log = logging.getLogger(__name__)
 
 Command = Literal["start", "stop", "reset", "estop"]
-
-
-def live(request: Request) -> LiveRunner:
-    runner = app_state(request).live
-    if runner is None:
-        raise HTTPException(404, NO_LIVE_MACHINE)
-    return runner
 
 
 class LoopView(BaseModel):
@@ -172,7 +163,7 @@ def _snapshot(runner: LiveRunner) -> MachineView:
 
 @router.get("/machine", response_model=MachineView, responses=NO_LIVE)
 async def machine_snapshot(request: Request) -> MachineView:
-    return _snapshot(live(request))
+    return _snapshot(live_machine(request))
 
 
 class DoorRequest(BaseModel):
@@ -191,7 +182,7 @@ class DoorRequest(BaseModel):
 )
 async def machine_door(body: DoorRequest, request: Request) -> MachineView:
     """Open or close the safety door (opening it trips the door interlock)."""
-    runner = live(request)
+    runner = live_machine(request)
     try:
         runner.machine.set_door(body.open)
     except CommandError as exc:
@@ -207,7 +198,7 @@ async def machine_door(body: DoorRequest, request: Request) -> MachineView:
 )
 async def machine_command(command: Command, request: Request) -> MachineView:
     """Operator commands: start, stop (after the cycle), reset (after acknowledge), estop."""
-    runner = live(request)
+    runner = live_machine(request)
     try:
         if command == "reset":
             runner.reset("operator")
@@ -221,7 +212,7 @@ async def machine_command(command: Command, request: Request) -> MachineView:
 @router.get("/alarms", response_model=list[AlarmView], responses=NO_LIVE)
 async def list_alarms(request: Request) -> list[AlarmView]:
     """Active and recent alarms, newest first."""
-    return [_alarm(a) for a in reversed(live(request).alarms)]
+    return [_alarm(a) for a in reversed(live_machine(request).alarms)]
 
 
 @router.post(
@@ -236,7 +227,7 @@ async def list_alarms(request: Request) -> list[AlarmView]:
 async def acknowledge_alarm(
     alarm_id: Annotated[int, Path(ge=0, le=MAX_BIGINT)], body: AckRequest, request: Request
 ) -> AlarmView:
-    runner = live(request)
+    runner = live_machine(request)
     try:
         return _alarm(runner.acknowledge(alarm_id, body.operator, body.comment))
     except LookupError as exc:
@@ -265,7 +256,7 @@ async def fault_catalog() -> list[FaultTypeView]:
 @router.get("/faults", response_model=list[FaultView], responses=NO_LIVE)
 async def list_faults(request: Request) -> list[FaultView]:
     """Faults injected into the live machine, newest first."""
-    runner = live(request)
+    runner = live_machine(request)
     now = runner.machine.seq
     return [
         _fault(f).model_copy(update={"cleared": f.cleared or f.fault.end_s <= now})
@@ -284,7 +275,7 @@ async def inject_fault(body: FaultRequest, request: Request) -> FaultView:
     if body.type not in BY_ID:
         known = ", ".join(sorted(BY_ID))
         raise HTTPException(422, f"type: unknown fault {body.type!r}; known: {known}")
-    runner = live(request)
+    runner = live_machine(request)
     return _fault(runner.inject(body.type, body.severity, body.mode, body.duration_s))
 
 
@@ -298,7 +289,7 @@ async def inject_fault(body: FaultRequest, request: Request) -> FaultView:
     },
 )
 async def clear_fault(fault_id: IdPath, request: Request) -> FaultView:
-    runner = live(request)
+    runner = live_machine(request)
     try:
         return _fault(runner.clear(fault_id))
     except LookupError as exc:

@@ -1,4 +1,4 @@
-"""Telemetry history for the dashboard: columnar pages read through the (run_id, time) index."""
+"""Telemetry history for the dashboard: columnar pages read by seq on the primary key."""
 
 from __future__ import annotations
 
