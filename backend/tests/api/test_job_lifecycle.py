@@ -19,6 +19,7 @@ from induction_sim.machine.scenario import BUILTIN
 from induction_sim.settings import Settings
 from induction_sim.storage import records
 from induction_sim.storage.database import DatabaseInfo
+from induction_sim.storage.repositories import jobs
 from induction_sim.storage.tables import generation_jobs
 
 pytestmark = pytest.mark.db
@@ -88,7 +89,7 @@ async def test_a_cancel_that_arrives_while_the_job_starts_wins(
     async def create_run_then_cancel(*args: Any, **kwargs: Any) -> int:
         run_id = await real_create_run(*args, **kwargs)
         async with engine.begin() as other:  # another request, on another connection
-            await records.request_job_cancel(other, job_ids[0], "cancelled by request: late")
+            await jobs.request_job_cancel(other, job_ids[0], "cancelled by request: late")
         return run_id
 
     monkeypatch.setattr(records, "create_run", create_run_then_cancel)

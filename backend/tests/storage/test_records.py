@@ -13,6 +13,7 @@ from induction_sim.machine.machine import Machine, MachineConfig
 from induction_sim.machine.recipe import builtin_recipes
 from induction_sim.storage import records
 from induction_sim.storage.database import copy_payload
+from induction_sim.storage.repositories import jobs
 from induction_sim.storage.tables import (
     fault_injections,
     generation_jobs,
@@ -38,16 +39,18 @@ async def test_a_restart_marks_running_jobs_failed_and_their_runs_interrupted(
         seed=1,
         rows_expected=10,
     )
-    running = await records.create_job(conn, {"name": "x"}, 1, 10, 1)
-    await records.update_job(conn, running, status="running", run_id=run_id)
-    done = await records.create_job(conn, {"name": "x"}, 1, 10, 1)
-    await records.update_job(conn, done, status="succeeded")
+    running = await jobs.create_job(conn, {"name": "x"}, 1, 10, 1)
+    await jobs.update_job(conn, running, status="running", run_id=run_id)
+    done = await jobs.create_job(conn, {"name": "x"}, 1, 10, 1)
+    await jobs.update_job(conn, done, status="succeeded")
 
     assert await records.mark_interrupted_jobs(conn) == 1
 
-    jobs = dict((await conn.execute(select(generation_jobs.c.id, generation_jobs.c.status))).all())
-    assert jobs[running] == "failed"
-    assert jobs[done] == "succeeded"
+    statuses = dict(
+        (await conn.execute(select(generation_jobs.c.id, generation_jobs.c.status))).all()
+    )
+    assert statuses[running] == "failed"
+    assert statuses[done] == "succeeded"
     error = await conn.scalar(
         select(generation_jobs.c.error).where(generation_jobs.c.id == running)
     )
@@ -62,7 +65,7 @@ async def test_an_orphaned_job_with_every_row_committed_is_swept_as_succeeded(
     there, so the job succeeded — an orphan is `failed` only when rows are missing."""
     start = datetime(2026, 1, 1, tzinfo=UTC)
     chunk = Machine(MachineConfig(recipe=builtin_recipes()["1045-shaft-scan"], seed=5)).advance(60)
-    jobs = {}
+    made = {}
     for label, copied in (("complete", chunk.size), ("short", chunk.size - 1)):
         run_id = await records.create_run(
             conn,
@@ -77,15 +80,15 @@ async def test_an_orphaned_job_with_every_row_committed_is_swept_as_succeeded(
         true = {k: v[:copied] for k, v in chunk.true_values.items()}
         payload = telemetry_payload(run_id, start, cols, true)
         await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
-        job = await records.create_job(conn, {"name": label}, 5, chunk.size, 1)
-        await records.update_job(conn, job, status="running", run_id=run_id)
-        jobs[label] = (job, run_id)
+        job = await jobs.create_job(conn, {"name": label}, 5, chunk.size, 1)
+        await jobs.update_job(conn, job, status="running", run_id=run_id)
+        made[label] = (job, run_id)
 
     await records.mark_interrupted_jobs(conn)
 
     outcome = {}
-    for label, (job, run_id) in jobs.items():
-        row = await records.get_job(conn, job)
+    for label, (job, run_id) in made.items():
+        row = await jobs.get_job(conn, job)
         assert row is not None
         run_status = await conn.scalar(select(runs.c.status).where(runs.c.id == run_id))
         outcome[label] = (row.status, row.rows_written, run_status)
@@ -99,7 +102,7 @@ async def test_a_job_is_marked_interrupted_only_once_its_owner_is_gone(
     """A CLI or another server running a job holds its lease: a server starting meanwhile must
     not call it interrupted; once the owner's session ends, the job is marked."""
     owner = await engine.connect()
-    job = await records.create_job(owner, {"name": "leased"}, 1, 10, 1)
+    job = await jobs.create_job(owner, {"name": "leased"}, 1, 10, 1)
     await records.take_job_lease(owner, job)
     await owner.commit()
     try:

@@ -12,14 +12,13 @@ import asyncio
 import logging
 from contextlib import suppress
 
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from induction_sim.api.routes.jobs import job_view
+from induction_sim.api.job_views import job_view
 from induction_sim.drivers.factory import Factory
 from induction_sim.drivers.hub import Hub, Message
-from induction_sim.storage.tables import generation_jobs
+from induction_sim.storage.repositories import jobs
 
 PERIOD_S = 0.5
 
@@ -55,13 +54,7 @@ class JobFeed:
         if not ids:
             return
         async with self.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(generation_jobs)
-                    .where(generation_jobs.c.id.in_(sorted(ids)))
-                    .order_by(generation_jobs.c.id)
-                )
-            ).all()
+            rows = await jobs.jobs_by_id(conn, sorted(ids))
         self._changed -= ids  # kept when the read failed; new changes stay for the next round
         for row in rows:
             view = job_view(row, self.factory.live(row.id))

@@ -41,6 +41,7 @@ from induction_sim.machine.scenario import Scenario
 from induction_sim.storage import records
 from induction_sim.storage.database import out_of_storage, worth_retrying
 from induction_sim.storage.job_leases import JobLeases
+from induction_sim.storage.repositories import jobs
 
 T = TypeVar("T")
 
@@ -394,12 +395,12 @@ class Factory:
             run_id = await records.create_batch_run(
                 conn, scenario.model_dump(mode="json"), scenario.start_sim, plan.seed, plan.rows
             )
-            if await records.start_job(conn, job_id, run_id):
+            if await jobs.start_job(conn, job_id, run_id):
                 await records.insert_fault_injections(
                     conn, run_id, scenario.start_sim, plan.faults, "schedule"
                 )
                 return run_id
-            job = await records.get_job(conn, job_id)
+            job = await jobs.get_job(conn, job_id)
             await conn.rollback()  # no run for a job that never started
         reason = (job.error if job is not None else None) or "cancelled before it started"
         await self._end(job_id, None, "cancelled", reason)
@@ -413,7 +414,7 @@ class Factory:
             if counted != rows:
                 raise RuntimeError(f"{counted} rows committed, {rows} requested")
             await records.finish_run(conn, run_id, "completed")
-            await records.update_job(
+            await jobs.update_job(
                 conn,
                 job_id,
                 status="succeeded",
@@ -531,7 +532,7 @@ class Factory:
         for a job run by another process too); a job whose owner died ends here. False when the
         job had ended already."""
         async with self.engine.begin() as conn:
-            asked = await records.request_job_cancel(conn, job_id, reason)
+            asked = await jobs.request_job_cancel(conn, job_id, reason)
         if not asked:
             return False
         self._changed(job_id)
@@ -546,7 +547,7 @@ class Factory:
             await self._end(job_id, None, "cancelled", reason)
         elif await self.leases.try_take(job_id):  # nobody runs it: its owner died
             async with self.engine.connect() as conn:
-                job = await records.get_job(conn, job_id)
+                job = await jobs.get_job(conn, job_id)
             await self._end(job_id, job.run_id if job is not None else None, "cancelled", reason)
         return True
 
@@ -560,7 +561,7 @@ class Factory:
         async def record() -> None:
             async with self.engine.begin() as conn:
                 committed = await records.count_telemetry(conn, run_id) if run_id else 0
-                await records.update_job(
+                await jobs.update_job(
                     conn,
                     job_id,
                     status=status,

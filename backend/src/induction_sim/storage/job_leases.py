@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.storage import records
 from induction_sim.storage.database import create_engine
+from induction_sim.storage.repositories import jobs
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +44,9 @@ class JobLeases:
         async with self._lock:
             conn = await self._connection()
             try:
-                job_id = await records.create_job(conn, scenario, seed, rows, shards)
+                job_id = await jobs.create_job(conn, scenario, seed, rows, shards)
                 await records.take_job_lease(conn, job_id)
-                row = await records.get_job(conn, job_id)
+                row = await jobs.get_job(conn, job_id)
                 await conn.commit()  # a session lock: it outlives the transaction
             except BaseException:
                 await self._drop(conn)

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import Integer, cast, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim import ENGINE_VERSION
@@ -27,6 +26,7 @@ from induction_sim.storage.binary_copy import (
     text_field,
 )
 from induction_sim.storage.database import copy_payload
+from induction_sim.storage.repositories import jobs
 from induction_sim.storage.tables import (
     fault_injections,
     generation_jobs,
@@ -239,57 +239,6 @@ async def insert_fault_injections(
         await conn.execute(insert(fault_injections), rows[start : start + FAULT_ROWS_PER_STATEMENT])
 
 
-# --- generation jobs ------------------------------------------------------------------------
-
-
-async def create_job(
-    conn: AsyncConnection, scenario: dict[str, Any], seed: int, rows: int, shards: int
-) -> int:
-    job_id = await conn.scalar(
-        insert(generation_jobs)
-        .values(scenario=scenario, seed=seed, rows_requested=rows, shards=shards, status="queued")
-        .returning(generation_jobs.c.id)
-    )
-    assert job_id is not None
-    return int(job_id)
-
-
-async def get_job(conn: AsyncConnection, job_id: int) -> Row[Any] | None:
-    query = select(generation_jobs).where(generation_jobs.c.id == job_id)
-    return (await conn.execute(query)).one_or_none()
-
-
-async def start_job(conn: AsyncConnection, job_id: int, run_id: int) -> bool:
-    """Mark a queued job running; False when it is no longer queued (a cancel got there first)."""
-    started = await conn.execute(
-        update(generation_jobs)
-        .where(generation_jobs.c.id == job_id, generation_jobs.c.status == "queued")
-        .values(status="running", run_id=run_id, started_at=datetime.now(UTC))
-        .returning(generation_jobs.c.id)
-    )
-    return started.first() is not None
-
-
-async def request_job_cancel(conn: AsyncConnection, job_id: int, reason: str) -> bool:
-    """Ask an unfinished job to stop (its shards read the status); False when it had ended."""
-    asked = await conn.execute(
-        update(generation_jobs)
-        .where(
-            generation_jobs.c.id == job_id,
-            generation_jobs.c.status.in_(("queued", "running", "cancelling")),
-        )
-        .values(status="cancelling", error=reason)
-        .returning(generation_jobs.c.id)
-    )
-    return asked.first() is not None
-
-
-async def update_job(conn: AsyncConnection, job_id: int, **values: Any) -> None:
-    await conn.execute(
-        update(generation_jobs).where(generation_jobs.c.id == job_id).values(**values)
-    )
-
-
 # A job's owner (the server or CLI process running it) holds a session advisory lock on the job
 # from its creation to its end: PostgreSQL drops it when the owner's connection dies, however the
 # owner died, so "lock free" is exactly "nobody runs this job any more" — on any host.
@@ -335,7 +284,7 @@ async def mark_interrupted_jobs(conn: AsyncConnection, keep: Sequence[int] = ())
     for job in orphaned:
         committed = await count_telemetry(conn, job.run_id) if job.run_id is not None else 0
         complete = job.run_id is not None and committed == job.rows_requested
-        await update_job(
+        await jobs.update_job(
             conn,
             job.id,
             status="succeeded" if complete else "failed",
