@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -210,37 +211,18 @@ BY_BIT: tuple[FaultType, ...] = tuple(sorted(CATALOGUE, key=lambda f: f.bit))
 CATALOGUE_MASK = sum(1 << f.bit for f in CATALOGUE)
 
 
-# --- labels: the one reading of the three phase masks (onset, active, recovering) -----------
-# Instances of one fault can overlap (a fault injected again while the last one recovers): its
-# bit is then set in two masks. Every reader (the live stream, exports, the SQL view) gives each
-# fault ONE phase per sample, the first of onset > active > recovering.
+# Reading the three phase masks (onset, active, recovering) into labels is the telemetry
+# contract's job: `machine/sample_schema.py` (fault_labels, fault_phase_codes, MASKS).
 
 
-def fault_labels(onset: int, active: int, recovering: int) -> list[str]:
-    """'<fault id>:<phase>' of each catalogue fault present in the three masks, in bit order."""
-    labels = []
-    for f in BY_BIT:
-        flag = 1 << f.bit
-        if onset & flag:
-            labels.append(f"{f.id}:{Phase.ONSET}")
-        elif active & flag:
-            labels.append(f"{f.id}:{Phase.ACTIVE}")
-        elif recovering & flag:
-            labels.append(f"{f.id}:{Phase.RECOVERING}")
-    return labels
+def __getattr__(name: str) -> Any:
+    """`fault_labels` and `fault_phase_codes` moved to `sample_schema`; old imports still work
+    (lazily: sample_schema imports this module)."""
+    if name in ("fault_labels", "fault_phase_codes"):
+        from induction_sim.machine import sample_schema
 
-
-def fault_phase_codes(
-    onset: NDArray[np.int64], active: NDArray[np.int64], recovering: NDArray[np.int64], bit: int
-) -> NDArray[np.int8]:
-    """One fault's phase per sample, vectorised: 0 absent, 1 onset, 2 active, 3 recovering
-    (the same precedence as `fault_labels`)."""
-    flag = np.int64(1 << bit)
-    phase = np.zeros(onset.shape, dtype=np.int8)
-    phase[(recovering & flag) != 0] = 3
-    phase[(active & flag) != 0] = 2
-    phase[(onset & flag) != 0] = 1
-    return phase
+        return getattr(sample_schema, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
