@@ -155,6 +155,11 @@ def _describe_connect_error(exc: BaseException, where: str) -> str:
     return f"cannot use PostgreSQL at {where} ({name}: {root})"
 
 
+async def server_version(conn: AsyncConnection) -> str:
+    """PostgreSQL's version, e.g. "15.8" (health asks it: one round trip proves the database)."""
+    return str(await conn.scalar(text("SHOW server_version"))).split(" ")[0]
+
+
 async def _server_version(engine: AsyncEngine, where: str) -> str:
     try:
         async with engine.connect() as conn:

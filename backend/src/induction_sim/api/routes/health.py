@@ -14,7 +14,6 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from induction_sim import ENGINE_VERSION, __version__
@@ -67,7 +66,7 @@ async def health(request: Request) -> Health | JSONResponse:
     version: str | None = None
     try:
         async with state.engine.connect() as conn:
-            version = str(await conn.scalar(text("SHOW server_version"))).split(" ")[0]
+            version = await db.server_version(conn)
     except (OSError, SQLAlchemyError, TimeoutError) as exc:
         if pool_exhausted(exc):
             problems.append(f"database pool busy: no connection free within {db.POOL_TIMEOUT_S} s")
