@@ -432,11 +432,10 @@ async def _generate(
     import time
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-    from sqlalchemy import select
 
     from induction_sim.drivers.factory import Factory
     from induction_sim.storage.database import create_engine
-    from induction_sim.storage.tables import generation_jobs
+    from induction_sim.storage.repositories import jobs
 
     engine = create_engine(url, pool_size=2)
     factory = Factory(engine, url, workers=workers)
@@ -462,9 +461,8 @@ async def _generate(
         await task
         seconds = time.perf_counter() - started
         async with engine.connect() as conn:
-            job = (
-                await conn.execute(select(generation_jobs).where(generation_jobs.c.id == job_id))
-            ).one()
+            job = await jobs.get_job(conn, job_id)
+        assert job is not None  # its row was created above and jobs are never deleted
         return {
             "job_id": job_id,
             "run_id": job.run_id,
