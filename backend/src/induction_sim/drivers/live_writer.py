@@ -39,11 +39,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.machine.chunk import SampleChunk
-from induction_sim.storage import records
+from induction_sim.storage import advisory_locks, records
+from induction_sim.storage.advisory_locks import LIVE_RUNS
 from induction_sim.storage.database import copy_payload, refused_for_data, sqlstate
 from induction_sim.storage.tables import runs, telemetry
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
@@ -55,14 +56,7 @@ MAX_QUEUED_ROWS = 500_000
 BATCH_ROWS = 16_384  # a long back-fill goes in pieces, so the event loop never stalls on one
 WRITE_TIMEOUT_S = 30.0
 REPORT_EVERY_S = 30.0
-LOCK_NAMESPACE = 0x115E  # first key of pg_advisory_lock(int, int) for live runs; second: run id
-_LOCK_KEYS = 2**31  # the second key is an int4: run ids wrap after two billion runs
 ABANDONED = "interrupted: the server running this live run stopped without closing it"
-
-
-def _lock_call(function: str, run_id: int) -> Select[tuple[Any]]:
-    """SELECT pg_<…>_advisory_…(live runs' namespace, run id) — lock, try or unlock."""
-    return select(getattr(func, function)(LOCK_NAMESPACE, run_id % _LOCK_KEYS))
 
 
 def trim(chunk: SampleChunk, newest: int) -> SampleChunk | None:
@@ -126,7 +120,7 @@ class LiveWriter:
                     seed=seed,
                     rows_expected=None,
                 )
-                await conn.scalar(_lock_call("pg_advisory_lock", self.run_id))
+                await advisory_locks.lock(conn, LIVE_RUNS, self.run_id)
         except BaseException:
             await conn.close()
             raise
@@ -151,7 +145,7 @@ class LiveWriter:
         conn = await self.engine.connect()
         try:
             async with conn.begin():
-                await conn.scalar(_lock_call("pg_try_advisory_lock", self.run_id))
+                await advisory_locks.try_lock(conn, LIVE_RUNS, self.run_id)
         except BaseException:
             await conn.close()
             raise
@@ -164,7 +158,7 @@ class LiveWriter:
         try:
             # a pooled connection would keep a session lock: unlock, or drop the connection
             async with conn.begin():
-                await conn.scalar(_lock_call("pg_advisory_unlock", self.run_id))
+                await advisory_locks.unlock(conn, LIVE_RUNS, self.run_id)
             await conn.close()
         except Exception:  # the connection is broken: the server released the lock already
             with contextlib.suppress(Exception):
@@ -372,9 +366,9 @@ async def mark_abandoned_live_runs(engine: AsyncEngine) -> int:
         await conn.commit()
         abandoned = []
         for run_id in candidates:
-            if await conn.scalar(_lock_call("pg_try_advisory_lock", run_id)):
+            if await advisory_locks.try_lock(conn, LIVE_RUNS, run_id):
                 abandoned.append(run_id)
-                await conn.scalar(_lock_call("pg_advisory_unlock", run_id))
+                await advisory_locks.unlock(conn, LIVE_RUNS, run_id)
         if abandoned:
             await conn.execute(
                 update(runs)

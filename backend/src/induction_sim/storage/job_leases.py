@@ -1,10 +1,11 @@
 """This process's job leases, all held on one connection of their own — never the request pool.
 
 A job's owner holds a session advisory lock on it from its creation to its recorded end
-(`records.take_job_lease`): PostgreSQL drops the lock when the owner's session dies, however it
-died, so any process can tell an orphaned job from a running one. Holding every lease on a single
-dedicated connection means queued jobs cost no pooled connection (fifty queued jobs used to pin
-the whole pool) and a lost connection is mended in one place: `renew` takes every lease again.
+(`storage/advisory_locks.py`, namespace `JOB_LEASES`): PostgreSQL drops the lock when the owner's
+session dies, however it died, so any process can tell an orphaned job from a running one. Holding
+every lease on a single dedicated connection means queued jobs cost no pooled connection (fifty
+queued jobs used to pin the whole pool) and a lost connection is mended in one place: `renew`
+takes every lease again.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from induction_sim.storage import records
+from induction_sim.storage import advisory_locks
+from induction_sim.storage.advisory_locks import JOB_LEASES
 from induction_sim.storage.database import create_engine
 from induction_sim.storage.repositories import jobs
 
@@ -45,7 +47,7 @@ class JobLeases:
             conn = await self._connection()
             try:
                 job_id = await jobs.create_job(conn, scenario, seed, rows, shards)
-                await records.take_job_lease(conn, job_id)
+                await advisory_locks.lock(conn, JOB_LEASES, job_id)
                 row = await jobs.get_job(conn, job_id)
                 await conn.commit()  # a session lock: it outlives the transaction
             except BaseException:
@@ -61,7 +63,7 @@ class JobLeases:
         async with self._lock:
             conn = await self._connection()
             try:
-                taken = await records.try_take_job_lease(conn, job_id)
+                taken = await advisory_locks.try_lock(conn, JOB_LEASES, job_id)
                 await conn.commit()
             except BaseException:
                 await self._drop(conn)
@@ -82,7 +84,7 @@ class JobLeases:
             if conn is None or conn.invalidated:
                 return
             try:
-                await records.release_job_lease(conn, job_id)
+                await advisory_locks.unlock(conn, JOB_LEASES, job_id)
                 await conn.commit()
             except (SQLAlchemyError, OSError):
                 await self._drop(conn)
@@ -109,7 +111,7 @@ class JobLeases:
             conn = await self._connection()
             for job_id in sorted(self.held):
                 # the old session may linger on the server a while (half-open TCP): never wait
-                if not await records.try_take_job_lease(conn, job_id):
+                if not await advisory_locks.try_lock(conn, JOB_LEASES, job_id):
                     log.warning("job %s: lease not renewed yet (its old session holds it)", job_id)
             await conn.commit()
             log.warning("job leases renewed on a new connection: %s", sorted(self.held))

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, cast, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim import ENGINE_VERSION
 from induction_sim.machine.chunk import EventRecord, PartRecord, SampleChunk
 from induction_sim.machine.faults import FaultInstance
+from induction_sim.storage import advisory_locks
 from induction_sim.storage.binary_copy import (
     bool_field,
     field_count,
@@ -117,15 +118,28 @@ async def count_telemetry(
     return int(await conn.scalar(query) or 0)
 
 
+def _no_lap(stage: str) -> None:
+    pass
+
+
 async def write_chunk(
-    conn: AsyncConnection, run_id: int, start_sim: datetime, chunk: SampleChunk
+    conn: AsyncConnection,
+    run_id: int,
+    start_sim: datetime,
+    chunk: SampleChunk,
+    lap: Callable[[str], None] = _no_lap,
 ) -> None:
     """A chunk's samples, finished parts and events, by binary COPY inside `conn`'s transaction:
-    the one write path of the factory's shards and the live run's writer."""
+    the one write path of the factory's shards, the live run's writer and the bench (which
+    times each stage through `lap`, called with the stage's name as it ends)."""
     payload = telemetry_payload(run_id, start_sim, chunk.columns, chunk.true_values)
+    lap("encode")
     await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
+    lap("COPY telemetry")
     await copy_parts(conn, run_id, start_sim, chunk.parts)
+    lap("COPY parts")
     await copy_events(conn, run_id, start_sim, chunk.events)
+    lap("COPY events")
 
 
 # Parts and events go by binary COPY, a bytes object per row (`storage/binary_copy.py`): asyncpg's
@@ -242,40 +256,33 @@ async def insert_fault_injections(
 # A job's owner (the server or CLI process running it) holds a session advisory lock on the job
 # from its creation to its end: PostgreSQL drops it when the owner's connection dies, however the
 # owner died, so "lock free" is exactly "nobody runs this job any more" — on any host.
-JOB_LEASE_SPACE = 0x4A4F  # the first of the two int4 keys: job leases among advisory locks
-
-
-_LEASE_KEYS = 2**31  # the second key is an int4: ids wrap after two billion jobs
+JOB_LEASE_SPACE = advisory_locks.JOB_LEASES
 
 
 async def take_job_lease(conn: AsyncConnection, job_id: int) -> None:
-    await conn.execute(select(func.pg_advisory_lock(JOB_LEASE_SPACE, job_id % _LEASE_KEYS)))
+    await advisory_locks.lock(conn, JOB_LEASE_SPACE, job_id)
 
 
 async def try_take_job_lease(conn: AsyncConnection, job_id: int) -> bool:
     """Take the lease unless a session holds it (never waits)."""
-    taken = await conn.scalar(
-        select(func.pg_try_advisory_lock(JOB_LEASE_SPACE, job_id % _LEASE_KEYS))
-    )
-    return bool(taken)
+    return await advisory_locks.try_lock(conn, JOB_LEASE_SPACE, job_id)
 
 
 async def release_job_lease(conn: AsyncConnection, job_id: int) -> None:
-    await conn.execute(select(func.pg_advisory_unlock(JOB_LEASE_SPACE, job_id % _LEASE_KEYS)))
+    await advisory_locks.unlock(conn, JOB_LEASE_SPACE, job_id)
 
 
 async def mark_interrupted_jobs(conn: AsyncConnection, keep: Sequence[int] = ()) -> int:
     """Jobs still queued or running whose owner is gone (their lease is free) were cut off: say
     so, and mark their runs — unless every row was committed (the owner died while recording
     its success): that job succeeded. `keep`: jobs this process owns (never swept)."""
-    key = cast(generation_jobs.c.id % _LEASE_KEYS, Integer)
     orphaned = (
         await conn.execute(
             select(generation_jobs.c.id, generation_jobs.c.run_id, generation_jobs.c.rows_requested)
             .where(
                 generation_jobs.c.status.in_(("queued", "running", "cancelling")),
                 generation_jobs.c.id.not_in(list(keep)),
-                func.pg_try_advisory_xact_lock(JOB_LEASE_SPACE, key),
+                advisory_locks.free_in_transaction(JOB_LEASE_SPACE, generation_jobs.c.id),
             )
             .with_for_update(skip_locked=True)
         )
