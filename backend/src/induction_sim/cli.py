@@ -19,6 +19,8 @@ from rich.markup import escape
 
 from induction_sim.errors import StartupError
 from induction_sim.settings import Settings
+from induction_sim.storage.export.formats import FORMATS as EXPORT_FORMATS
+from induction_sim.storage.export.formats import format_of_suffix
 
 if TYPE_CHECKING:
     from induction_sim.machine.scenario import Scenario
@@ -490,25 +492,32 @@ def export_run(
     ],
     format: Annotated[
         str | None,
-        typer.Option("--format", help="csv or parquet (default: the suffix of PATH)."),
+        typer.Option(
+            "--format",
+            help=f"{' or '.join(EXPORT_FORMATS)} (default: the suffix of PATH).",
+        ),
     ] = None,
 ) -> None:
-    """Export a run's labelled telemetry (CSV or Parquet) and its manifest (dataset card)."""
+    """Export a run's labelled telemetry (see --format) and its manifest (dataset card)."""
     import asyncio
 
     from induction_sim.errors import NotFoundError
     from induction_sim.storage import export as exporting
     from induction_sim.storage.database import running_database
 
-    chosen = format if format is not None else output.suffix.removeprefix(".").lower()
-    try:
-        exporting.check_format(chosen)
-    except ValueError as exc:
-        if format is None:
+    if format is None:
+        by_suffix = format_of_suffix(output.suffix)
+        if by_suffix is None:
             raise _fail(
-                f"format: give --format csv|parquet ({output.name!r} does not end in either)"
-            ) from None
-        raise _fail(str(exc)) from None
+                f"format: give --format {'|'.join(EXPORT_FORMATS)} ({output.name!r} does not "
+                "end in a format's suffix)"
+            )
+        chosen = by_suffix.name
+    else:
+        try:
+            chosen = exporting.file_format(format).name
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
     settings = load_settings()
     try:
         with sigterm_as_interrupt(), running_database(settings) as database:

@@ -75,6 +75,7 @@ class SampleColumn:
     sql_type: str  # PostgreSQL type of the stored column: int8, int2, float4, timestamptz
     unit: str | None
     description: str
+    measured: str | None = None  # a `true` column: the measured signal it stands behind
 
     @property
     def dtype(self) -> np.dtype[Any]:
@@ -113,7 +114,9 @@ SAMPLE_COLUMNS: Final[tuple[SampleColumn, ...]] = (
     ),
     *(SampleColumn(s.name, Role.MEASURED, "float4", s.unit, s.description) for s in SIGNALS),
     *(
-        SampleColumn(true_column(name), Role.TRUE, "float4", _SIGNAL_UNITS[name], "true value")
+        SampleColumn(
+            true_column(name), Role.TRUE, "float4", _SIGNAL_UNITS[name], "true value", name
+        )
         for name in TRUE_VALUE_SIGNALS
     ),
 )

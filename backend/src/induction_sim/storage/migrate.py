@@ -1,5 +1,6 @@
 """Apply Alembic migrations at start-up, serialised by an advisory lock so that two processes
-starting at once (server and CLI) do not race."""
+starting at once (server and CLI) do not race; then bring the generated view `telemetry_labelled`
+to the telemetry contract (`storage/labelled_view.py`) in the same transaction."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from induction_sim.storage.labelled_view import ensure_view
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _LOCK_KEY = 0x1D5C_0001  # arbitrary, constant: "induction-sim migrations"
@@ -28,6 +31,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
 def _upgrade(connection: Connection) -> None:
     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     command.upgrade(alembic_config(connection), "head")
+    ensure_view(connection)
 
 
 def head_revision() -> str | None:

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from induction_sim.machine.signals import SIGNALS, TRUE_VALUE_SIGNALS, true_column
+from induction_sim.machine.sample_schema import SAMPLE_COLUMNS
 
 metadata = MetaData(
     naming_convention={
@@ -48,6 +48,15 @@ APPEND_ONLY: dict[str, Any] = {"postgresql_with": {"fillfactor": 100}}
 RUN_KINDS = ("live", "batch")
 RUN_STATUSES = ("running", "completed", "failed", "cancelled", "interrupted")
 JOB_STATUSES = ("queued", "running", "cancelling", "succeeded", "failed", "cancelled")
+
+
+# stored SQL type of a contract column → its SQLAlchemy type
+_SQL_TYPES: dict[str, Any] = {
+    "int8": BigInteger(),
+    "int2": SmallInteger(),
+    "float4": REAL(),
+    "timestamptz": DateTime(timezone=True),
+}
 
 
 def _tstz(name: str, **kw: Any) -> Column[datetime]:
@@ -74,30 +83,19 @@ runs = Table(
     CheckConstraint(f"status IN {RUN_STATUSES}", name="status"),
 )
 
-# One row per 1 Hz sample, fixed width so that it can be COPYed straight from numpy columns.
-# Codes, not strings, as in a PLC's memory: `machine_states` and `fault_types` name them, and the
-# view `telemetry_labelled` shows them readably. The bulk tables (telemetry, parts, machine_events)
-# have no foreign key to runs: a per-row FK check would tax COPY ingest (measured on events: 44 %
-# of their COPY); writers own run_id, and `records.delete_runs` deletes a run's rows with it.
+# One row per 1 Hz sample, fixed width so that it can be COPYed straight from numpy columns; its
+# columns are the telemetry contract's (`machine/sample_schema.py`). Codes, not strings, as in a
+# PLC's memory: `machine_states` and `fault_types` name them, and the view `telemetry_labelled`
+# (generated from the contract at start-up, `storage/labelled_view.py`) shows them readably.
+# The bulk tables (telemetry, parts, machine_events) have no foreign key to runs: a per-row FK
+# check would tax COPY ingest (measured on events: 44 % of their COPY); writers own run_id, and
+# `records.delete_runs` deletes a run's rows with it.
 telemetry = Table(
     "telemetry",
     metadata,
-    Column("run_id", BigInteger, nullable=False),
-    Column("seq", BigInteger, nullable=False, comment="sample number within the run, from 0"),
-    _tstz("timestamp_sim", nullable=False, comment="simulated time: start_sim + seq seconds"),
-    Column("machine_state", SmallInteger, nullable=False, comment="machine_states.code"),
-    Column("part_id", BigInteger, nullable=False, comment="part in the machine; 0: none"),
-    Column("alarm_code", SmallInteger, nullable=False, comment="latched alarm; 0: none"),
-    Column("faults_onset", BigInteger, nullable=False, comment="fault_types.bit mask, onset"),
-    Column("faults_active", BigInteger, nullable=False, comment="fault_types.bit mask, active"),
-    Column(
-        "faults_recovering", BigInteger, nullable=False, comment="fault_types.bit mask, recovering"
-    ),
-    *(Column(s.name, REAL, nullable=False, comment=f"[{s.unit}] {s.description}") for s in SIGNALS),
     *(
-        Column(true_column(s.name), REAL, nullable=False, comment=f"[{s.unit}] true value")
-        for s in SIGNALS
-        if s.name in TRUE_VALUE_SIGNALS
+        Column(c.name, _SQL_TYPES[c.sql_type], nullable=False, comment=c.sql_comment)
+        for c in SAMPLE_COLUMNS
     ),
     PrimaryKeyConstraint("run_id", "seq", name="pk_telemetry"),
     # The mandatory B-tree on simulated time. A run's rows are read by seq on the primary key.

@@ -1,4 +1,5 @@
-"""Telemetry chunks encoded for binary COPY (written by `storage/database.py: copy_payload`)."""
+"""Telemetry chunks encoded for binary COPY (written by `storage/database.py: copy_payload`),
+in the layout of the telemetry contract (`machine/sample_schema.py`)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,13 @@ from datetime import datetime
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import REAL, BigInteger, DateTime, SmallInteger
 
+from induction_sim.machine.sample_schema import SAMPLE_COLUMNS
 from induction_sim.machine.signals import TRUE_VALUE_SIGNALS, true_column
 from induction_sim.storage.binary_copy import RowFormat, pg_microseconds
-from induction_sim.storage.tables import telemetry
 
-_PG_TYPES = {BigInteger: "int8", SmallInteger: "int2", REAL: "float4", DateTime: "timestamptz"}
-
-
-def _pg_type(column_type: object) -> str:
-    for sa_type, pg in _PG_TYPES.items():
-        if isinstance(column_type, sa_type):
-            return pg
-    raise TypeError(f"no binary COPY mapping for {column_type!r}")
-
-
-TELEMETRY_FORMAT = RowFormat(tuple((c.name, _pg_type(c.type)) for c in telemetry.columns))
+# The binary row layout is the telemetry contract's stored columns, in table order.
+TELEMETRY_FORMAT = RowFormat(tuple((c.name, c.sql_type) for c in SAMPLE_COLUMNS))
 
 
 def telemetry_payload(

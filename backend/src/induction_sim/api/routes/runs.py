@@ -5,25 +5,31 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from induction_sim.api.deps import Conn, State
 from induction_sim.api.params import MAX_BIGINT, IdPath
-from induction_sim.api.state import app_state
 from induction_sim.errors import NotFoundError
 from induction_sim.storage import export
-from induction_sim.storage.tables import parts, runs, telemetry
+from induction_sim.storage.repositories import parts as parts_repo
+from induction_sim.storage.repositories import runs as runs_repo
 
 router = APIRouter(tags=["runs"])
 
 RunKind = Literal["live", "batch"]
 RunStatus = Literal["running", "completed", "failed", "cancelled", "interrupted"]
-ExportFormat = Literal["csv", "parquet"]
+if TYPE_CHECKING:
+    ExportFormat = str
+else:
+    # The export registry's names (storage/export/formats.py): a new format appears here, in
+    # the OpenAPI schema and in the dashboard's types without an edit.
+    ExportFormat = StrEnum("ExportFormat", {name: name for name in export.FORMATS})
 
 
 class RunView(BaseModel):
@@ -76,21 +82,6 @@ class PartsPage(BaseModel):
     )
 
 
-def _runs_query() -> Select[Any]:
-    """Runs with their committed row count. A completed batch run was counted when it
-    completed (the factory checks the count against rows_expected before it says so), so its
-    count is not recounted; other runs are counted on the primary key."""
-    counted = (
-        select(func.count())
-        .where(telemetry.c.run_id == runs.c.id)
-        .correlate(runs)
-        .scalar_subquery()
-    )
-    verified = (runs.c.kind == "batch") & (runs.c.status == "completed")
-    rows = case((verified, runs.c.rows_expected), else_=counted)
-    return select(runs, func.coalesce(rows, counted).label("rows"))
-
-
 def _view(row: Any) -> dict[str, Any]:
     scenario = row.scenario or {}
     return {
@@ -98,7 +89,7 @@ def _view(row: Any) -> dict[str, Any]:
         "kind": row.kind,
         "status": row.status,
         "status_reason": row.status_reason,
-        "complete": export.is_complete(row.kind, row.status),
+        "complete": runs_repo.is_complete(row.kind, row.status),
         "scenario": scenario.get("name"),
         "seed": row.seed,
         "engine_version": row.engine_version,
@@ -121,32 +112,26 @@ def _not_found(exc: NotFoundError) -> HTTPException:
 
 async def _require_run(conn: AsyncConnection, run_id: int) -> Any:
     try:
-        return await export.run_row(conn, run_id)
+        return await runs_repo.run_row(conn, run_id)
     except NotFoundError as exc:
         raise _not_found(exc) from None
 
 
 @router.get("/runs", response_model=list[RunView])
 async def list_runs(
-    request: Request,
+    conn: Conn,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     before_id: Annotated[
         int | None, Query(ge=1, le=MAX_BIGINT, description="page: runs older than this")
     ] = None,
 ) -> list[RunView]:
     """Recent runs, newest first."""
-    query = _runs_query().order_by(runs.c.id.desc()).limit(limit)
-    if before_id is not None:
-        query = query.where(runs.c.id < before_id)
-    async with app_state(request).engine.connect() as conn:
-        rows = (await conn.execute(query)).all()
-    return [RunView(**_view(r)) for r in rows]
+    return [RunView(**_view(r)) for r in await runs_repo.list_runs(conn, limit, before_id)]
 
 
 @router.get("/runs/{run_id}", response_model=RunDetail, responses={404: {"description": "unknown"}})
-async def get_run(run_id: IdPath, request: Request) -> RunDetail:
-    async with app_state(request).engine.connect() as conn:
-        row = (await conn.execute(_runs_query().where(runs.c.id == run_id))).one_or_none()
+async def get_run(run_id: IdPath, conn: Conn) -> RunDetail:
+    row = await runs_repo.get_run(conn, run_id)
     if row is None:
         raise HTTPException(404, f"run {run_id} does not exist")
     return RunDetail(**_view(row), scenario_data=row.scenario, recipe=row.recipe)
@@ -157,24 +142,16 @@ async def get_run(run_id: IdPath, request: Request) -> RunDetail:
 )
 async def list_parts(
     run_id: IdPath,
-    request: Request,
+    conn: Conn,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     after_part_id: Annotated[
         int, Query(ge=0, le=MAX_BIGINT, description="page: parts after this id")
     ] = 0,
 ) -> PartsPage:
     """A run's finished parts with their quality and verdict, by part id."""
-    async with app_state(request).engine.connect() as conn:
-        await _require_run(conn, run_id)
-        query = (
-            export.parts_query(run_id)
-            .add_columns(parts.c.profile_depth_mm, parts.c.profile_hv)
-            .where(parts.c.part_id > after_part_id)
-            .limit(limit + 1)
-        )
-        rows = (await conn.execute(query)).all()
-    page = [_part(r._mapping) for r in rows[:limit]]
-    more = len(rows) > limit
+    await _require_run(conn, run_id)
+    rows, more = await parts_repo.parts_page(conn, run_id, after_part_id, limit)
+    page = [_part(r) for r in rows]
     return PartsPage(
         run_id=run_id, parts=page, next_after_part_id=page[-1].part_id if more else None
     )
@@ -185,14 +162,13 @@ async def list_parts(
     responses={404: {"description": "unknown"}},
     response_model=dict[str, Any],
 )
-async def get_manifest(run_id: IdPath, request: Request) -> dict[str, Any]:
+async def get_manifest(run_id: IdPath, conn: Conn) -> dict[str, Any]:
     """The run's dataset card: provenance, columns with units and meaning, label dictionary,
     fault onsets, class balance, per-part quality table and verdict summary."""
-    async with app_state(request).engine.connect() as conn:
-        try:
-            return await export.manifest(conn, run_id)
-        except NotFoundError as exc:
-            raise _not_found(exc) from None
+    try:
+        return await export.manifest(conn, run_id)
+    except NotFoundError as exc:
+        raise _not_found(exc) from None
 
 
 @router.get(
@@ -200,7 +176,7 @@ async def get_manifest(run_id: IdPath, request: Request) -> dict[str, Any]:
     response_class=StreamingResponse,
     responses={
         200: {
-            "content": {media: {} for media in export.MEDIA_TYPES.values()},
+            "content": {f.media_type: {} for f in export.FORMATS.values()},
             "description": "the run's telemetry with decoded labels, ordered by seq; the "
             "X-Run-Status and X-Run-Complete headers carry the run's status (an incomplete "
             "run is exportable, and says so there and in its manifest)",
@@ -211,22 +187,24 @@ async def get_manifest(run_id: IdPath, request: Request) -> dict[str, Any]:
 )
 async def export_run(
     run_id: IdPath,
-    request: Request,
+    state: State,
     format_: Annotated[ExportFormat, Query(alias="format")] = "parquet",
 ) -> StreamingResponse:
-    """Stream a run's labelled telemetry as CSV or Parquet (never the whole run in memory)."""
-    state = app_state(request)
+    """Stream a run's labelled telemetry in one of the export formats (never the whole run in
+    memory)."""
+    chosen = export.file_format(format_)
+    # a connection of its own, given back before the stream starts (which reads on another)
     async with state.engine.connect() as conn:
         run = await _require_run(conn, run_id)
     headers = {
-        "Content-Disposition": f'attachment; filename="run-{run_id}.{format_}"',
+        "Content-Disposition": f'attachment; filename="run-{run_id}.{chosen.suffix}"',
         "X-Run-Status": run.status,
-        "X-Run-Complete": "true" if export.is_complete(run.kind, run.status) else "false",
+        "X-Run-Complete": "true" if runs_repo.is_complete(run.kind, run.status) else "false",
     }
 
     async def body() -> AsyncIterator[bytes]:
-        async with aclosing(export.iter_export(state.engine, run_id, format_)) as stream:
+        async with aclosing(export.iter_export(state.engine, run_id, chosen.name)) as stream:
             async for chunk in stream:
                 yield chunk
 
-    return StreamingResponse(body(), media_type=export.MEDIA_TYPES[format_], headers=headers)
+    return StreamingResponse(body(), media_type=chosen.media_type, headers=headers)

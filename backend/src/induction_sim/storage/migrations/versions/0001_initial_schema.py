@@ -365,30 +365,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("run_id", "part_id", name="pk_parts"),
         postgresql_with={"fillfactor": 100},
     )
-
-    # A readable face of the coded PLC memory: state and alarm names, fault labels as
-    # "fault_id:phase". Recreate it when telemetry gains columns (it selects t.*).
-    op.execute(
-        """
-        CREATE VIEW telemetry_labelled AS
-        SELECT t.*,
-               s.name AS state_name,
-               a.name AS alarm_name,
-               ARRAY(
-                   SELECT f.id || ':' || CASE
-                       WHEN t.faults_onset & (1::bigint << f.bit) <> 0 THEN 'onset'
-                       WHEN t.faults_active & (1::bigint << f.bit) <> 0 THEN 'active'
-                       ELSE 'recovering' END
-                   FROM fault_types f
-                   WHERE (t.faults_onset | t.faults_active | t.faults_recovering)
-                         & (1::bigint << f.bit) <> 0
-                   ORDER BY f.bit
-               ) AS fault_labels
-        FROM telemetry t
-        LEFT JOIN machine_states s ON s.code = t.machine_state
-        LEFT JOIN alarm_codes a ON a.code = t.alarm_code
-        """
-    )
+    # The readable view `telemetry_labelled` is generated from the telemetry contract after the
+    # migrations (storage/labelled_view.py); this revision created a hand-written one until 0006.
 
 
 def downgrade() -> None:

@@ -1,0 +1,295 @@
+"""The dataset card of a run (manifest): provenance, columns, labels, onsets, class balance,
+part quality. Made of SQL aggregates over the run, never a Python loop over samples: the label
+masks are grouped in SQL (few distinct combinations per run) and read in numpy with the
+contract's precedence (`machine/sample_schema.py`), so SQL holds no copy of it."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from induction_sim.machine.faults import CATALOGUE, CATALOGUE_MASK
+from induction_sim.machine.sample_schema import MASKS, PHASE_CODES, fault_phase_codes
+from induction_sim.machine.states import ALARMS, AlarmCode, MachineState
+from induction_sim.storage.export.columns import COLUMNS, PHASE_MEANINGS, PHASES, fault_column
+from induction_sim.storage.export.formats import FORMATS
+from induction_sim.storage.repositories.parts import PART_COLUMNS, parts_query
+from induction_sim.storage.repositories.runs import incomplete_warning, is_complete, run_row
+from induction_sim.storage.sql_values import nan_null, real_value
+from induction_sim.storage.tables import fault_injections, parts, telemetry
+
+MANIFEST_VERSION: Final = 1
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _number(value: Any) -> Any:
+    """JSON-safe numbers: NaN (unmeasured) becomes null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    return _number(value)
+
+
+async def _label_combinations(conn: AsyncConnection, run_id: int) -> np.ndarray[Any, Any]:
+    """Each distinct (onset, active, recovering) mask triple of the run with its sample count and
+    first and last seq: an int64 array of rows [onset, active, recovering, count, min, max]."""
+    t = telemetry.c
+    masks = [t[column] for _, column in MASKS]
+    rows = (
+        await conn.execute(
+            select(*masks, func.count(), func.min(t.seq), func.max(t.seq))
+            .where(t.run_id == run_id)
+            .group_by(*masks)
+        )
+    ).all()
+    return np.array([tuple(r) for r in rows], dtype=np.int64).reshape(-1, len(MASKS) + 3)
+
+
+async def _state_and_alarm_counts(
+    conn: AsyncConnection, run_id: int
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Samples per machine state and per alarm code, in one scan (GROUPING SETS)."""
+    t = telemetry.c
+    result = await conn.execute(
+        select(t.machine_state, t.alarm_code, func.count())
+        .where(t.run_id == run_id)
+        .group_by(func.grouping_sets(t.machine_state, t.alarm_code))
+    )
+    states: dict[int, int] = {}
+    alarms: dict[int, int] = {}
+    for state, alarm, n in result:  # both columns are NOT NULL: null marks the other set
+        if alarm is None:
+            states[int(state)] = int(n)
+        else:
+            alarms[int(alarm)] = int(n)
+    return dict(sorted(states.items())), dict(sorted(alarms.items()))
+
+
+def _label_dictionary() -> dict[str, Any]:
+    return {
+        "faults": [
+            {
+                "id": f.id,
+                "bit": f.bit,
+                "column": fault_column(f.id),
+                "name": f.name,
+                "subsystem": f.subsystem,
+                "sensor_only": f.sensor_only,
+                "description": f.description,
+                "signature": f.signature,
+                "outcome": f.outcome,
+                "alarm": None if f.alarm is None else int(f.alarm),
+            }
+            for f in CATALOGUE
+        ],
+        "phases": [{"value": p, "meaning": PHASE_MEANINGS[p]} for p in PHASES],
+        "machine_states": [{"code": int(s), "name": s.name} for s in MachineState],
+        "alarm_codes": [
+            {"code": int(a.code), "name": a.code.name, "text": a.text, "action": a.action}
+            for a in ALARMS.values()
+        ],
+        "part_verdicts": {
+            "OK": "inside the recipe's quality window",
+            "NOK": "outside it; `reasons` say how (SOFT, HARD, SHALLOW, DEEP, OVERHEAT, "
+            "ENERGY_OUT_OF_WINDOW, INTERRUPTED, NO_PART — see docs/machine.md)",
+        },
+        "notes": "Sample labels carry the cause (fault and phase) and keep true values beside "
+        "measured ones for the signals sensor-only faults act on; alarm columns carry the "
+        "PLC's reaction. No sample before a fault's onset carries its label.",
+    }
+
+
+def _state_name(code: int) -> str:
+    return MachineState(code).name if code in MachineState._value2member_map_ else f"code_{code}"
+
+
+def _alarm_name(code: int) -> str:
+    if code == 0:
+        return "none"
+    return AlarmCode(code).name if code in AlarmCode._value2member_map_ else f"code_{code}"
+
+
+async def manifest(conn: AsyncConnection, run_id: int) -> dict[str, Any]:
+    """The dataset card of a run: provenance, columns, labels, onsets, balance, part quality."""
+    run = await run_row(conn, run_id)
+    states, alarms = await _state_and_alarm_counts(conn, run_id)
+    combos = await _label_combinations(conn, run_id)
+    onset, active, recovering = (combos[:, i] & CATALOGUE_MASK for i in range(len(MASKS)))
+    count, first, last = combos[:, 3], combos[:, 4], combos[:, 5]
+    rows = int(count.sum())
+    normal = int(count[(onset | active | recovering) == 0].sum())
+    # sim time is start_sim + seq seconds: no read of timestamp_sim, no index on it needed
+    first_seq = int(first.min()) if rows else None
+    last_seq = int(last.max()) if rows else None
+
+    def sim_time(seq: int | None) -> datetime | None:
+        return None if seq is None else run.start_sim + timedelta(seconds=seq)
+
+    phase_balance: dict[str, dict[str, int]] = {}
+    observed = []
+    for f in CATALOGUE:
+        codes = fault_phase_codes(onset, active, recovering, f.bit)
+        by_phase = {p: int(count[codes == code].sum()) for p, code in PHASE_CODES.items()}
+        present = codes != 0
+        phase_balance[f.id] = {"": rows - sum(by_phase.values())} | {
+            str(p): n for p, n in by_phase.items()
+        }
+        if present.any():
+            seen_first = int(first[present].min())
+            observed.append(
+                {
+                    "fault": f.id,
+                    "bit": f.bit,
+                    "first_seq": seen_first,
+                    "first_timestamp_sim": _iso(sim_time(seen_first)),
+                    "last_seq": int(last[present].max()),
+                    "samples": int(count[present].sum()),
+                }
+            )
+    observed.sort(key=lambda o: (o["first_seq"], o["bit"]))
+
+    scheduled = [
+        {
+            "fault": r.fault_type,
+            "severity": _number(r.severity),
+            "mode": r.mode,
+            "source": r.source,
+            "onset_seq": r.onset_seq,
+            "onset_sim": _iso(r.onset_sim),
+            "duration_s": _number(r.duration_s),
+            "cleared_sim": _iso(r.cleared_sim),
+        }
+        for r in await conn.execute(
+            select(
+                *(c for c in fault_injections.c if c.name != "severity"),
+                real_value(fault_injections.c.severity).label("severity"),
+            )
+            .where(fault_injections.c.run_id == run_id)
+            .order_by(fault_injections.c.onset_seq, fault_injections.c.id)
+        )
+    ]
+
+    part_rows = (await conn.execute(parts_query(run_id))).all()
+    p = parts.c
+    summary = (
+        await conn.execute(
+            select(
+                func.count(),
+                func.count().filter(p.verdict == "OK"),
+                func.count().filter(p.verdict == "NOK"),
+                func.count().filter(p.interrupted),
+                func.avg(nan_null(p.surface_hrc)),
+                func.avg(nan_null(p.case_depth_mm)),
+            ).where(p.run_id == run_id)
+        )
+    ).one()
+    reasons = select(func.unnest(p.reasons).label("reason")).where(p.run_id == run_id).subquery()
+    by_reason = {
+        str(name): int(n)
+        for name, n in await conn.execute(
+            select(reasons.c.reason, func.count())
+            .group_by(reasons.c.reason)
+            .order_by(reasons.c.reason)
+        )
+    }
+    by_recipe: dict[str, dict[str, int]] = {}
+    for recipe, verdict, n in await conn.execute(
+        select(p.recipe_name, p.verdict, func.count())
+        .where(p.run_id == run_id)
+        .group_by(p.recipe_name, p.verdict)
+        .order_by(p.recipe_name, p.verdict)
+    ):
+        by_recipe.setdefault(str(recipe), {"OK": 0, "NOK": 0})[str(verdict)] = int(n)
+
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "run": {
+            "id": run.id,
+            "kind": run.kind,
+            "status": run.status,
+            "status_reason": run.status_reason,
+            "complete": is_complete(run.kind, run.status),
+            "warning": incomplete_warning(run.kind, run.status, run.status_reason),
+            "seed": run.seed,
+            "engine_version": run.engine_version,
+            "scenario": run.scenario,
+            "recipe": run.recipe,
+            "start_sim": _iso(run.start_sim),
+            "created_at": _iso(run.created_at),
+            "finished_at": _iso(run.finished_at),
+            "rows": rows,
+            "rows_expected": run.rows_expected,
+            "first_timestamp_sim": _iso(sim_time(first_seq)),
+            "last_timestamp_sim": _iso(sim_time(last_seq)),
+            "last_seq": last_seq,
+        },
+        "samples": {
+            "period_s": 1,
+            "order": "seq ascending",
+            "formats": {f.name: f.notes for f in FORMATS.values()},
+            "columns": [
+                {
+                    "name": c.name,
+                    "type": str(c.type),
+                    "nullable": c.nullable,
+                    "unit": c.unit,
+                    "meaning": c.meaning,
+                }
+                for c in COLUMNS
+            ],
+        },
+        "labels": _label_dictionary(),
+        "fault_onsets": {
+            "scheduled": scheduled,
+            "observed": observed,
+            "note": "scheduled: the run's fault_injections (timed and stochastic rules as drawn "
+            "from the seed; faults that start at a part number are resolved by the machine and "
+            "show only as observed). observed: the first and last sample whose labels carry the "
+            "fault, in any phase.",
+        },
+        "class_balance": {
+            "rows": rows,
+            "normal": normal,
+            "any_fault": rows - normal,
+            "machine_state": {_state_name(code): n for code, n in states.items()},
+            "alarm": {_alarm_name(code): n for code, n in alarms.items()},
+            "fault_phase": phase_balance,
+        },
+        "parts": {
+            "columns": list(PART_COLUMNS),
+            "data": [[_json_ready(v) for v in r] for r in part_rows],
+        },
+        "verdicts": {
+            "parts": int(summary[0]),
+            "OK": int(summary[1]),
+            "NOK": int(summary[2]),
+            "interrupted": int(summary[3]),
+            "ok_rate": (int(summary[1]) / int(summary[0])) if summary[0] else None,
+            "mean_surface_hrc": _number(None if summary[4] is None else float(summary[4])),
+            "mean_case_depth_mm": _number(None if summary[5] is None else float(summary[5])),
+            "by_reason": by_reason,
+            "by_recipe": by_recipe,
+        },
+        "join": {
+            "key": "part_id",
+            "how": "a sample's part_id is the part in the machine at that second (null: none); "
+            "it joins parts.data[*].part_id of the same run, e.g. in pandas "
+            "samples.merge(parts, on='part_id', how='left'). Part ids are unique within a run.",
+            "part_labels": "verdict (OK/NOK) and reasons per part, with its measured quality",
+        },
+    }
