@@ -300,7 +300,8 @@ export interface paths {
         };
         /**
          * Export Run
-         * @description Stream a run's labelled telemetry as CSV or Parquet (never the whole run in memory).
+         * @description Stream a run's labelled telemetry in one of the export formats (never the whole run in
+         *     memory).
          */
         get: operations["export_run_api_runs__run_id__export_get"];
         put?: never;
@@ -499,6 +500,11 @@ export interface components {
                 type: string;
             }[];
         };
+        /**
+         * ExportFormat
+         * @enum {string}
+         */
+        ExportFormat: "csv" | "parquet";
         /** FaultRequest */
         FaultRequest: {
             /**
@@ -2450,7 +2456,7 @@ export interface operations {
     export_run_api_runs__run_id__export_get: {
         parameters: {
             query?: {
-                format?: "csv" | "parquet";
+                format?: components["schemas"]["ExportFormat"];
             };
             header?: never;
             path: {

@@ -109,14 +109,28 @@ export function historyWithJob(jobs: readonly Job[] | undefined, job: Job): Job[
   return jobs.map((held) => newerJobView(held, job));
 }
 
-/** Where a finished job's run can be downloaded. */
+/** A format of `GET /api/runs/{id}/export` (the backend's export registry). */
+export type ExportFormat = ApiSchema<'ExportFormat'>;
+
+/**
+ * The link text of each export format, in the registry's order. Keyed by `ExportFormat`, so a
+ * format added to the backend fails type-checking here until it has its label.
+ */
+export const EXPORT_FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = {
+  csv: 'CSV',
+  parquet: 'Parquet',
+};
+
+/** Where a finished job's run can be downloaded: one link per export format, then the manifest. */
 export function runDownloads(runId: number): { label: string; href: string; filename: string }[] {
   const base = `/api/runs/${String(runId)}`;
-  return [
-    { label: 'CSV', href: `${base}/export?format=csv`, filename: `run-${String(runId)}.csv` },
-    { label: 'Parquet', href: `${base}/export?format=parquet`, filename: `run-${String(runId)}.parquet` },
-    { label: 'Manifest', href: `${base}/manifest`, filename: `run-${String(runId)}-manifest.json` },
-  ];
+  const exports = (Object.keys(EXPORT_FORMAT_LABELS) as ExportFormat[]).map((format) => ({
+    label: EXPORT_FORMAT_LABELS[format],
+    href: `${base}/export?format=${format}`,
+    // the server names the file (Content-Disposition, the format's suffix); this is a fallback
+    filename: `run-${String(runId)}.${format}`,
+  }));
+  return [...exports, { label: 'Manifest', href: `${base}/manifest`, filename: `run-${String(runId)}-manifest.json` }];
 }
 
 /** Whole percent of a job, 100 only once it succeeded. */
