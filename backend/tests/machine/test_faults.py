@@ -5,15 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from induction_sim.machine.faults import (
-    BY_ID,
-    CATALOGUE,
-    FaultInstance,
-    OnsetMode,
-    fault_labels,
-    fault_phase_codes,
-)
+from induction_sim.machine.faults import BY_ID, CATALOGUE, FaultInstance, OnsetMode
 from induction_sim.machine.modifiers import Modifiers, modifiers_for
+from induction_sim.machine.sample_schema import fault_labels, fault_phase_codes
 
 T = np.arange(0.0, 2000.0)
 

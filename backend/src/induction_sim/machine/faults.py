@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -213,16 +212,6 @@ CATALOGUE_MASK = sum(1 << f.bit for f in CATALOGUE)
 
 # Reading the three phase masks (onset, active, recovering) into labels is the telemetry
 # contract's job: `machine/sample_schema.py` (fault_labels, fault_phase_codes, MASKS).
-
-
-def __getattr__(name: str) -> Any:
-    """`fault_labels` and `fault_phase_codes` moved to `sample_schema`; old imports still work
-    (lazily: sample_schema imports this module)."""
-    if name in ("fault_labels", "fault_phase_codes"):
-        from induction_sim.machine import sample_schema
-
-        return getattr(sample_schema, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
