@@ -85,7 +85,11 @@ async def test_cross_site_writes_are_refused_with_403_and_change_nothing(
 ) -> None:
     client, state, auth = served
     assert state.live is not None
-    before = (state.live.machine.state, state.live.machine.door_open, len(state.live.faults))
+    before = (
+        state.live.machine.state,
+        state.live.machine.door_open,
+        len(state.live.machine.faults),
+    )
     for method, path in WRITES:
         for body in (None, b"", b"open=true"):  # a form post carries a body, or none
             response = await client.request(
@@ -97,7 +101,7 @@ async def test_cross_site_writes_are_refused_with_403_and_change_nothing(
             assert response.status_code == 403, (method, path, response.text)
             detail = response.json()["detail"]
             assert detail.startswith("cross-site request refused"), detail
-    after = (state.live.machine.state, state.live.machine.door_open, len(state.live.faults))
+    after = (state.live.machine.state, state.live.machine.door_open, len(state.live.machine.faults))
     assert after == before
 
 
@@ -107,14 +111,14 @@ async def test_same_origin_and_non_browser_writes_still_work(
 ) -> None:
     client, state, auth = served
     assert state.live is not None
-    before = len(state.live.faults)
+    before = len(state.live.machine.faults)
     response = await client.post(
         "/api/faults",
         json={"type": "pyrometer_dirty_lens", "severity": 0.1},
         headers={**signal, **auth},
     )
     assert response.status_code == 201, response.text
-    assert len(state.live.faults) == before + 1
+    assert len(state.live.machine.faults) == before + 1
 
 
 @pytest.mark.parametrize("signal", CROSS_SITE.values(), ids=CROSS_SITE.keys())

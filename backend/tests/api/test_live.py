@@ -104,7 +104,7 @@ async def test_the_stream_starts_with_hello_and_resumes_without_gaps(
 
     assert _resume_point(f"{runner.run_id}:41", None, runner.run_id) == 41
     assert _resume_point("999999:41", None, runner.run_id) is None
-    queue = runner.hub.subscribe()
+    queue = state.hub.subscribe()
     try:
         seqs = []
         while len(seqs) < 10:
@@ -118,10 +118,10 @@ async def test_the_stream_starts_with_hello_and_resumes_without_gaps(
                 )
                 assert json.loads(frame.split("data: ", 1)[1])["seq"] == message.data["seq"]
         assert seqs == list(range(seqs[0], seqs[0] + 10))
-        replay = runner.hub.replay_after(runner.run_id, seqs[0])
+        replay = state.hub.replay_after(runner.run_id, seqs[0])
         assert [m.data["seq"] for m in replay][:9] == seqs[1:]
     finally:
-        runner.hub.unsubscribe(queue)
+        state.hub.unsubscribe(queue)
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,6 @@ def test_the_stream_carries_jobs_and_the_factory_works(tmp_path: Path) -> None:
         extra["DATABASE_URL"] = url
     with serving(tmp_path, **extra) as (_, base):
         messages, job_id = asyncio.run(_follow_a_job(base))
-    assert messages[0] == ("hello", {"run_id": None, "seq": -1})
+    assert messages[0] == ("hello", {"run_id": None, "start_sim": None, "seq": -1})
     assert messages[-1][1]["id"] == job_id
     assert not [m for m in messages if m[0] == "sample"]

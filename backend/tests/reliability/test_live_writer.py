@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from induction_sim.drivers import live_writer
-from induction_sim.drivers.hub import Hub
+from induction_sim.drivers.hub import Hub, StreamSink
 from induction_sim.drivers.live import LiveRunner
 from induction_sim.drivers.live_writer import LiveWriter, mark_abandoned_live_runs, trim
 from induction_sim.machine.chunk import EventRecord, SampleChunk
@@ -171,7 +171,10 @@ async def test_the_live_machine_stops_even_when_its_writer_swallows_the_cancel(
 ) -> None:
     """On Python 3.11 `asyncio.wait_for` can lose a cancel that lands as its work completes; a
     writer that kept looping made the server's shutdown hang. The stop must end regardless."""
-    runner = LiveRunner(engine, Hub(), builtin_recipes()["1045-shaft-scan"], 50.0, True, tmp_path)
+    writer = LiveWriter(engine, START, tmp_path)
+    sinks = [writer, StreamSink(Hub())]
+    recipe = builtin_recipes()["1045-shaft-scan"]
+    runner = LiveRunner(recipe, 50.0, True, START, writer, sinks)
     await runner.start()
     entered = asyncio.Event()
 

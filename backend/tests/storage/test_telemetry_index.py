@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim.machine.signals import SIGNAL_NAMES, TRUE_VALUE_SIGNALS, true_column
-from induction_sim.storage.queries import seq_after, telemetry_after
+from induction_sim.storage.repositories.telemetry import seq_after, telemetry_after
 
 pytestmark = pytest.mark.db
 

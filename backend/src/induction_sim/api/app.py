@@ -7,6 +7,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
@@ -17,12 +18,14 @@ from induction_sim.api.errors import install_error_handlers
 from induction_sim.api.job_feed import JobFeed
 from induction_sim.api.loop_lag import LoopLagMonitor
 from induction_sim.api.openapi import install_openapi
-from induction_sim.api.routes import health, jobs, machine, runs, stream, telemetry
+from induction_sim.api.routes import health, jobs, machine, recipes, runs, stream, telemetry
 from induction_sim.api.security import install as install_security
 from induction_sim.api.state import AppState
 from induction_sim.drivers.factory import Factory
-from induction_sim.drivers.hub import Hub
-from induction_sim.drivers.live import LiveRunner
+from induction_sim.drivers.hub import Hub, StreamSink
+from induction_sim.drivers.live import LiveMachine, LiveRunner
+from induction_sim.drivers.live_writer import LiveWriter
+from induction_sim.drivers.sinks import Sink
 from induction_sim.machine.recipe import load_recipe
 from induction_sim.settings import Settings
 from induction_sim.storage import records
@@ -59,21 +62,36 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
         runner = None
         live_engine = None
         if settings.live:
-            recipe = load_recipe(settings.live_recipe)
             # the live run writes on connections of its own: a request flood that drains the
             # request pool cannot stall it (nor make health blame it)
             live_engine = create_engine(database.url, pool_size=2, role="live writer")
+            start_sim = datetime.now(UTC).replace(microsecond=0)  # live: starts now
+            writer = LiveWriter(live_engine, start_sim, settings.data_dir / "dead-letters")
+            # The live machine's sinks, each with its own queue. A new one is one line here.
+            sinks: list[Sink] = [
+                writer,
+                StreamSink(hub),
+            ]
             runner = LiveRunner(
-                live_engine,
-                hub,
-                recipe,
+                load_recipe(settings.live_recipe),
                 settings.live_speed,
                 settings.live_autostart,
-                dead_letter_dir=settings.data_dir / "dead-letters",
+                start_sim,
+                writer,
+                sinks,
             )
             await runner.start()
         loop_lag = LoopLagMonitor()
-        app.state.sim = AppState(settings, database, engine, factory, hub, runner, loop_lag)
+        app.state.sim = AppState(
+            settings,
+            database,
+            engine,
+            factory,
+            hub,
+            runner,
+            loop_lag,
+            machine=None if runner is None else LiveMachine(runner),
+        )
         background = [
             asyncio.create_task(feed.run(), name="job-feed"),
             asyncio.create_task(loop_lag.run(), name="loop-lag"),
@@ -108,6 +126,7 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
     app.include_router(jobs.router, prefix="/api")
     app.include_router(telemetry.router, prefix="/api")
     app.include_router(machine.router, prefix="/api")
+    app.include_router(recipes.router, prefix="/api")
     app.include_router(stream.router, prefix="/api")
     app.include_router(runs.router, prefix="/api")
 

@@ -10,7 +10,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim.api.state import AppState, app_state
-from induction_sim.drivers.live import LiveRunner
+from induction_sim.drivers.live import LiveMachine
 
 # Without a live machine (SIM_LIVE=false) its endpoints do not exist on this server: 404, the
 # answer the dashboard reads as "not here" (a 503 would promise it back soon).
@@ -29,11 +29,12 @@ async def connection(state: State) -> AsyncIterator[AsyncConnection]:
 Conn = Annotated[AsyncConnection, Depends(connection)]
 
 
-def live_machine(request: Request) -> LiveRunner:
-    runner = app_state(request).live
-    if runner is None:
+def live_machine(request: Request) -> LiveMachine:
+    """The live machine's facade (drivers/live.py); 404 on a server without one."""
+    machine = app_state(request).machine
+    if machine is None:
         raise HTTPException(404, NO_LIVE_MACHINE)
-    return runner
+    return machine
 
 
-Live = Annotated[LiveRunner, Depends(live_machine)]
+Live = Annotated[LiveMachine, Depends(live_machine)]

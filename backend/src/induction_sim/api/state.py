@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from induction_sim.api.loop_lag import LoopLagMonitor
 from induction_sim.drivers.factory import Factory
 from induction_sim.drivers.hub import Hub
-from induction_sim.drivers.live import LiveRunner
+from induction_sim.drivers.live import LiveMachine, LiveRunner
 from induction_sim.settings import Settings
 from induction_sim.storage.database import DatabaseInfo
 
@@ -22,8 +22,9 @@ class AppState:
     engine: AsyncEngine
     factory: Factory
     hub: Hub
-    live: LiveRunner | None
+    live: LiveRunner | None  # the driver (health reads its writer); routes use `machine`
     loop_lag: LoopLagMonitor
+    machine: LiveMachine | None = None  # the live machine's facade (api/deps.py: Live)
 
 
 def app_state(request: Request) -> AppState:

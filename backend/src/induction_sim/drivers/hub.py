@@ -1,4 +1,8 @@
-"""Fan-out of live messages to stream subscribers, one bounded queue each.
+"""Fan-out of live messages to stream subscribers, one bounded queue each, and the stream's sink.
+
+`StreamSink` (a live-machine sink, see drivers/sinks.py) turns each chunk into `sample` and
+`event` messages and publishes them. Messages are keyed by seq: a sample's sim time is the run's
+`start_sim` (sent once, in the stream's `hello`) + seq seconds.
 
 A slow subscriber never stalls the machine or the others: when its queue is full it gets no more
 messages, only an end mark (its stream ends) and the browser reconnects with its last id,
@@ -12,6 +16,12 @@ import asyncio
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
+
+from induction_sim.drivers.sinks import LiveChunk, QueuedSink
+from induction_sim.machine.chunk import EventRecord, SampleChunk
+from induction_sim.machine.sample_schema import json_sample
+
+SAMPLE_DIGITS = 4  # live samples are rounded: the stream carries ~35 numbers per second
 
 
 @dataclass(frozen=True)
@@ -62,5 +72,46 @@ class Hub:
         """Samples of run `run_id` after `seq` still held (oldest first)."""
         return [m for m in self._samples if m.data["run_id"] == run_id and m.data["seq"] > seq]
 
+    def latest_seq(self, run_id: int) -> int:
+        """The newest sample of run `run_id` published (-1: none yet)."""
+        if self._samples and self._samples[-1].data["run_id"] == run_id:
+            return int(self._samples[-1].data["seq"])
+        return -1
+
     def clear_replay(self) -> None:
         self._samples.clear()
+
+
+def sample_message(run_id: int, chunk: SampleChunk, i: int) -> dict[str, Any]:
+    """Sample `i` of `chunk` as the stream sends it (also the snapshot's `last_sample`)."""
+    return {"run_id": run_id, **json_sample(chunk.columns, i, digits=SAMPLE_DIGITS)}
+
+
+def event_message(run_id: int, e: EventRecord) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "seq": e.seq,
+        "kind": e.kind,
+        "code": e.code,
+        "from_state": e.from_state,
+        "to_state": e.to_state,
+        "message": e.message,
+        "operator": e.operator,
+        "comment": e.comment,
+    }
+
+
+class StreamSink(QueuedSink):
+    """The live machine's sink for stream subscribers: samples, then that tick's events."""
+
+    def __init__(self, hub: Hub) -> None:
+        super().__init__("stream")
+        self.hub = hub
+
+    async def handle(self, item: LiveChunk) -> None:
+        chunk, run_id = item.chunk, item.run_id
+        for i in range(chunk.size):
+            sample = sample_message(run_id, chunk, i)
+            self.hub.publish(Message("sample", sample, f"{run_id}:{sample['seq']}"))
+        for event in chunk.events:
+            self.hub.publish(Message("event", event_message(run_id, event)))

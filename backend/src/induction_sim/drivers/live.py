@@ -1,9 +1,13 @@
 """The live driver: one sample per wall-clock second (× a speed factor) from the same engine.
 
-Ticks sit on drift-free monotonic deadlines (start + k·period, never "sleep one period"), so the
-cadence does not wander, and a late tick is caught up at once. Each sample goes to the stream hub
-immediately and to PostgreSQL in the background (`live_writer.py`): database I/O never blocks the
-loop, and while the database is away samples stay queued, in order, until it takes them back.
+- `LiveRunner` keeps time and hands each tick's chunk to its sinks (drivers/sinks.py: the
+  database writer, the stream; chosen in the app's lifespan). Ticks sit on drift-free monotonic
+  deadlines (start + k·period, never "sleep one period"), so the cadence does not wander, and a
+  late tick is caught up at once. No sink can delay a tick: each has a queue and a task of its own.
+- `LiveMachine` is all the API may do with the live machine: commands, the snapshot, alarms and
+  faults. Machine truth lives in one place, the engine (`Machine`: state, latched alarm, faults,
+  counters); history comes from the store (`storage/repositories/events.py`), overlaid with what
+  the writer has not written yet, so an answer shows an operator's action at once.
 """
 
 from __future__ import annotations
@@ -13,55 +17,31 @@ import logging
 import secrets
 import time
 from collections import deque
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Literal
 
 import numpy as np
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from induction_sim.drivers.hub import Hub, Message
+from induction_sim.drivers.hub import sample_message
 from induction_sim.drivers.live_writer import LiveWriter
+from induction_sim.drivers.sinks import LiveChunk, Sink
 from induction_sim.machine.chunk import EventRecord, SampleChunk
-from induction_sim.machine.faults import BY_ID, FaultInstance, OnsetMode, fault_labels
-from induction_sim.machine.machine import Machine, MachineConfig, OperatorModel
+from induction_sim.machine.faults import BY_ID, FaultInstance, OnsetMode
+from induction_sim.machine.machine import CommandError, Machine, MachineConfig, OperatorModel
 from induction_sim.machine.recipe import Recipe
-from induction_sim.machine.signals import SIGNAL_NAMES
-from induction_sim.machine.states import ALARMS, AlarmCode, MachineState
-from induction_sim.storage import records
+from induction_sim.machine.states import ALARMS, AlarmCode
+from induction_sim.storage.records import sim_time
+from induction_sim.storage.repositories import events
+from induction_sim.storage.repositories.events import ALARM_KINDS, AlarmEvent, OperatorFault
 
 log = logging.getLogger(__name__)
 
 STOP_TIMEOUT_S = 40.0  # longer than a write's own timeout (live_writer.WRITE_TIMEOUT_S)
 TICK_WINDOW = 3_600  # ticks whose lateness is kept: an hour at 1 Hz, 36 s at 100×
-
-
-@dataclass
-class AlarmEntry:
-    id: int  # the sample at which it was raised (unique in the run)
-    code: int
-    name: str
-    text: str
-    action: str
-    raised_seq: int
-    raised_at: datetime
-    acknowledged_by: str | None = None
-    ack_comment: str | None = None
-    acknowledged_at: datetime | None = None
-    reset_at: datetime | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.reset_at is None
-
-
-@dataclass
-class InjectedFault:
-    id: int
-    fault: FaultInstance
-    onset_at: datetime
-    cleared: bool = False
+HISTORY_LIMIT = 100  # alarms and faults an answer lists at most
 
 
 @dataclass
@@ -82,17 +62,18 @@ class Tick:
 
 
 class LiveRunner:
+    """The live machine's clock: advances the engine one sample per tick into its sinks. The
+    writer creates (and at the stop closes) the run; it is also one of the sinks."""
+
     def __init__(
         self,
-        engine: AsyncEngine,
-        hub: Hub,
         recipe: Recipe,
         speed: float,
         autostart: bool,
-        dead_letter_dir: Path,
+        start_sim: datetime,
+        writer: LiveWriter,
+        sinks: Sequence[Sink],
     ) -> None:
-        self.engine = engine
-        self.hub = hub
         self.recipe = recipe
         self.speed = speed
         self.seed = secrets.randbelow(2**31)
@@ -102,16 +83,17 @@ class LiveRunner:
                 seed=self.seed,
                 operator=OperatorModel(auto=False),
                 autostart=autostart,
-                start_sim=datetime.now(UTC).replace(microsecond=0),  # live: starts now
+                start_sim=start_sim,
             )
         )
+        self.writer = writer
+        self.sinks = list(sinks)
         self.run_id = 0
-        self.alarms: list[AlarmEntry] = []
-        self.faults: list[InjectedFault] = []
-        self.last_sample: dict[str, Any] | None = None
+        self.previous_parts_run: int | None = None
+        self.last_chunk: SampleChunk | None = None
         self.tick = Tick()
-        self.writer = LiveWriter(engine, self.start_sim, dead_letter_dir)
         self._tasks: list[asyncio.Task[None]] = []
+        self._put_failures = 0
 
     @property
     def start_sim(self) -> datetime:
@@ -122,24 +104,30 @@ class LiveRunner:
     async def start(self) -> None:
         """A new live run (seq from 0): a restarted server never continues an old run's seq."""
         self.run_id = await self.writer.create_run(self.recipe.model_dump(mode="json"), self.seed)
-        self.hub.clear_replay()
+        self.previous_parts_run = await self.writer.previous_parts_run()
         self._tasks = [
             asyncio.create_task(self._ticks(), name="live-ticks"),
-            asyncio.create_task(self.writer.run(), name="live-writer"),
+            *(asyncio.create_task(s.run(), name=f"live-sink-{s.name}") for s in self.sinks),
         ]
 
     async def stop(self) -> None:
-        self.writer.close()  # its task ends even if the cancel below were lost
+        """Stop ticking, let every sink deliver what it holds (the writer closes the run), end
+        their tasks. Bounded: a stop must never hang on a sink."""
+        self._tasks[0].cancel()
+        for sink in self.sinks:
+            try:
+                async with asyncio.timeout(STOP_TIMEOUT_S):
+                    await sink.close()
+            except Exception:
+                log.exception("live run %s: sink %s did not close cleanly", self.run_id, sink.name)
         for task in self._tasks:
             task.cancel()
-        # bounded: a stop must never hang on a task (a write in flight ends within its timeout)
         done, hanging = await asyncio.wait(self._tasks, timeout=STOP_TIMEOUT_S)
         for task in done:
             if not task.cancelled() and (error := task.exception()) is not None:
                 log.error("live run %s: %s failed", self.run_id, task.get_name(), exc_info=error)
         for task in hanging:
             log.error("live run %s: %s did not stop; left behind", self.run_id, task.get_name())
-        await self.writer.finish("completed", "server stopped")
 
     def loop_view(self) -> dict[str, Any]:
         """The loop's timing and the writer's backlog (GET /api/machine `loop`)."""
@@ -176,115 +164,326 @@ class LiveRunner:
             self.step()
 
     def step(self) -> None:
-        """Advance one sample and publish it (also used by tests without the clock)."""
+        """Advance one sample and hand it to every sink (also used by tests without the clock)."""
         chunk = self.machine.advance(1)
         self.tick.count += 1
-        self.writer.append(chunk)
-        sample = self._sample_message(chunk)
-        self.last_sample = sample
-        self.hub.publish(Message("sample", sample, f"{self.run_id}:{sample['seq']}"))
-        for event in chunk.events:
-            self._on_event(event)
+        self.last_chunk = chunk
+        item = LiveChunk(self.run_id, chunk)
+        for sink in self.sinks:
+            try:
+                sink.put(item)
+            except Exception:  # a sink's bug must not stop the machine or starve the others
+                self._put_failures += 1
+                if self._put_failures == 1 or self._put_failures % 3_600 == 0:
+                    log.exception("live run %s: sink %s refused a chunk", self.run_id, sink.name)
 
-    # --- messages ---------------------------------------------------------------------------
 
-    def _sample_message(self, chunk: SampleChunk) -> dict[str, Any]:
-        cols = chunk.columns
-        seq = int(cols["seq"][0])
-        labels = fault_labels(
-            int(cols["faults_onset"][0]),
-            int(cols["faults_active"][0]),
-            int(cols["faults_recovering"][0]),
-        )
-        message: dict[str, Any] = {
-            "run_id": self.run_id,
-            "seq": seq,
-            "timestamp_sim": records.sim_time(self.start_sim, seq).isoformat(),
-            "machine_state": MachineState(int(cols["machine_state"][0])).name,
-            "part_id": int(cols["part_id"][0]) or None,
-            "alarm_code": int(cols["alarm_code"][0]) or None,
-            "fault_labels": labels,
-        }
-        for name in SIGNAL_NAMES:
-            value = float(cols[name][0])
-            message[name] = None if np.isnan(value) else round(value, 4)
-        return message
+# --- what the API shows ---------------------------------------------------------------------
 
-    def event_message(self, e: EventRecord) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id,
-            "seq": e.seq,
-            "timestamp_sim": records.sim_time(self.start_sim, e.seq).isoformat(),
-            "kind": e.kind,
-            "code": e.code,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "message": e.message,
-            "operator": e.operator,
-            "comment": e.comment,
-        }
 
-    def _on_event(self, e: EventRecord) -> None:
-        at = records.sim_time(self.start_sim, e.seq)
-        if e.kind == "alarm_raised" and e.code is not None:
-            alarm = ALARMS[AlarmCode(e.code)]
-            self.alarms.append(
-                AlarmEntry(e.seq, e.code, alarm.code.name, alarm.text, alarm.action, e.seq, at)
-            )
-            del self.alarms[:-200]
-        elif e.kind in ("alarm_acknowledged", "alarm_reset"):
-            latest = next((a for a in reversed(self.alarms) if a.active), None)
-            if latest is not None and e.kind == "alarm_acknowledged":
-                latest.acknowledged_by, latest.ack_comment, latest.acknowledged_at = (
-                    e.operator,
-                    e.comment,
-                    at,
-                )
-            elif latest is not None:
-                latest.reset_at = at
-        self.hub.publish(Message("event", self.event_message(e)))
+@dataclass
+class AlarmRecord:
+    """One latched alarm: raised, maybe acknowledged, maybe reset. `id` is the seq it was raised
+    at, unique within its run (`run_id`)."""
 
-    # --- operator actions (the API calls these between ticks) -------------------------------
+    run_id: int
+    id: int
+    code: int
+    name: str
+    text: str
+    action: str
+    raised_at: datetime
+    active: bool = False
+    acknowledged_by: str | None = None
+    ack_comment: str | None = None
+    acknowledged_at: datetime | None = None
+    reset_at: datetime | None = None
 
-    def acknowledge(self, alarm_id: int, operator: str, comment: str | None) -> AlarmEntry:
-        alarm = next((a for a in self.alarms if a.id == alarm_id), None)
+
+@dataclass(frozen=True)
+class FaultRecord:
+    """An operator fault injection (`fault_injections` row) and whether it still acts."""
+
+    row: OperatorFault
+    cleared: bool
+
+
+@dataclass(frozen=True)
+class MachineSnapshot:
+    run_id: int
+    start_sim: datetime
+    seq: int
+    state: str
+    seconds_in_state: int
+    part_id: int | None
+    parts_made: int
+    previous_parts_run: int | None
+    recipe: str
+    speed: float
+    alarm: AlarmRecord | None
+    active_faults: list[dict[str, Any]]
+    last_sample: dict[str, Any] | None
+    energy_window_kj: tuple[float, float]
+    loop: dict[str, Any]
+
+
+Command = Literal["start", "stop", "reset", "estop"]
+
+
+_ALARM_CODES = frozenset(int(c) for c in AlarmCode)
+
+
+def _new_alarm(run_id: int, seq: int, code: int, at: datetime) -> AlarmRecord:
+    info = ALARMS[AlarmCode(code)]
+    return AlarmRecord(run_id, seq, code, info.code.name, info.text, info.action, at)
+
+
+def alarm_history(alarm_events: Iterable[AlarmEvent]) -> list[AlarmRecord]:
+    """Latched alarms from their events (given in the order they happened), oldest first.
+
+    The engine latches one alarm at a time: an acknowledge or reset belongs to the run's newest
+    alarm raised before it with the same code; a new alarm raised over a latched one replaces it.
+    """
+    ordered = sorted(alarm_events, key=lambda e: (e.run_id, e.seq))  # stable: keeps the order
+    alarms: list[AlarmRecord] = []
+    latched: dict[int, AlarmRecord] = {}  # run → its latched alarm
+    for e in ordered:
+        current = latched.get(e.run_id)
+        if e.kind == "alarm_raised" and e.code in _ALARM_CODES:
+            latched[e.run_id] = _new_alarm(e.run_id, e.seq, e.code, e.at)
+            alarms.append(latched[e.run_id])
+        elif current is None or current.code != e.code:
+            continue  # its raise is older than the history read
+        elif e.kind == "alarm_acknowledged" and current.acknowledged_at is None:
+            current.acknowledged_by, current.ack_comment = e.operator, e.comment
+            current.acknowledged_at = e.at
+        elif e.kind == "alarm_reset":
+            current.reset_at = e.at
+            del latched[e.run_id]
+    return alarms
+
+
+class LiveMachine:
+    """The live machine as the API sees it: operator commands, the snapshot, alarm and fault
+    history. Routes use this, never the runner, the engine or its cursor."""
+
+    def __init__(self, runner: LiveRunner) -> None:
+        self._runner = runner
+        self._machine = runner.machine
+        self._writer = runner.writer
+
+    @property
+    def run_id(self) -> int:
+        return self._runner.run_id
+
+    @property
+    def start_sim(self) -> datetime:
+        return self._runner.start_sim
+
+    def _at(self, seq: int) -> datetime:
+        return sim_time(self.start_sim, seq)
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def command(self, command: Command, operator: str = "operator") -> None:
+        """start, stop (after the cycle), reset (after acknowledge), estop; CommandError when the
+        machine's state refuses it."""
+        m = self._machine
+        if command == "start":
+            m.start()
+        elif command == "stop":
+            m.stop()
+        elif command == "reset":
+            m.reset(operator)
+        else:
+            m.estop()
+
+    def door(self, open_: bool) -> None:
+        self._machine.set_door(open_)
+
+    # --- the snapshot ------------------------------------------------------------------------
+
+    def _latched(self) -> AlarmRecord | None:
+        """The engine's latched alarm (with its acknowledgement, if any)."""
+        alarm = self._machine.alarm
         if alarm is None:
-            raise LookupError(f"alarm {alarm_id} not found")
-        if alarm.acknowledged_at is not None:
-            raise ValueError(f"alarm {alarm_id} is already acknowledged by {alarm.acknowledged_by}")
-        if not alarm.active:
-            raise ValueError(f"alarm {alarm_id} is no longer active")
-        self.machine.acknowledge(operator, comment)  # its event goes out with the next sample
-        # the answer must already show the acknowledgement (the event repeats the same values)
-        alarm.acknowledged_by, alarm.ack_comment = operator, comment
-        alarm.acknowledged_at = records.sim_time(self.start_sim, self.machine.seq)
-        return alarm
-
-    def reset(self, operator: str) -> None:
-        """Reset the latched alarm; the alarm list shows it at once, not after the next tick."""
-        self.machine.reset(operator)
-        for alarm in self.alarms:
-            if alarm.active:
-                alarm.reset_at = records.sim_time(self.start_sim, self.machine.seq)
-
-    def inject(
-        self, fault_id: str, severity: float, mode: OnsetMode, duration_s: float | None
-    ) -> InjectedFault:
-        if fault_id not in BY_ID:
-            raise LookupError(fault_id)
-        placed = self.machine.inject(FaultInstance(fault_id, severity, mode, 0.0, duration_s))
-        entry = InjectedFault(
-            len(self.faults) + 1, placed, records.sim_time(self.start_sim, placed.onset_s)
+            return None
+        record = _new_alarm(
+            self.run_id, alarm.raised_seq, int(alarm.code), self._at(alarm.raised_seq)
         )
-        self.faults.append(entry)
-        return entry
+        record.active = True
+        if alarm.acknowledged:
+            record.acknowledged_by, record.ack_comment = alarm.ack_operator, alarm.ack_comment
+            ack_seq = alarm.ack_seq if alarm.ack_seq is not None else alarm.raised_seq
+            record.acknowledged_at = self._at(ack_seq)
+        return record
 
-    def clear(self, injected_id: int) -> InjectedFault:
-        entry = next((f for f in self.faults if f.id == injected_id), None)
-        if entry is None:
-            raise LookupError(f"fault {injected_id} not found")
-        if entry.cleared:
-            raise ValueError(f"fault {injected_id} is already cleared")
-        self.machine.clear(entry.fault.fault_id)
-        entry.cleared = True
-        return entry
+    def _running(self, fault_type: str, onset_seq: int) -> bool:
+        now = self._machine.seq
+        return any(
+            f.fault_id == fault_type and int(f.onset_s) == onset_seq and f.onset_s <= now < f.end_s
+            for f in self._machine.faults
+        )
+
+    def snapshot(self) -> MachineSnapshot:
+        r, m = self._runner, self._machine
+        now = m.seq
+        chunk = r.last_chunk
+        return MachineSnapshot(
+            run_id=r.run_id,
+            start_sim=r.start_sim,
+            seq=now,
+            state=m.state.name,
+            seconds_in_state=m.cursor.elapsed_s,
+            part_id=m.cursor.part_id or None,
+            parts_made=m.parts_finished,
+            previous_parts_run=r.previous_parts_run,
+            recipe=r.recipe.name,
+            speed=r.speed,
+            alarm=self._latched(),
+            active_faults=[
+                {
+                    "type": f.fault_id,
+                    "severity": f.severity,
+                    "mode": str(f.mode),
+                    "onset_seq": int(f.onset_s),
+                    "duration_s": f.duration_s,
+                }
+                for f in m.faults
+                if f.onset_s <= now < f.end_s
+            ],
+            last_sample=None if chunk is None else sample_message(r.run_id, chunk, chunk.size - 1),
+            energy_window_kj=r.recipe.energy_window_kj,
+            loop=r.loop_view(),
+        )
+
+    def latest_seq(self) -> int:
+        return self._machine.seq - 1
+
+    # --- alarms ------------------------------------------------------------------------------
+
+    def _unwritten(self) -> list[EventRecord]:
+        """This run's events not known to be in the store: queued by the writer, or made by an
+        operator command since the last tick."""
+        return [*self._writer.pending_events(), *self._machine.unsent_events]
+
+    async def alarms(self, conn: AsyncConnection, limit: int = HISTORY_LIMIT) -> list[AlarmRecord]:
+        """Alarms of recent live runs, newest first: the store's history, this run's events not
+        written yet, and the engine's latched alarm (`active`)."""
+        stored = await events.live_alarm_events(conn, 3 * limit)
+        seen = {(e.run_id, e.seq, e.kind, e.code, e.operator, e.comment) for e in stored}
+        unwritten = [
+            AlarmEvent(self.run_id, e.seq, e.kind, e.code, e.operator, e.comment, self._at(e.seq))
+            for e in self._unwritten()
+            if e.kind in ALARM_KINDS
+        ]
+        fresh = [
+            e
+            for e in unwritten
+            if (e.run_id, e.seq, e.kind, e.code, e.operator, e.comment) not in seen
+        ]
+        history = alarm_history([*stored, *fresh])
+        latched = self._latched()
+        if latched is not None:  # the engine is the truth about the alarm latched now
+            history = [a for a in history if (a.run_id, a.id) != (latched.run_id, latched.id)]
+            history.append(latched)
+            history.sort(key=lambda a: (a.run_id, a.id))
+        return history[::-1][:limit]
+
+    async def acknowledge(
+        self,
+        conn: AsyncConnection,
+        alarm_id: int,
+        operator: str,
+        comment: str | None,
+        run_id: int | None = None,
+    ) -> AlarmRecord:
+        """Acknowledge the live run's latched alarm `alarm_id`. LookupError: no such alarm;
+        ValueError: it is not the active one (reset, replaced, or of an ended run)."""
+        run = self.run_id if run_id is None else run_id
+        latched = self._latched()
+        if latched is not None and (latched.run_id, latched.id) == (run, alarm_id):
+            if latched.acknowledged_at is not None:
+                raise ValueError(
+                    f"alarm {alarm_id} is already acknowledged by {latched.acknowledged_by}"
+                )
+            self._machine.acknowledge(operator, comment)  # its event goes out with the next tick
+            acknowledged = self._latched()
+            assert acknowledged is not None
+            return acknowledged
+        known = [a for a in await self.alarms(conn) if (a.run_id, a.id) == (run, alarm_id)]
+        if not known:
+            raise LookupError(f"alarm {alarm_id} not found in run {run}")
+        if run != self.run_id:
+            raise ValueError(f"alarm {alarm_id} belongs to run {run}, which is no longer live")
+        raise ValueError(f"alarm {alarm_id} is no longer active")
+
+    # --- faults ------------------------------------------------------------------------------
+
+    def _fault(self, row: OperatorFault) -> FaultRecord:
+        active = (
+            row.run_id == self.run_id
+            and row.cleared_sim is None
+            and self._running(row.fault_type, row.onset_seq)
+        )
+        return FaultRecord(row, cleared=not active)
+
+    async def faults(self, conn: AsyncConnection, limit: int = HISTORY_LIMIT) -> list[FaultRecord]:
+        """Faults injected from the HMI into recent live runs, newest first (the store's rows and
+        the ones the writer has not written yet)."""
+        rows = {f.id: f for f in await events.live_operator_faults(conn, limit)}
+        rows |= self._writer.pending_faults
+        newest = sorted(rows.values(), key=lambda f: f.id, reverse=True)[:limit]
+        return [self._fault(f) for f in newest]
+
+    async def inject(
+        self, fault_type: str, severity: float, mode: OnsetMode, duration_s: float | None
+    ) -> FaultRecord:
+        """Start a fault at the next sample; its row reaches `fault_injections` with the next
+        write. LookupError: unknown fault type."""
+        if fault_type not in BY_ID:
+            raise LookupError(fault_type)
+        fault_id = await self._writer.reserve_fault_id()  # the id is stable from the answer on
+        placed = self._machine.inject(FaultInstance(fault_type, severity, mode, 0.0, duration_s))
+        onset = int(placed.onset_s)
+        row = OperatorFault(
+            id=fault_id,
+            run_id=self.run_id,
+            fault_type=fault_type,
+            severity=severity,
+            mode=str(mode),
+            onset_seq=onset,
+            onset_sim=self._at(onset),
+            duration_s=duration_s,
+            cleared_sim=None,
+        )
+        self._writer.record_fault(row)
+        return FaultRecord(row, cleared=False)
+
+    async def clear(self, conn: AsyncConnection, fault_id: int) -> FaultRecord:
+        """End an injected fault now. LookupError: unknown id; ValueError: it no longer acts."""
+        row = self._writer.pending_faults.get(fault_id) or await events.operator_fault(
+            conn, fault_id
+        )
+        if row is None:
+            raise LookupError(f"fault {fault_id} not found")
+        if row.run_id != self.run_id:
+            raise ValueError(f"fault {fault_id} belongs to run {row.run_id}, which has ended")
+        if self._fault(row).cleared:
+            raise ValueError(f"fault {fault_id} is already cleared")
+        self._machine.clear(row.fault_type)
+        cleared = replace(row, cleared_sim=self._at(self._machine.seq))
+        self._writer.record_fault(cleared)
+        return FaultRecord(cleared, cleared=True)
+
+
+__all__ = [
+    "AlarmRecord",
+    "CommandError",
+    "FaultRecord",
+    "LiveMachine",
+    "LiveRunner",
+    "MachineSnapshot",
+    "Tick",
+    "alarm_history",
+]

@@ -19,6 +19,9 @@
 - A write that hangs (a half-open TCP connection) is abandoned after `WRITE_TIMEOUT_S`. With
   `asyncio.timeout`, not `asyncio.wait_for`: on Python 3.11 `wait_for` can swallow a cancel that
   lands as the write completes, and the writer would never stop (a server that cannot shut down).
+- A sink of the live machine (drivers/sinks.py): `put` queues a tick's chunk, `run` is the
+  writer task, `close` writes what is left and closes the run. Operator fault injections
+  (`record_fault`) are queued beside the samples and written first, as idempotent upserts.
 - Ownership: the live run's server holds a session-level advisory lock on its run id. A live run
   still `running` whose lock nobody holds was left by a server that died (SIGKILL, power loss):
   the next server marks it `interrupted` instead of leaving it "running" for ever.
@@ -42,10 +45,13 @@ import numpy as np
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from induction_sim.machine.chunk import SampleChunk
+from induction_sim.drivers.sinks import LiveChunk
+from induction_sim.machine.chunk import EventRecord, SampleChunk
 from induction_sim.storage import advisory_locks, records
 from induction_sim.storage.advisory_locks import LIVE_RUNS
 from induction_sim.storage.database import copy_payload, refused_for_data, sqlstate
+from induction_sim.storage.repositories import events, parts
+from induction_sim.storage.repositories.events import OperatorFault
 from induction_sim.storage.tables import runs, telemetry
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
@@ -95,6 +101,10 @@ class LiveWriter:
         self._lock_checked = 0.0
         self._flushing = asyncio.Lock()  # the writer task and a stop (or a test) never interleave
         self._closing = False  # set by `finish`: the writer task ends even if a cancel is lost
+        self._task: asyncio.Task[None] | None = None
+        self.name = "database"
+        # operator fault injections (and clears) not written yet, by id: the newest state wins
+        self.pending_faults: dict[int, OperatorFault] = {}
 
     @property
     def queued_rows(self) -> int:
@@ -165,10 +175,6 @@ class LiveWriter:
                 await conn.invalidate()
                 await conn.close()
 
-    def close(self) -> None:
-        """No more writes from the writer task (`finish` writes what is left)."""
-        self._closing = True
-
     async def finish(self, status: str, reason: str) -> None:
         """Write what is queued, close the run, release its lock (the database may be gone)."""
         self._closing = True
@@ -187,7 +193,43 @@ class LiveWriter:
         finally:
             await self._release()
 
+    # --- the sink ---------------------------------------------------------------------------
+
+    def put(self, item: LiveChunk) -> None:
+        self.append(item.chunk)
+
+    async def close(self) -> None:
+        """Stop the writer task (bounded: a write in flight ends within its timeout), then write
+        what is left and close the run."""
+        self._closing = True
+        task = self._task
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=WRITE_TIMEOUT_S + 5.0)
+        await self.finish("completed", "server stopped")
+
     # --- the queue --------------------------------------------------------------------------
+
+    def record_fault(self, fault: OperatorFault) -> None:
+        """Queue an operator fault's row (or its new state, after a clear) for the next write."""
+        self.pending_faults[fault.id] = fault
+
+    def pending_events(self) -> list[EventRecord]:
+        """Events queued and not known to be written yet, oldest first."""
+        return [e for c in self.pending for e in c.events]
+
+    async def previous_parts_run(self) -> int | None:
+        """The newest earlier live run that finished a part (None when the database is away)."""
+        try:
+            async with self.engine.connect() as conn:
+                return await parts.latest_live_run_with_parts(conn, self.run_id)
+        except Exception as exc:
+            log.warning("previous live run not found (%s: %s)", type(exc).__name__, exc)
+            return None
+
+    async def reserve_fault_id(self) -> int:
+        async with self.engine.begin() as conn:
+            return await events.reserve_fault_id(conn)
 
     def append(self, chunk: SampleChunk) -> None:
         self.pending.append(chunk)
@@ -220,6 +262,7 @@ class LiveWriter:
 
     async def run(self) -> None:
         """The writer task: a write about once a second, until cancelled or closed."""
+        self._task = asyncio.current_task()
         while not self._closing:
             await asyncio.sleep(1.0)
             if not self._closing:
@@ -270,10 +313,27 @@ class LiveWriter:
 
     async def flush(self) -> None:
         """Write everything queued, `BATCH_ROWS` at most per transaction."""
+        if self.pending_faults:
+            async with self._flushing, asyncio.timeout(WRITE_TIMEOUT_S):
+                await self._write_faults()
         while self.pending:
             async with self._flushing, asyncio.timeout(WRITE_TIMEOUT_S):
                 await self._write_batch()
             await asyncio.sleep(0)  # let the tick loop in between batches of a back-fill
+
+    async def _write_faults(self) -> None:
+        written = dict(self.pending_faults)
+        try:
+            async with self.engine.begin() as conn:
+                await events.save_operator_faults(conn, list(written.values()))
+        except Exception as exc:
+            if not _bad_rows(exc):
+                raise  # the server, not the rows: keep them queued and retry
+            for fault in written.values():  # never retried: they would block every sample
+                self.dead_letters.add(self.run_id, "fault_injections", asdict(fault), exc)
+        for fault_id, fault in written.items():  # a clear queued meanwhile stays queued
+            if self.pending_faults.get(fault_id) is fault:
+                del self.pending_faults[fault_id]
 
     async def _write_batch(self) -> None:
         if not self.pending:  # another flush (the writer task, a stop) emptied it meanwhile

@@ -82,6 +82,10 @@ class LatchedAlarm:
     acknowledged: bool = False
     ack_due_seq: int | None = None  # simulated operator
     reset_due_seq: int | None = None
+    # who acknowledged it, why, and at which sample (the live HMI shows them at once)
+    ack_operator: str | None = None
+    ack_comment: str | None = None
+    ack_seq: int | None = None
 
 
 @dataclass
@@ -131,6 +135,11 @@ class Machine:
     def state(self) -> MachineState:
         return self.cursor.state
 
+    @property
+    def unsent_events(self) -> tuple[EventRecord, ...]:
+        """Events of operator commands since the last `advance`: they go out with its chunk."""
+        return tuple(self._events)
+
     # --- operator commands (between samples) -----------------------------------------------
 
     def start(self) -> None:
@@ -161,6 +170,8 @@ class Machine:
         if self.alarm.acknowledged:
             raise CommandError(f"alarm {int(self.alarm.code)} is already acknowledged")
         self.alarm.acknowledged = True
+        self.alarm.ack_operator, self.alarm.ack_comment = operator, comment
+        self.alarm.ack_seq = self.seq
         self._event(
             "alarm_acknowledged",
             code=int(self.alarm.code),

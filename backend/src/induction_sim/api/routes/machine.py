@@ -1,30 +1,23 @@
-"""The live machine: snapshot, operator commands, alarms, fault injection, recipes."""
+"""The live machine: snapshot, operator commands, alarms, fault injection (through its facade,
+`drivers/live.py: LiveMachine`)."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Request
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
+from fastapi import APIRouter, HTTPException, Path
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from induction_sim.api.deps import NO_LIVE_MACHINE, live_machine
+from induction_sim.api.deps import NO_LIVE_MACHINE, Conn, Live
 from induction_sim.api.params import MAX_BIGINT, IdPath
 from induction_sim.api.security import OperatorOnly
-from induction_sim.api.state import app_state
-from induction_sim.drivers.live import AlarmEntry, InjectedFault, LiveRunner
+from induction_sim.drivers.live import AlarmRecord, Command, CommandError, FaultRecord, LiveMachine
 from induction_sim.machine.faults import BY_ID, CATALOGUE, OnsetMode
-from induction_sim.machine.machine import CommandError
-from induction_sim.machine.recipe import Recipe, builtin_recipes
-from induction_sim.storage import records
 from induction_sim.textfields import FreeText, Name, Number, one_of
 
 NO_LIVE: dict[int | str, dict[str, Any]] = {404: {"description": NO_LIVE_MACHINE}}
 router = APIRouter(tags=["live machine"])
-log = logging.getLogger(__name__)
-
-Command = Literal["start", "stop", "reset", "estop"]
 
 
 class LoopView(BaseModel):
@@ -46,24 +39,10 @@ class LoopView(BaseModel):
     dead_letter_file: str | None = Field(description="where they are kept (JSON lines)")
 
 
-class MachineView(BaseModel):
-    run_id: int
-    seq: int
-    state: str
-    seconds_in_state: int
-    part_id: int | None
-    parts_made: int
-    recipe: str
-    speed: float
-    alarm: dict[str, Any] | None
-    active_faults: list[dict[str, Any]]
-    last_sample: dict[str, Any] | None
-    energy_window_kj: tuple[float, float]
-    loop: LoopView
-
-
 class AlarmView(BaseModel):
-    id: int
+    model_config = ConfigDict(from_attributes=True)
+    run_id: int = Field(description="the live run it was raised in")
+    id: int = Field(description="the seq it was raised at: unique within its run")
     code: int
     name: str
     text: str
@@ -76,10 +55,33 @@ class AlarmView(BaseModel):
     reset_at: datetime | None
 
 
+class MachineView(BaseModel):
+    run_id: int
+    start_sim: datetime = Field(description="sim time of the run's seq 0 (sample k: + k s)")
+    seq: int
+    state: str
+    seconds_in_state: int
+    part_id: int | None
+    parts_made: int
+    previous_parts_run: int | None = Field(
+        description="the newest earlier live run that finished parts (shown until this run has)"
+    )
+    recipe: str
+    speed: float
+    alarm: AlarmView | None
+    active_faults: list[dict[str, Any]]
+    last_sample: dict[str, Any] | None
+    energy_window_kj: tuple[float, float]
+    loop: LoopView
+
+
 class AckRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     operator: Name = Field(description="who acknowledges")
     comment: Annotated[FreeText, Field(max_length=500)] | None = None
+    run_id: int | None = Field(
+        default=None, ge=1, le=2**53 - 1, description="the alarm's run (default: the live run)"
+    )
 
 
 class FaultTypeView(BaseModel):
@@ -108,6 +110,7 @@ class FaultRequest(BaseModel):
 
 class FaultView(BaseModel):
     id: int
+    run_id: int = Field(description="the live run it was injected into")
     type: str
     severity: float
     mode: str
@@ -117,53 +120,49 @@ class FaultView(BaseModel):
     cleared: bool
 
 
-def _alarm(a: AlarmEntry) -> AlarmView:
-    return AlarmView(
-        active=a.active, **{k: v for k, v in a.__dict__.items() if k in AlarmView.model_fields}
-    )
+def _alarm(a: AlarmRecord) -> AlarmView:
+    return AlarmView.model_validate(a)
 
 
-def _fault(f: InjectedFault) -> FaultView:
+def _fault(f: FaultRecord) -> FaultView:
+    row = f.row
     return FaultView(
-        id=f.id,
-        type=f.fault.fault_id,
-        severity=f.fault.severity,
-        mode=str(f.fault.mode),
-        duration_s=f.fault.duration_s,
-        onset_seq=int(f.fault.onset_s),
-        onset_at=f.onset_at,
+        id=row.id,
+        run_id=row.run_id,
+        type=row.fault_type,
+        severity=row.severity,
+        mode=row.mode,
+        duration_s=row.duration_s,
+        onset_seq=row.onset_seq,
+        onset_at=row.onset_sim,
         cleared=f.cleared,
     )
 
 
-def _snapshot(runner: LiveRunner) -> MachineView:
-    m = runner.machine
-    active = next((a for a in reversed(runner.alarms) if a.active), None)
-    now = m.seq
+def _snapshot(live: LiveMachine) -> MachineView:
+    s = live.snapshot()
     return MachineView(
-        run_id=runner.run_id,
-        seq=now,
-        state=m.state.name,
-        seconds_in_state=m.cursor.elapsed_s,
-        part_id=m.cursor.part_id or None,
-        parts_made=m.parts_finished,
-        recipe=runner.recipe.name,
-        speed=runner.speed,
-        alarm=None if active is None else _alarm(active).model_dump(mode="json"),
-        active_faults=[
-            _fault(f).model_dump(mode="json")
-            for f in runner.faults
-            if not f.cleared and f.fault.end_s > now
-        ],
-        last_sample=runner.last_sample,
-        energy_window_kj=runner.recipe.energy_window_kj,
-        loop=LoopView(**runner.loop_view()),
+        run_id=s.run_id,
+        start_sim=s.start_sim,
+        seq=s.seq,
+        state=s.state,
+        seconds_in_state=s.seconds_in_state,
+        part_id=s.part_id,
+        parts_made=s.parts_made,
+        previous_parts_run=s.previous_parts_run,
+        recipe=s.recipe,
+        speed=s.speed,
+        alarm=None if s.alarm is None else _alarm(s.alarm),
+        active_faults=s.active_faults,
+        last_sample=s.last_sample,
+        energy_window_kj=s.energy_window_kj,
+        loop=LoopView(**s.loop),
     )
 
 
 @router.get("/machine", response_model=MachineView, responses=NO_LIVE)
-async def machine_snapshot(request: Request) -> MachineView:
-    return _snapshot(live_machine(request))
+async def machine_snapshot(live: Live) -> MachineView:
+    return _snapshot(live)
 
 
 class DoorRequest(BaseModel):
@@ -180,14 +179,13 @@ class DoorRequest(BaseModel):
     response_model=MachineView,
     responses={**NO_LIVE, 409: {"description": "no change"}},
 )
-async def machine_door(body: DoorRequest, request: Request) -> MachineView:
+async def machine_door(body: DoorRequest, live: Live) -> MachineView:
     """Open or close the safety door (opening it trips the door interlock)."""
-    runner = live_machine(request)
     try:
-        runner.machine.set_door(body.open)
+        live.door(body.open)
     except CommandError as exc:
         raise HTTPException(409, str(exc)) from None
-    return _snapshot(runner)
+    return _snapshot(live)
 
 
 @router.post(
@@ -196,23 +194,20 @@ async def machine_door(body: DoorRequest, request: Request) -> MachineView:
     response_model=MachineView,
     responses={**NO_LIVE, 409: {"description": "refused in the machine's current state"}},
 )
-async def machine_command(command: Command, request: Request) -> MachineView:
+async def machine_command(command: Command, live: Live) -> MachineView:
     """Operator commands: start, stop (after the cycle), reset (after acknowledge), estop."""
-    runner = live_machine(request)
     try:
-        if command == "reset":
-            runner.reset("operator")
-        else:
-            getattr(runner.machine, command)()
+        live.command(command)
     except CommandError as exc:
         raise HTTPException(409, str(exc)) from None
-    return _snapshot(runner)
+    return _snapshot(live)
 
 
 @router.get("/alarms", response_model=list[AlarmView], responses=NO_LIVE)
-async def list_alarms(request: Request) -> list[AlarmView]:
-    """Active and recent alarms, newest first."""
-    return [_alarm(a) for a in reversed(live_machine(request).alarms)]
+async def list_alarms(live: Live, conn: Conn) -> list[AlarmView]:
+    """Alarms of the recent live runs (this one and those before a restart), newest first, at
+    most 100: history from the database, the latched alarm from the machine."""
+    return [_alarm(a) for a in await live.alarms(conn)]
 
 
 @router.post(
@@ -221,19 +216,20 @@ async def list_alarms(request: Request) -> list[AlarmView]:
     response_model=AlarmView,
     responses={
         404: {"description": f"unknown alarm, or {NO_LIVE_MACHINE}"},
-        409: {"description": "already acknowledged"},
+        409: {"description": "already acknowledged, reset, or of a run that is no longer live"},
     },
 )
 async def acknowledge_alarm(
-    alarm_id: Annotated[int, Path(ge=0, le=MAX_BIGINT)], body: AckRequest, request: Request
+    alarm_id: Annotated[int, Path(ge=0, le=MAX_BIGINT)], body: AckRequest, live: Live, conn: Conn
 ) -> AlarmView:
-    runner = live_machine(request)
+    """Acknowledge the live run's latched alarm (`id` and `run_id` from GET /api/alarms)."""
     try:
-        return _alarm(runner.acknowledge(alarm_id, body.operator, body.comment))
+        alarm = await live.acknowledge(conn, alarm_id, body.operator, body.comment, body.run_id)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
     except (ValueError, CommandError) as exc:
         raise HTTPException(409, str(exc)) from None
+    return _alarm(alarm)
 
 
 @router.get("/faults/catalog", response_model=list[FaultTypeView])
@@ -254,14 +250,10 @@ async def fault_catalog() -> list[FaultTypeView]:
 
 
 @router.get("/faults", response_model=list[FaultView], responses=NO_LIVE)
-async def list_faults(request: Request) -> list[FaultView]:
-    """Faults injected into the live machine, newest first."""
-    runner = live_machine(request)
-    now = runner.machine.seq
-    return [
-        _fault(f).model_copy(update={"cleared": f.cleared or f.fault.end_s <= now})
-        for f in reversed(runner.faults)
-    ]
+async def list_faults(live: Live, conn: Conn) -> list[FaultView]:
+    """Faults injected from the HMI into the recent live runs, newest first, at most 100 (kept in
+    the database: `fault_injections`, source 'operator')."""
+    return [_fault(f) for f in await live.faults(conn)]
 
 
 @router.post(
@@ -271,12 +263,11 @@ async def list_faults(request: Request) -> list[FaultView]:
     dependencies=[OperatorOnly],
     responses=NO_LIVE,
 )
-async def inject_fault(body: FaultRequest, request: Request) -> FaultView:
+async def inject_fault(body: FaultRequest, live: Live) -> FaultView:
     if body.type not in BY_ID:
         known = ", ".join(sorted(BY_ID))
         raise HTTPException(422, f"type: unknown fault {body.type!r}; known: {known}")
-    runner = live_machine(request)
-    return _fault(runner.inject(body.type, body.severity, body.mode, body.duration_s))
+    return _fault(await live.inject(body.type, body.severity, body.mode, body.duration_s))
 
 
 @router.delete(
@@ -285,46 +276,13 @@ async def inject_fault(body: FaultRequest, request: Request) -> FaultView:
     response_model=FaultView,
     responses={
         404: {"description": f"unknown fault, or {NO_LIVE_MACHINE}"},
-        409: {"description": "already cleared"},
+        409: {"description": "already cleared, or of a run that is no longer live"},
     },
 )
-async def clear_fault(fault_id: IdPath, request: Request) -> FaultView:
-    runner = live_machine(request)
+async def clear_fault(fault_id: IdPath, live: Live, conn: Conn) -> FaultView:
     try:
-        return _fault(runner.clear(fault_id))
+        return _fault(await live.clear(conn, fault_id))
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
     except (ValueError, CommandError) as exc:
         raise HTTPException(409, str(exc)) from None
-
-
-@router.get("/recipes", response_model=list[Recipe])
-async def list_recipes(request: Request) -> list[Recipe]:
-    """The built-in recipes, then the ones operators added (kept in the database)."""
-    async with app_state(request).engine.connect() as conn:
-        added = await records.user_recipes(conn)
-    return [*builtin_recipes().values(), *_still_valid(added)]
-
-
-def _still_valid(stored: list[dict[str, Any]]) -> list[Recipe]:
-    """Stored recipes that today's rules accept: one saved under older, looser rules is left out
-    (and logged) instead of failing the whole list."""
-    valid = []
-    for data in stored:
-        try:
-            valid.append(Recipe.model_validate(data))
-        except ValidationError as exc:
-            log.warning("stored recipe %r no longer valid, not listed: %s", data.get("name"), exc)
-    return valid
-
-
-@router.post("/recipes", status_code=201, response_model=Recipe, dependencies=[OperatorOnly])
-async def add_recipe(recipe: Recipe, request: Request) -> Recipe:
-    """Add a recipe (validated; every error names its field). Names are unique."""
-    conflict = HTTPException(409, f"name: a recipe named {recipe.name!r} exists already")
-    if recipe.name in builtin_recipes():
-        raise conflict
-    async with app_state(request).engine.begin() as conn:
-        if not await records.add_recipe(conn, recipe.name, recipe.model_dump(mode="json")):
-            raise conflict
-    return recipe

@@ -1,7 +1,8 @@
 """GET /api/stream — Server-Sent Events: samples, machine events and job progress.
 
-Every connection starts with `hello` (live run id and newest seq; a null run id on a server
-without a live machine, whose stream carries job messages only). Samples carry the id
+Every connection starts with `hello` (live run id, its `start_sim` and newest seq; a null run id
+on a server without a live machine, whose stream carries job messages only). Messages are keyed by
+seq: a sample's sim time is `start_sim` + seq seconds. Samples carry the id
 "<run_id>:<seq>"; a reconnecting browser sends it back as Last-Event-ID (or `?since=<seq>`), and
 the stream resumes with the samples it missed, from a replay buffer of the last two hours. A
 resume id from another run (the server restarted) is ignored: the client resets on `hello`.
@@ -105,8 +106,9 @@ async def stream(
     last_event_id: Annotated[str | None, Header(max_length=64)] = None,
 ) -> StreamingResponse:
     state = app_state(request)
-    runner, hub = state.live, state.hub  # without a live machine: job messages only
-    live_run = runner.run_id if runner is not None else None
+    live, hub = state.machine, state.hub  # without a live machine: job messages only
+    live_run = live.run_id if live is not None else None
+    start_sim = live.start_sim.isoformat() if live is not None else None
     limit = state.settings.max_stream_subscribers
     if hub.subscribers >= limit:
         raise HTTPException(429, f"too many stream subscribers (limit {limit}); retry later")
@@ -117,8 +119,9 @@ async def stream(
 
     async def events() -> AsyncIterator[str]:
         try:
-            latest = runner.last_sample["seq"] if runner and runner.last_sample else -1
-            yield _frame(Message("hello", {"run_id": live_run, "seq": latest}))
+            latest = hub.latest_seq(live_run) if live_run is not None else -1
+            hello = {"run_id": live_run, "start_sim": start_sim, "seq": latest}
+            yield _frame(Message("hello", hello))
             if resume is not None and live_run is not None:
                 for missed in hub.replay_after(live_run, resume):
                     yield _frame(missed)

@@ -1,24 +1,29 @@
-"""Telemetry history for the dashboard: columnar pages read by seq on the primary key."""
+"""Telemetry history for the dashboard: columnar pages read by seq on the primary key.
+
+A page has the same seq-keyed shape as the live stream's samples (`machine/sample_schema.py:
+json_columns`): a sample's sim time is the page's `start_sim` + seq seconds.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from pydantic import BaseModel
-from sqlalchemy import select
+import numpy as np
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel, Field
 
+from induction_sim.api.deps import Conn
 from induction_sim.api.params import MAX_BIGINT
-from induction_sim.api.state import app_state
+from induction_sim.machine.sample_schema import JSON_FIELDS, MASKS, json_columns
 from induction_sim.machine.signals import SIGNALS
-from induction_sim.machine.states import MachineState
-from induction_sim.storage.queries import seq_after, telemetry_after
-from induction_sim.storage.tables import runs
-from induction_sim.textfields import Timestamp
+from induction_sim.storage.repositories.telemetry import run_start, telemetry_after
 
 router = APIRouter(tags=["telemetry"])
 
 MAX_ROWS = 7_200  # two hours at 1 Hz: the dashboard's longest window with headroom
+# what json_columns reads: the JSON fields' sources (the masks make `fault_labels`)
+_SOURCES = (*(f for f in JSON_FIELDS if f != "fault_labels"), *(m for _, m in MASKS))
 
 
 class SignalView(BaseModel):
@@ -29,7 +34,11 @@ class SignalView(BaseModel):
 
 class TelemetryPage(BaseModel):
     run_id: int
-    columns: dict[str, list[Any]]
+    start_sim: datetime = Field(description="sim time of seq 0: sample k is at start_sim + k s")
+    columns: dict[str, list[Any]] = Field(
+        description="seq, machine_state, part_id, alarm_code, fault_labels and every signal, "
+        "as the live stream's samples; null is a sensor dropout"
+    )
 
 
 @router.get("/signals", response_model=list[SignalView])
@@ -42,34 +51,18 @@ async def list_signals() -> list[SignalView]:
     "/telemetry", response_model=TelemetryPage, responses={404: {"description": "unknown run"}}
 )
 async def get_telemetry(
-    request: Request,
+    conn: Conn,
     run_id: Annotated[int, Query(ge=1, le=MAX_BIGINT, description="run to read")],
-    since: Annotated[
-        Timestamp | None, Query(description="only samples after this timestamp_sim")
+    after_seq: Annotated[
+        int | None, Query(ge=-1, le=MAX_BIGINT, description="only samples with a larger seq")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_ROWS)] = 600,
 ) -> TelemetryPage:
-    """The newest `limit` samples of a run after `since`, oldest first, as columns."""
-    state = app_state(request)
-    async with state.engine.connect() as conn:
-        start_sim = await conn.scalar(select(runs.c.start_sim).where(runs.c.id == run_id))
-        if start_sim is None:
-            raise HTTPException(404, f"run {run_id} not found")
-        after_seq = None if since is None else seq_after(start_sim, since)
-        newest_first = (await conn.execute(telemetry_after(run_id, after_seq, limit))).all()
+    """The newest `limit` samples of a run after `after_seq`, oldest first, as columns."""
+    start_sim = await run_start(conn, run_id)
+    if start_sim is None:
+        raise HTTPException(404, f"run {run_id} not found")
+    newest_first = (await conn.execute(telemetry_after(run_id, after_seq, limit))).all()
     rows = newest_first[::-1]  # read newest first along the index; pages go oldest first
-    columns: dict[str, list[Any]] = {
-        "seq": [r.seq for r in rows],
-        "timestamp_sim": [r.timestamp_sim.isoformat() for r in rows],
-        "machine_state": [MachineState(r.machine_state).name for r in rows],
-        "part_id": [r.part_id or None for r in rows],
-        "alarm_code": [r.alarm_code or None for r in rows],
-    }
-    for s in SIGNALS:
-        columns[s.name] = [_finite(getattr(r, s.name)) for r in rows]
-    return TelemetryPage(run_id=run_id, columns=columns)
-
-
-def _finite(value: float) -> float | None:
-    """A sensor dropout is stored as NaN; JSON has no NaN, so it travels as null."""
-    return None if value != value else value
+    stored = {name: np.array([getattr(r, name) for r in rows]) for name in _SOURCES}
+    return TelemetryPage(run_id=run_id, start_sim=start_sim, columns=json_columns(stored))

@@ -63,3 +63,20 @@ async def parts_page(
     )
     rows = (await conn.execute(query)).mappings().all()
     return rows[:limit], len(rows) > limit
+
+
+async def latest_live_run_with_parts(conn: AsyncConnection, before_run_id: int) -> int | None:
+    """The newest live run before `before_run_id` that finished a part (the live parts panel shows
+    its parts until the new run finishes one)."""
+    from induction_sim.storage.tables import runs  # here: this function is appended to the module
+
+    run_id: int | None = await conn.scalar(
+        select(parts.c.run_id)
+        .where(
+            parts.c.run_id < before_run_id,
+            parts.c.run_id.in_(select(runs.c.id).where(runs.c.kind == "live")),
+        )
+        .order_by(parts.c.run_id.desc())
+        .limit(1)
+    )
+    return run_id

@@ -1,4 +1,4 @@
-"""Read queries the API and tools share; each is written to ride an index (see tests/storage)."""
+"""Telemetry reads: a run's samples by seq on the primary key (tests/storage checks the plan)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import math
 from datetime import datetime
 
 from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from induction_sim.storage.tables import telemetry
+from induction_sim.storage.tables import runs, telemetry
 
 
 def telemetry_after(run_id: int, after_seq: int | None, limit: int) -> Select[tuple[object, ...]]:
@@ -28,3 +29,9 @@ def telemetry_after(run_id: int, after_seq: int | None, limit: int) -> Select[tu
 def seq_after(start_sim: datetime, after: datetime) -> int:
     """The largest seq whose sample is not later than `after` (samples 1 s apart from 0)."""
     return math.floor((after - start_sim).total_seconds())
+
+
+async def run_start(conn: AsyncConnection, run_id: int) -> datetime | None:
+    """`start_sim` of run `run_id` (sample k is at start_sim + k s); None: no such run."""
+    start: datetime | None = await conn.scalar(select(runs.c.start_sim).where(runs.c.id == run_id))
+    return start
