@@ -793,7 +793,7 @@ async def _breakdown(engine: AsyncEngine, rows: int, seed: int, made: Made) -> B
         )
     made.runs.append(run_id)
     stages = ("engine", "encode", "COPY telemetry", "COPY parts", "COPY events", "commit")
-    seconds = dict.fromkeys(stages, 0.0)
+    watch = Stopwatch(dict.fromkeys(stages, 0.0))
     parts = events = 0
     for k in range(scenario.shards(rows)):
         _, total = shard_rows(scenario, rows, k)
@@ -801,29 +801,33 @@ async def _breakdown(engine: AsyncEngine, rows: int, seed: int, made: Made) -> B
         done = 0
         async with engine.begin() as conn:
             while done < total:
-                t0 = time.perf_counter()
+                watch.start()
                 chunk = machine.advance(min(CHUNK_ROWS, total - done))
-                t1 = time.perf_counter()
-                payload = telemetry_payload(
-                    run_id, scenario.start_sim, chunk.columns, chunk.true_values
-                )
-                t2 = time.perf_counter()
-                await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
-                t3 = time.perf_counter()
-                await records.copy_parts(conn, run_id, scenario.start_sim, chunk.parts)
-                t4 = time.perf_counter()
-                await records.copy_events(conn, run_id, scenario.start_sim, chunk.events)
-                t5 = time.perf_counter()
-                for stage, spent in zip(
-                    stages[:5], (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True
-                ):
-                    seconds[stage] += spent
+                watch.lap("engine")
+                await records.write_chunk(conn, run_id, scenario.start_sim, chunk, watch.lap)
                 done += chunk.size
                 parts += len(chunk.parts)
                 events += len(chunk.events)
-            committing = time.perf_counter()
-        seconds["commit"] += time.perf_counter() - committing
+            watch.start()
+        watch.lap("commit")
+    seconds = watch.seconds
     return Breakdown(rows, parts, events, seconds)
+
+
+@dataclass
+class Stopwatch:
+    """Seconds per stage: `lap(stage)` books the time since the previous lap (or `start`)."""
+
+    seconds: dict[str, float]
+    _last: float = 0.0
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] += now - self._last
+        self._last = now
 
 
 class PeakRss:
