@@ -13,7 +13,8 @@ export interface paths {
         };
         /**
          * List Alarms
-         * @description Active and recent alarms, newest first.
+         * @description Alarms of the recent live runs (this one and those before a restart), newest first, at
+         *     most 100: history from the database, the latched alarm from the machine.
          */
         get: operations["list_alarms_api_alarms_get"];
         put?: never;
@@ -33,7 +34,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Acknowledge Alarm */
+        /**
+         * Acknowledge Alarm
+         * @description Acknowledge the live run's latched alarm (`id` and `run_id` from GET /api/alarms).
+         */
         post: operations["acknowledge_alarm_api_alarms__alarm_id__ack_post"];
         delete?: never;
         options?: never;
@@ -50,7 +54,8 @@ export interface paths {
         };
         /**
          * List Faults
-         * @description Faults injected into the live machine, newest first.
+         * @description Faults injected from the HMI into the recent live runs, newest first, at most 100 (kept in
+         *     the database: `fault_injections`, source 'operator').
          */
         get: operations["list_faults_api_faults_get"];
         put?: never;
@@ -416,7 +421,7 @@ export interface paths {
         };
         /**
          * Get Telemetry
-         * @description The newest `limit` samples of a run after `since`, oldest first, as columns.
+         * @description The newest `limit` samples of a run after `after_seq`, oldest first, as columns.
          */
         get: operations["get_telemetry_api_telemetry_get"];
         put?: never;
@@ -440,6 +445,11 @@ export interface components {
              * @description who acknowledges
              */
             operator: string;
+            /**
+             * Run Id
+             * @description the alarm's run (default: the live run)
+             */
+            run_id?: number | null;
         };
         /** AlarmView */
         AlarmView: {
@@ -455,7 +465,10 @@ export interface components {
             active: boolean;
             /** Code */
             code: number;
-            /** Id */
+            /**
+             * Id
+             * @description the seq it was raised at: unique within its run
+             */
             id: number;
             /** Name */
             name: string;
@@ -466,6 +479,11 @@ export interface components {
             raised_at: string;
             /** Reset At */
             reset_at: string | null;
+            /**
+             * Run Id
+             * @description the live run it was raised in
+             */
+            run_id: number;
             /** Text */
             text: string;
         };
@@ -624,6 +642,11 @@ export interface components {
             onset_at: string;
             /** Onset Seq */
             onset_seq: number;
+            /**
+             * Run Id
+             * @description the live run it was injected into
+             */
+            run_id: number;
             /** Severity */
             severity: number;
             /** Type */
@@ -847,10 +870,7 @@ export interface components {
             active_faults: {
                 [key: string]: unknown;
             }[];
-            /** Alarm */
-            alarm: {
-                [key: string]: unknown;
-            } | null;
+            alarm: components["schemas"]["AlarmView"] | null;
             /** Energy Window Kj */
             energy_window_kj: [
                 number,
@@ -865,6 +885,11 @@ export interface components {
             part_id: number | null;
             /** Parts Made */
             parts_made: number;
+            /**
+             * Previous Parts Run
+             * @description the newest earlier live run that finished parts (shown until this run has)
+             */
+            previous_parts_run: number | null;
             /** Recipe */
             recipe: string;
             /** Run Id */
@@ -875,6 +900,12 @@ export interface components {
             seq: number;
             /** Speed */
             speed: number;
+            /**
+             * Start Sim
+             * Format: date-time
+             * @description sim time of the run's seq 0 (sample k: + k s)
+             */
+            start_sim: string;
             /** State */
             state: string;
         };
@@ -1261,12 +1292,21 @@ export interface components {
         };
         /** TelemetryPage */
         TelemetryPage: {
-            /** Columns */
+            /**
+             * Columns
+             * @description seq, machine_state, part_id, alarm_code, fault_labels and every signal, as the live stream's samples; null is a sensor dropout
+             */
             columns: {
                 [key: string]: unknown[];
             };
             /** Run Id */
             run_id: number;
+            /**
+             * Start Sim
+             * Format: date-time
+             * @description sim time of seq 0: sample k is at start_sim + k s
+             */
+            start_sim: string;
         };
     };
     responses: never;
@@ -1384,7 +1424,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description already acknowledged */
+            /** @description already acknowledged, reset, or of a run that is no longer live */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1641,7 +1681,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description already cleared */
+            /** @description already cleared, or of a run that is no longer live */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2771,8 +2811,8 @@ export interface operations {
             query: {
                 /** @description run to read */
                 run_id: number;
-                /** @description only samples after this timestamp_sim */
-                since?: string | null;
+                /** @description only samples with a larger seq */
+                after_seq?: number | null;
                 limit?: number;
             };
             header?: never;

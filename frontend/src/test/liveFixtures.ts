@@ -4,8 +4,11 @@ import type { LiveSample, TelemetryPage } from '../lib/stream';
 export const TEST_SIGNALS = ['power_kw', 'surface_temp_c'] as const;
 
 export const RUN_START_MS = Date.parse('2026-01-01T00:00:00Z');
+/** `start_sim` of the test run, as the hello and the history pages send it. */
+export const RUN_START_ISO = '2026-01-01T00:00:00+00:00';
+export const RUN_START_S = RUN_START_MS / 1000;
 
-/** `timestamp_sim` of sample `seq`: one simulated second apart, as the backend writes them. */
+/** Sim time of sample `seq` as ISO 8601: one simulated second apart from `start_sim`. */
 export function timestampOf(seq: number): string {
   return new Date(RUN_START_MS + seq * 1000).toISOString().replace('Z', '+00:00');
 }
@@ -19,7 +22,6 @@ export function liveSample(seq: number, runId = '1', values: Partial<Record<stri
   return {
     run_id: runId,
     seq,
-    timestamp_sim: timestampOf(seq),
     machine_state: 'HEATING',
     part_id: 7,
     alarm_code: null,
@@ -32,9 +34,9 @@ export function liveSample(seq: number, runId = '1', values: Partial<Record<stri
 export function historyPage(seqs: readonly number[], runId = '1'): TelemetryPage {
   return {
     run_id: runId,
+    start_sim: RUN_START_S,
     length: seqs.length,
     seq: seqs,
-    timestamp_sim: seqs.map(timestampOf),
     signals: {
       power_kw: seqs.map((seq) => seq * 10 + 2),
       surface_temp_c: seqs.map((seq) => 20 + seq),
@@ -52,13 +54,17 @@ export function sampleJson(seq: number, runId: number | string = 1): Record<stri
   return {
     run_id: runId,
     seq,
-    timestamp_sim: sample.timestamp_sim,
     machine_state: sample.machine_state,
     part_id: sample.part_id,
     alarm_code: sample.alarm_code,
     fault_labels: ['coil_water_flow_loss:active'],
     ...sample.values,
   };
+}
+
+/** The raw JSON of the stream's hello for run `runId`. */
+export function helloJson(runId: number | string = 1, seq = -1): Record<string, unknown> {
+  return { run_id: runId, start_sim: RUN_START_ISO, seq };
 }
 
 /** A job's view as `GET /api/jobs/{id}` and the stream's `job` messages send it (running, 42 %). */

@@ -27,7 +27,7 @@ export function AckForm({
   const ack = useMutation({
     mutationFn: () => {
       const trimmed = comment.trim();
-      return acknowledgeAlarm(alarm.id, { operator: operator.trim(), ...(trimmed ? { comment: trimmed } : {}) });
+      return acknowledgeAlarm(alarm, { operator: operator.trim(), ...(trimmed ? { comment: trimmed } : {}) });
     },
     onSuccess: () => {
       setComment('');

@@ -1,9 +1,12 @@
 import { formatClock } from '../../lib/format';
-import type { Alarm } from './alarmsApi';
+import { alarmKey, type Alarm } from './alarmsApi';
 
-/** Past and present alarms, newest first: raised, acknowledged (by whom, why), reset. */
+/**
+ * Past and present alarms of the recent live runs (also from before a server restart), newest first:
+ * raised, acknowledged (by whom, why), reset.
+ */
 export function AlarmHistory({ alarms }: { alarms: readonly Alarm[] }) {
-  if (alarms.length === 0) return <p className="alarms__none">No alarms in this run yet.</p>;
+  if (alarms.length === 0) return <p className="alarms__none">No alarms yet.</p>;
   return (
     <div className="scroll alarms__history">
       <table className="table" data-testid="alarm-history">
@@ -16,7 +19,7 @@ export function AlarmHistory({ alarms }: { alarms: readonly Alarm[] }) {
         </thead>
         <tbody>
           {alarms.map((alarm) => (
-            <tr key={alarm.id} data-active={alarm.active}>
+            <tr key={alarmKey(alarm)} data-active={alarm.active} data-run={alarm.run_id}>
               <td>
                 {formatClock(alarm.raised_at)}
                 <br />

@@ -5,6 +5,7 @@ import { AlarmsPanel } from './AlarmsPanel';
 
 function alarm(overrides: Record<string, unknown> = {}) {
   return {
+    run_id: 1,
     id: 155,
     code: 101,
     name: 'COIL_WATER_FLOW_LOW',
@@ -52,7 +53,7 @@ describe('AlarmsPanel', () => {
       'Acknowledge refused: alarm 155 is already acknowledged by Bob',
     );
     expect(sent('POST', '/api/alarms/155/ack').map((request) => request.body)).toEqual([
-      { operator: 'Ann', comment: 'filter changed' },
+      { operator: 'Ann', comment: 'filter changed', run_id: 1 },
     ]);
   });
 
@@ -76,7 +77,7 @@ describe('AlarmsPanel', () => {
     fireEvent.click(within(form).getByRole('button', { name: 'Acknowledge' }));
 
     expect(await screen.findByTestId('alarm-acknowledged')).toHaveTextContent('Acknowledged by Ann at 03:35:40');
-    expect(sent('POST', '/api/alarms/155/ack')[0]?.body).toEqual({ operator: 'Ann' });
+    expect(sent('POST', '/api/alarms/155/ack')[0]?.body).toEqual({ operator: 'Ann', run_id: 1 }) // the alarm's run: ids are unique within a run;
     expect(screen.getByTestId('interlock-101')).toHaveAttribute('data-state', 'acknowledged');
   });
 

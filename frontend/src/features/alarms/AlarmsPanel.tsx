@@ -5,7 +5,7 @@ import { useLiveMachine, useMachineEvents } from '../../lib/stream/react';
 import { NoLiveMachine, PanelMessage } from '../../lib/ui';
 import { ActiveAlarm } from './ActiveAlarm';
 import { AlarmHistory } from './AlarmHistory';
-import { ALARMS_QUERY_KEY, alarmsQueryOptions, type Alarm } from './alarmsApi';
+import { alarmKey, ALARMS_QUERY_KEY, alarmsQueryOptions, type Alarm } from './alarmsApi';
 import { InterlockLamps } from './InterlockLamps';
 import { interlockLamps } from './interlocks';
 import './alarms.css';
@@ -26,7 +26,7 @@ function AlarmsBody({ alarms }: { alarms: readonly Alarm[] }) {
       ) : (
         <div className="alarms__active">
           {active.map((alarm) => (
-            <ActiveAlarm key={alarm.id} alarm={alarm} operator={operator} onOperatorChange={setOperator} />
+            <ActiveAlarm key={alarmKey(alarm)} alarm={alarm} operator={operator} onOperatorChange={setOperator} />
           ))}
         </div>
       )}

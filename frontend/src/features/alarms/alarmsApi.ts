@@ -6,13 +6,15 @@ import { decodeList, expectBoolean, expectNumber, expectStringOrNull } from '../
 export const ALARMS_PATH = '/api/alarms';
 
 /**
- * `AlarmView`: `active` is latched (raised and not reset yet; an acknowledged alarm stays active
+ * `AlarmView`: one latched alarm of a recent live run (history outlives a server restart); `id` is
+ * the seq it was raised at, unique within its run (`run_id`). `active` is latched (raised and not reset yet; an acknowledged alarm stays active
  * until the reset), `action` says what the operator should check.
  */
 export type Alarm = ApiSchema<'AlarmView'>;
 
 export function decodeAlarm(record: Record<string, unknown>): Alarm {
   return {
+    run_id: expectNumber(record, 'run_id'),
     id: expectNumber(record, 'id'),
     code: expectNumber(record, 'code'),
     name: expectString(record, 'name'),
@@ -45,6 +47,13 @@ export function alarmsQueryOptions() {
 
 export type AckRequest = ApiSchema<'AckRequest'>;
 
-export function acknowledgeAlarm(alarmId: number, request: AckRequest): Promise<Alarm> {
-  return sendJson('POST', `${ALARMS_PATH}/${String(alarmId)}/ack`, request, (raw) => decodeAlarm(expectRecord(raw)));
+/** Alarms of different runs can share an id: keys and lookups use both. */
+export function alarmKey(alarm: Pick<Alarm, 'run_id' | 'id'>): string {
+  return `${String(alarm.run_id)}:${String(alarm.id)}`;
+}
+
+export function acknowledgeAlarm(alarm: Pick<Alarm, 'run_id' | 'id'>, request: Omit<AckRequest, 'run_id'>): Promise<Alarm> {
+  return sendJson('POST', `${ALARMS_PATH}/${String(alarm.id)}/ack`, { ...request, run_id: alarm.run_id }, (raw) =>
+    decodeAlarm(expectRecord(raw)),
+  );
 }

@@ -4,6 +4,7 @@ import { interlockLamps } from './interlocks';
 
 function alarm(code: number, overrides: Partial<Alarm> = {}): Alarm {
   return {
+    run_id: 1,
     id: code,
     code,
     name: `ALARM_${String(code)}`,

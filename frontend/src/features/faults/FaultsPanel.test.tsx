@@ -29,6 +29,7 @@ const CATALOG = [
 function injected(overrides: Record<string, unknown> = {}) {
   return {
     id: 3,
+    run_id: 1,
     type: 'coil_water_flow_loss',
     severity: 0.5,
     mode: 'ramp',

@@ -39,6 +39,7 @@ function decodeFaultType(record: Record<string, unknown>): FaultType {
 function decodeInjectedFault(record: Record<string, unknown>): InjectedFault {
   return {
     id: expectNumber(record, 'id'),
+    run_id: expectNumber(record, 'run_id'),
     type: expectString(record, 'type'),
     severity: expectNumber(record, 'severity'),
     mode: expectString(record, 'mode'),

@@ -47,7 +47,7 @@ describe('MachinePanel', () => {
     await connected();
 
     stream([
-      ['hello', { run_id: 1, seq: 102 }],
+      ['hello', { run_id: 1, start_sim: '2026-01-01T00:00:00+00:00', seq: 102 }],
       ['sample', panelSample(103, {}, { power_kw: 37.2, energy_coil_kj: 512, surface_temp_c: 981 }), '1:103'],
     ]);
 
@@ -72,7 +72,7 @@ describe('MachinePanel', () => {
     expect(parseFloat(band.style.width)).toBeCloseTo(((777 - 703) / (777 * 1.2)) * 100, 3);
 
     stream([
-      ['hello', { run_id: 1, seq: 100 }],
+      ['hello', { run_id: 1, start_sim: '2026-01-01T00:00:00+00:00', seq: 100 }],
       ['sample', panelSample(101, {}, { energy_coil_kj: 400 }), '1:101'],
     ]);
     expect(monitor).toHaveAttribute('data-verdict', 'heating');
@@ -104,7 +104,7 @@ describe('MachinePanel', () => {
     });
 
     stream([
-      ['hello', { run_id: 1, seq: 104 }],
+      ['hello', { run_id: 1, start_sim: '2026-01-01T00:00:00+00:00', seq: 104 }],
       ['event', event(105, 'HEATING', 'QUENCHING')],
       ['sample', panelSample(107, { machine_state: 'QUENCHING' }), '1:107'],
     ]);

@@ -16,7 +16,7 @@ type MachineView = ApiSchema<'MachineView'>;
 /** `MachineView` as the panel keeps it: the active faults counted, the energy window as `[low, high]`. */
 export type MachineSnapshot = Pick<
   MachineView,
-  'run_id' | 'seq' | 'state' | 'seconds_in_state' | 'part_id' | 'parts_made' | 'recipe' | 'speed'
+  'run_id' | 'seq' | 'state' | 'seconds_in_state' | 'part_id' | 'parts_made' | 'previous_parts_run' | 'recipe' | 'speed'
 > & {
   alarm: ActiveAlarm | null;
   active_faults: number;
@@ -48,6 +48,7 @@ export function decodeMachineSnapshot(raw: unknown): MachineSnapshot {
     seconds_in_state: expectNumber(record, 'seconds_in_state'),
     part_id: expectNumberOrNull(record, 'part_id'),
     parts_made: expectNumber(record, 'parts_made'),
+    previous_parts_run: expectNumberOrNull(record, 'previous_parts_run'),
     recipe: expectString(record, 'recipe'),
     speed: expectNumber(record, 'speed'),
     alarm: decodeAlarm(record.alarm),

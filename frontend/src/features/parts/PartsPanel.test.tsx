@@ -57,7 +57,7 @@ describe('PartsPanel', () => {
     });
     await connected();
     stream([
-      ['hello', { run_id: 5, seq: 10 }],
+      ['hello', { run_id: 5, start_sim: '2026-01-01T00:00:00+00:00', seq: 10 }],
       ['sample', panelSample(11, { run_id: 5, part_id: 4 }), '5:11'],
     ]);
 
@@ -83,11 +83,30 @@ describe('PartsPanel', () => {
     expect(await screen.findByText('Parts of the live run appear once live data arrives.')).toBeInTheDocument();
     await connected();
     stream([
-      ['hello', { run_id: 5, seq: 10 }],
+      ['hello', { run_id: 5, start_sim: '2026-01-01T00:00:00+00:00', seq: 10 }],
       ['sample', panelSample(11, { run_id: 5, part_id: 4 }), '5:11'],
     ]);
 
     expect(await screen.findByText('Part results are not available on this server.')).toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('shows the previous live run\'s parts after a server restart, until the new run finishes one', async () => {
+    const { stream, connected } = renderPanel(<PartsPanel />, {
+      routes: [
+        on('GET', '/api/runs/6/parts', () => ({ run_id: 6, parts: [], next_after_part_id: null })),
+        on('GET', '/api/machine', () => ({ previous_parts_run: 5 })),
+        on('GET', '/api/runs/5/parts', () => ({ run_id: 5, parts: [part(1), part(2)], next_after_part_id: null })),
+        on('GET', '/api/recipes', () => [RECIPE]),
+      ],
+    });
+    await connected();
+    stream([
+      ['hello', { run_id: 6, start_sim: '2026-01-01T00:00:00+00:00', seq: 3 }],
+      ['sample', panelSample(4, { run_id: 6, part_id: 1 }), '6:4'],
+    ]);
+
+    expect(await screen.findAllByTestId('part-row')).toHaveLength(2);
+    expect(screen.getByTestId('parts-run')).toHaveTextContent('run 5 (before the restart)');
   });
 });

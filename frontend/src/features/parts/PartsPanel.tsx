@@ -6,7 +6,7 @@ import type { LiveStatusSnapshot, LiveStream } from '../../lib/stream';
 import { useLiveData, useLiveMachine, useLiveSelector } from '../../lib/stream/react';
 import { NoLiveMachine, PanelMessage } from '../../lib/ui';
 import { HardnessProfile } from './HardnessProfile';
-import { fetchRecentParts, PARTS_POLL_MS, type Part } from './partsApi';
+import { fetchLiveParts, PARTS_POLL_MS, previousPartsRunQueryOptions, type Part } from './partsApi';
 import { PartsTable } from './PartsTable';
 import './parts.css';
 
@@ -60,11 +60,13 @@ export function PartsPanel() {
   const liveMachine = useLiveMachine();
   const runId = useLiveSelector(stream, selectRunId);
   const partId = useCurrentPartId(stream);
+  // after a server restart the new run has no parts yet: the previous live run's are shown
+  const previousRun = useQuery(previousPartsRunQueryOptions(runId)).data ?? null;
   const parts = useQuery({
-    queryKey: ['parts', runId, 'recent', partId],
+    queryKey: ['parts', runId, 'recent', partId, previousRun],
     queryFn: ({ signal }) => {
       if (runId === null) throw new Error('no live run yet');
-      return fetchRecentParts(runId, partId, signal);
+      return fetchLiveParts(runId, partId, previousRun, signal);
     },
     enabled: runId !== null,
     placeholderData: keepPreviousData,
@@ -74,9 +76,10 @@ export function PartsPanel() {
     gcTime: 0,
   });
 
+  const shownRun = parts.data?.runId ?? runId;
   let body: ReactNode;
   if (liveMachine === false) body = <NoLiveMachine />;
-  else if (parts.data) body = <PartsBody parts={parts.data} />;
+  else if (parts.data) body = <PartsBody parts={parts.data.parts} />;
   else if (parts.error) {
     const problem = partsProblem(parts.error);
     body = <PanelMessage kind={problem.kind}>{problem.text}</PanelMessage>;
@@ -86,7 +89,16 @@ export function PartsPanel() {
 
   return (
     <section className="panel panel--parts parts" data-testid="panel-parts" aria-label="Parts">
-      <h2 className="panel__title">Parts{runId !== null && <span className="parts__run"> · run {runId}</span>}</h2>
+      <h2 className="panel__title">
+        Parts
+        {shownRun !== null && (
+          <span className="parts__run" data-testid="parts-run">
+            {' '}
+            · run {shownRun}
+            {parts.data?.earlier && ' (before the restart)'}
+          </span>
+        )}
+      </h2>
       {body}
     </section>
   );

@@ -4,6 +4,7 @@
  * read when the server includes them.
  */
 import { expectOneOf, expectRecord, expectString, getJson, type ApiSchema } from '../../lib/api';
+import { queryOptions } from '@tanstack/react-query';
 import {
   expectArray,
   expectBoolean,
@@ -86,3 +87,42 @@ export async function fetchRecentParts(
 
 /** Poll while parts are made: a finished part's row lands in the database shortly after it leaves. */
 export const PARTS_POLL_MS = 3_000;
+
+/** The parts a panel shows and the run they belong to. */
+export interface RunParts {
+  runId: string;
+  parts: Part[];
+  /** They are of an earlier live run (the server restarted and this run has finished none yet). */
+  earlier: boolean;
+}
+
+/**
+ * The newest parts of the live run; while it has finished none (right after a server restart),
+ * those of `previousRun`, the newest earlier live run that finished parts (`GET /api/machine`).
+ */
+export async function fetchLiveParts(
+  runId: string,
+  currentPartId: number | null,
+  previousRun: number | null,
+  signal?: AbortSignal,
+): Promise<RunParts> {
+  const parts = await fetchRecentParts(runId, currentPartId, signal);
+  if (parts.length > 0 || previousRun === null) return { runId, parts, earlier: false };
+  const earlier = String(previousRun);
+  return { runId: earlier, parts: await fetchRecentParts(earlier, null, signal), earlier: true };
+}
+
+/**
+ * `previous_parts_run` of `GET /api/machine`: fixed for the life of a live run, so asked once per run
+ * (the key names the run).
+ */
+export function previousPartsRunQueryOptions(runId: string | null) {
+  return queryOptions({
+    queryKey: ['parts', 'previous-run', runId],
+    queryFn: ({ signal }) =>
+      getJson('/api/machine', (raw) => expectNumberOrNull(expectRecord(raw), 'previous_parts_run'), { signal }),
+    enabled: runId !== null,
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+}

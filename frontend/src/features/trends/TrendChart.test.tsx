@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SampleStore } from '../../lib/stream';
 import { FakeResizeObserver } from '../../test/fakeResizeObserver';
 import FakeUPlot from '../../test/fakeUPlot';
-import { liveSample, range, TEST_SIGNALS, timeOf } from '../../test/liveFixtures';
+import { liveSample, range, TEST_SIGNALS, timeOf, RUN_START_S } from '../../test/liveFixtures';
 import { manualFrames } from '../../test/manualFrames';
 import { TREND_CHART_HEIGHT, TrendChart } from './TrendChart';
 import type { TrendSeries } from './trendGroups';
@@ -20,6 +20,7 @@ function setup() {
   FakeResizeObserver.install();
   const frames = manualFrames();
   const store = new SampleStore({ signals: TEST_SIGNALS, capacity: 100, scheduler: frames.scheduler });
+  store.startRun('1', RUN_START_S);
   const view = render(<TrendChart title="Power" series={SERIES} source={store} windowSeconds={60} />);
   const chart = () => {
     expect(FakeUPlot.instances).toHaveLength(1);

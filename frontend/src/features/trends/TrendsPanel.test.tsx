@@ -1,13 +1,13 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLiveStream, signalNames, simTimeIso, type SignalCatalogue } from '../../lib/stream';
+import { createLiveStream, signalNames, type SignalCatalogue } from '../../lib/stream';
 import { LiveStreamProvider } from '../../lib/stream/react';
 import { fakeEventSources } from '../../test/fakeEventSource';
 import { FakeResizeObserver } from '../../test/fakeResizeObserver';
 import FakeUPlot from '../../test/fakeUPlot';
 import { jsonResponse, stubFetch } from '../../test/fetchMock';
-import { historyPage, range, sampleJson, timeOf } from '../../test/liveFixtures';
+import { historyPage, range, RUN_START_ISO, sampleJson, timeOf } from '../../test/liveFixtures';
 import { manualFrames } from '../../test/manualFrames';
 import { TrendsPanel } from './TrendsPanel';
 
@@ -21,7 +21,7 @@ const CATALOGUE: SignalCatalogue = [
 
 function pageJson(seqs: number[]) {
   const page = historyPage(seqs);
-  return { run_id: 1, columns: { seq: page.seq, timestamp_sim: page.timestamp_sim, ...page.signals } };
+  return { run_id: 1, start_sim: RUN_START_ISO, columns: { seq: page.seq, ...page.signals } };
 }
 
 type Route = (url: string) => Response | undefined;
@@ -138,7 +138,7 @@ describe('TrendsPanel', () => {
 
     inAct(() => {
       sources.latest().open();
-      sources.latest().emit('hello', { run_id: 1, seq: 4 });
+      sources.latest().emit('hello', { run_id: 1, start_sim: '2026-01-01T00:00:00+00:00', seq: 4 });
       sources.latest().emit('sample', sampleJson(5), '1:5');
     });
 
@@ -155,7 +155,7 @@ describe('TrendsPanel', () => {
 
     inAct(() => {
       sources.latest().open();
-      sources.latest().emit('hello', { run_id: 1, seq: 4 });
+      sources.latest().emit('hello', { run_id: 1, start_sim: '2026-01-01T00:00:00+00:00', seq: 4 });
       sources.latest().emit('sample', sampleJson(5), '1:5');
     });
 
@@ -164,7 +164,7 @@ describe('TrendsPanel', () => {
     });
     const [first] = telemetryRequests(fetchMock);
     expect(first?.searchParams.get('run_id')).toBe('1');
-    expect(first?.searchParams.get('since')).toBe(simTimeIso(timeOf(5) - 600));
+    expect(first?.searchParams.get('after_seq')).toBe(String(5 - 600)); // the window before the newest sample, by seq
     expect(first?.searchParams.get('limit')).toBe('660');
     await waitFor(() => {
       expect(liveStream().store.length).toBe(6);

@@ -1,7 +1,6 @@
 import { getJson } from '../../lib/api';
 import {
   NOMINAL_SAMPLE_PERIOD_S,
-  simTimeIso,
   telemetryPageDecoder,
   telemetryPath,
   type MergeReport,
@@ -12,7 +11,7 @@ import {
 /** Rows asked beyond the window: samples that arrive while the request is under way. */
 export const BACKFILL_MARGIN_ROWS = 60;
 
-type BackfillTarget = Pick<SampleStore, 'lastTime' | 'capacity' | 'signals' | 'mergeHistory'>;
+type BackfillTarget = Pick<SampleStore, 'lastSeq' | 'capacity' | 'signals' | 'mergeHistory'>;
 
 /**
  * Fetches the newest `windowSeconds` of run `runId` before the newest held sample and merges it into
@@ -24,10 +23,11 @@ export async function backfillWindow(
   windowSeconds: number,
   signal?: AbortSignal,
 ): Promise<MergeReport> {
-  const lastTime = store.lastTime;
-  const since = lastTime === undefined ? undefined : simTimeIso(lastTime - windowSeconds);
-  const limit = Math.min(store.capacity, Math.ceil(windowSeconds / NOMINAL_SAMPLE_PERIOD_S) + BACKFILL_MARGIN_ROWS);
-  const path = telemetryPath({ runId, limit, ...(since === undefined ? {} : { since }) });
+  const windowSamples = Math.ceil(windowSeconds / NOMINAL_SAMPLE_PERIOD_S);
+  const lastSeq = store.lastSeq;
+  const afterSeq = lastSeq === undefined ? undefined : lastSeq - windowSamples;
+  const limit = Math.min(store.capacity, windowSamples + BACKFILL_MARGIN_ROWS);
+  const path = telemetryPath({ runId, limit, ...(afterSeq === undefined ? {} : { afterSeq }) });
   const page = await getJson(path, telemetryPageDecoder(store.signals), signal ? { signal } : {});
   return store.mergeHistory(page);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMachineEvent } from './liveMessages';
+import { decodeMachineEvent, decodeStreamHello } from './liveMessages';
+import { simTimeOf } from './simTime';
 import { decodeSignalCatalogue } from './signals';
 import { telemetryPageDecoder, telemetryPath } from './telemetryPage';
 
@@ -9,9 +10,10 @@ describe('telemetry pages', () => {
   it('decodes a columnar page, dropouts as null', () => {
     const page = decodePage({
       run_id: 4,
+      start_sim: '2026-01-01T00:00:00+00:00',
       columns: {
         seq: [10, 11],
-        timestamp_sim: ['2026-01-01T00:00:10+00:00', '2026-01-01T00:00:11+00:00'],
+        fault_labels: [[], ['ground_fault:active']],
         machine_state: ['HEATING', 'HEATING'],
         part_id: [3, null],
         power_kw: [37.1, null],
@@ -21,31 +23,30 @@ describe('telemetry pages', () => {
 
     expect(page).toEqual({
       run_id: '4',
+      start_sim: Date.parse('2026-01-01T00:00:00Z') / 1000,
       length: 2,
       seq: [10, 11],
-      timestamp_sim: ['2026-01-01T00:00:10+00:00', '2026-01-01T00:00:11+00:00'],
       signals: { power_kw: [37.1, null], surface_temp_c: [880, 902.5] },
     });
   });
 
   it('names what is wrong with a malformed page', () => {
-    const base = { seq: [1], timestamp_sim: ['2026-01-01T00:00:01+00:00'], power_kw: [1], surface_temp_c: [2] };
-    expect(() => decodePage({ run_id: 1, columns: { ...base, surface_temp_c: undefined } })).toThrow(
+    const base = { seq: [1], power_kw: [1], surface_temp_c: [2] };
+    const start_sim = '2026-01-01T00:00:00+00:00';
+    expect(() => decodePage({ run_id: 1, start_sim, columns: { ...base, surface_temp_c: undefined } })).toThrow(
       'column "surface_temp_c" is missing',
     );
-    expect(() => decodePage({ run_id: 1, columns: { ...base, power_kw: [1, 2] } })).toThrow(
+    expect(() => decodePage({ run_id: 1, start_sim, columns: { ...base, power_kw: [1, 2] } })).toThrow(
       'column "power_kw" has 2 values, "seq" has 1',
     );
-    expect(() => decodePage({ run_id: 1, columns: { ...base, timestamp_sim: ['yesterday'] } })).toThrow(
-      'column "timestamp_sim" should hold ISO 8601 timestamps',
+    expect(() => decodePage({ run_id: 1, start_sim: 'yesterday', columns: base })).toThrow(
+      '"yesterday" is not an ISO 8601 timestamp',
     );
-    expect(() => decodePage({ columns: base })).toThrow('field "run_id" should be a run id');
+    expect(() => decodePage({ columns: base, start_sim })).toThrow('field "run_id" should be a run id');
   });
 
-  it('builds the back-fill URL', () => {
-    expect(telemetryPath({ runId: '4', since: '2026-01-01T00:00:10.000Z', limit: 660 })).toBe(
-      '/api/telemetry?run_id=4&since=2026-01-01T00%3A00%3A10.000Z&limit=660',
-    );
+  it('builds the back-fill URL: samples after a seq', () => {
+    expect(telemetryPath({ runId: '4', afterSeq: 1200, limit: 660 })).toBe('/api/telemetry?run_id=4&after_seq=1200&limit=660');
     expect(telemetryPath({ runId: '4', limit: 60 })).toBe('/api/telemetry?run_id=4&limit=60');
   });
 });
@@ -59,12 +60,24 @@ describe('signal catalogue', () => {
   });
 });
 
+describe('stream hello', () => {
+  it('carries the run and its start_sim (sim time = start_sim + seq s); none without a live machine', () => {
+    expect(decodeStreamHello({ run_id: 3, start_sim: '2026-01-01T00:00:00+00:00', seq: 41 })).toEqual({
+      run_id: '3',
+      start_sim: Date.parse('2026-01-01T00:00:00Z') / 1000,
+      seq: 41,
+    });
+    expect(decodeStreamHello({ run_id: null, start_sim: null, seq: -1 })).toEqual({ run_id: null, start_sim: null, seq: -1 });
+    expect(() => decodeStreamHello({ run_id: 3, seq: 41 })).toThrow('start_sim');
+    expect(simTimeOf(Date.parse('2026-01-01T00:00:00Z') / 1000, 90)).toBe(Date.parse('2026-01-01T00:01:30Z') / 1000);
+  });
+});
+
 describe('machine events', () => {
   it('decodes an event as the server sends it (no id; operator and comment for acknowledgements)', () => {
     const event = decodeMachineEvent({
       run_id: 1,
       seq: 433,
-      timestamp_sim: '2026-11-25T03:39:18+00:00',
       kind: 'alarm_acknowledged',
       code: 101,
       from_state: null,

@@ -35,7 +35,7 @@ export {
   type StoreSnapshot,
 } from './sampleStore';
 export { decodeSignalCatalogue, signalNames, SIGNALS_PATH, type SignalCatalogue, type SignalInfo } from './signals';
-export { simTimeIso, simTimeSeconds } from './simTime';
+export { simTimeOf, simTimeSeconds } from './simTime';
 export {
   STREAM_PATH,
   StreamClient,

@@ -9,12 +9,15 @@ import { simTimeSeconds } from './simTime';
 export type RunId = string;
 
 /**
- * `hello`: sent once per connection, naming the live run and its newest sample. A server without a
- * live machine (`SIM_LIVE=false`) says `{"run_id": null, "seq": -1}`; its stream carries `job`
- * messages only.
+ * `hello`: sent once per connection, naming the live run, its `start_sim` and its newest sample.
+ * Samples and events carry only `seq`: sample k is at `start_sim` + k s (`simTimeOf`). A server
+ * without a live machine (`SIM_LIVE=false`) says `{"run_id": null, "start_sim": null, "seq": -1}`;
+ * its stream carries `job` messages only.
  */
 export interface StreamHello {
   run_id: RunId | null;
+  /** `start_sim` in seconds since the epoch; `null` without a live run. */
+  start_sim: number | null;
   seq: number;
 }
 
@@ -22,7 +25,6 @@ export interface StreamHello {
 export interface LiveSample {
   run_id: RunId;
   seq: number;
-  timestamp_sim: string;
   machine_state: string;
   part_id: number | null;
   alarm_code: number | null;
@@ -39,7 +41,6 @@ export interface MachineEvent {
   id: number | null;
   run_id: RunId;
   seq: number;
-  timestamp_sim: string;
   kind: string;
   code: number | null;
   message: string;
@@ -71,11 +72,9 @@ export function expectRunId(record: Record<string, unknown>, key = 'run_id'): Ru
   throw new Error(`field "${key}" should be a run id (integer or non-empty string)`);
 }
 
-/** `timestamp_sim`, checked to be a readable ISO 8601 timestamp. */
-function expectTimestamp(record: Record<string, unknown>, key = 'timestamp_sim'): string {
-  const value = expectString(record, key);
-  simTimeSeconds(value);
-  return value;
+/** An ISO 8601 timestamp (e.g. `start_sim`) as seconds since the epoch. */
+export function expectTimeSeconds(record: Record<string, unknown>, key: string): number {
+  return simTimeSeconds(expectString(record, key));
 }
 
 function expectStringList(record: Record<string, unknown>, key: string): string[] {
@@ -89,7 +88,9 @@ function expectStringList(record: Record<string, unknown>, key: string): string[
 
 export function decodeStreamHello(raw: unknown): StreamHello {
   const record = expectRecord(raw);
-  return { run_id: record.run_id === null ? null : expectRunId(record), seq: expectNumber(record, 'seq') };
+  const seq = expectNumber(record, 'seq');
+  if (record.run_id === null || record.run_id === undefined) return { run_id: null, start_sim: null, seq };
+  return { run_id: expectRunId(record), start_sim: expectTimeSeconds(record, 'start_sim'), seq };
 }
 
 /** A decoder for samples of this catalogue: each listed signal must be present (a number or null). */
@@ -104,7 +105,6 @@ export function sampleDecoder(signals: readonly string[]): (raw: unknown) => Liv
     return {
       run_id: expectRunId(record),
       seq: expectNumber(record, 'seq'),
-      timestamp_sim: expectTimestamp(record),
       machine_state: expectString(record, 'machine_state'),
       part_id: expectNumberOrNull(record, 'part_id'),
       alarm_code: expectNumberOrNull(record, 'alarm_code'),
@@ -126,7 +126,6 @@ export function decodeMachineEvent(raw: unknown): MachineEvent {
     id: expectNumberOrNull(record, 'id'),
     run_id: expectRunId(record),
     seq: expectNumber(record, 'seq'),
-    timestamp_sim: expectTimestamp(record),
     kind: expectString(record, 'kind'),
     code: expectNumberOrNull(record, 'code'),
     message: typeof message === 'string' ? message : '',

@@ -31,14 +31,14 @@ describe('createLiveStream', () => {
     stream.start();
     const source = sources.latest();
     source.open();
-    source.emit('hello', { run_id: 1, seq: 0 });
+    source.emit('hello', { run_id: 1, start_sim: '2026-01-01T00:00:00+00:00', seq: 0 });
     for (const seq of [1, 2, 3]) source.emit('sample', sampleJson(seq, 1), `1:${String(seq)}`);
     expect(Array.from(stream.store.snapshot().seq)).toEqual([1, 2, 3]);
 
     // The server restarted: a new live run.
     source.drop();
     source.open();
-    source.emit('hello', { run_id: 2, seq: 0 });
+    source.emit('hello', { run_id: 2, start_sim: '2026-01-01T00:00:00+00:00', seq: 0 });
     expect(stream.store.runId).toBe('2');
     expect(stream.store.length).toBe(0);
 
@@ -53,7 +53,7 @@ describe('createLiveStream', () => {
     stream.start();
     const source = sources.latest();
     source.open();
-    source.emit('hello', { run_id: 1, seq: 0 });
+    source.emit('hello', { run_id: 1, start_sim: '2026-01-01T00:00:00+00:00', seq: 0 });
     source.emit('sample', sampleJson(1, 1), '1:1');
     expect(stream.store.length).toBe(1);
 

@@ -56,7 +56,7 @@ export function createLiveStream(options: LiveStreamOptions): LiveStream {
         if (hello.run_id === null) {
           if (store.runId !== null) store.reset();
         }
-        else store.startRun(hello.run_id);
+        else store.startRun(hello.run_id, hello.start_sim ?? undefined);
       },
       onSample: (sample) => { store.append(sample); },
       onEvent: (event) => { machineEvents.emit(event); },

@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { historyPage, liveSample, range, RUN_START_MS, TEST_SIGNALS, timeOf } from '../../test/liveFixtures';
+import { historyPage, liveSample, range, RUN_START_MS, RUN_START_S, TEST_SIGNALS, timeOf } from '../../test/liveFixtures';
 import { manualFrames } from '../../test/manualFrames';
 import { SampleStore, type StoreSnapshot } from './sampleStore';
 
-function createStore(capacity = 8) {
+function createStore(capacity = 8, { hello = true } = {}) {
   const frames = manualFrames();
   const store = new SampleStore({ signals: TEST_SIGNALS, capacity, scheduler: frames.scheduler });
+  if (hello) store.startRun('1', RUN_START_S); // as the stream's hello does: sim time = start_sim + seq s
   return { store, frames };
 }
 
@@ -189,13 +190,14 @@ describe('SampleStore: history back-fill', () => {
     expect(frames.pending).toBe(0);
   });
 
-  it('adopts the run of a first page, then live samples join it', () => {
-    const { store } = createStore();
+  it('adopts the run (and its start_sim) of a first page, then live samples join it', () => {
+    const { store } = createStore(8, { hello: false });
     store.mergeHistory(historyPage(range(0, 3), '42'));
     store.append(liveSample(3, '42'));
 
     expect(store.runId).toBe('42');
     expect(heldSeqs(store.snapshot())).toEqual([0, 1, 2, 3]);
+    expect(Array.from(store.snapshot().time)).toEqual([0, 1, 2, 3].map(timeOf));
   });
 });
 

@@ -9,11 +9,11 @@
 import { FrameBatcher, animationFrameScheduler, type FrameScheduler } from './frameBatcher';
 import type { LiveSample, RunId } from './liveMessages';
 import { PERF_MEASURES, type PerfProbe } from './perfProbe';
-import { simTimeSeconds } from './simTime';
+import { NOMINAL_SAMPLE_PERIOD_S } from './samplePeriod';
+import { simTimeOf } from './simTime';
 import type { TelemetryPage } from './telemetryPage';
 
-/** The samples are 1 s of simulated time apart (`timestamp_sim = start_sim + seq s`) at any speed factor. */
-export const NOMINAL_SAMPLE_PERIOD_S = 1;
+export { NOMINAL_SAMPLE_PERIOD_S };
 /** The longest chart window (1 h). */
 export const LONGEST_WINDOW_S = 3600;
 /** Room beyond the longest window, e.g. for a faster sample rate later. */
@@ -60,7 +60,7 @@ export interface StoreSnapshot {
   version: number;
   length: number;
   seq: Float64Array;
-  /** `timestamp_sim` in seconds since the epoch. */
+  /** Sim time (`start_sim` + seq s) in seconds since the epoch. */
   time: Float64Array;
   /** One column per signal; a sensor dropout is `NaN`. */
   values: ReadonlyMap<string, Float64Array>;
@@ -107,19 +107,19 @@ function pageRows(page: TelemetryPage, signals: readonly string[]): RowSource {
   const order = Array.from({ length: page.length }, (_, row) => row);
   const isSorted = page.seq.every((seq, row) => row === 0 || seq >= (page.seq[row - 1] ?? seq));
   if (!isSorted) order.sort((a, b) => (page.seq[a] ?? 0) - (page.seq[b] ?? 0));
-  const times = order.map((row) => simTimeSeconds(page.timestamp_sim[row] ?? ''));
   const columns = signals.map((name) => page.signals[name] ?? []);
   const at = (row: number) => order[row] ?? 0;
+  const seqAt = (row: number) => page.seq[at(row)] ?? Number.NaN;
   return {
     length: page.length,
-    seq: (row) => page.seq[at(row)] ?? Number.NaN,
-    time: (row) => times[row] ?? Number.NaN,
+    seq: seqAt,
+    time: (row) => simTimeOf(page.start_sim, seqAt(row)),
     value: (signal, row) => columns[signal]?.[at(row)] ?? Number.NaN,
   };
 }
 
-function sampleRow(sample: LiveSample, signals: readonly string[]): RowSource {
-  const time = simTimeSeconds(sample.timestamp_sim);
+function sampleRow(sample: LiveSample, signals: readonly string[], startSim: number): RowSource {
+  const time = simTimeOf(startSim, sample.seq);
   return {
     length: 1,
     seq: () => sample.seq,
@@ -139,6 +139,8 @@ export class SampleStore {
   private start = 0;
   private count = 0;
   private currentRun: RunId | null = null;
+  /** `start_sim` of the held run (seconds since the epoch); NaN until a hello or a page says it. */
+  private runStart = Number.NaN;
   private latestSample: LiveSample | null = null;
   private changeVersion = 0;
   private cachedSnapshot: StoreSnapshot | null = null;
@@ -187,16 +189,28 @@ export class SampleStore {
     return this.count === 0 ? undefined : this.seqRing[this.start + this.count - 1];
   }
 
-  /** `timestamp_sim` of the newest held sample, in seconds since the epoch. */
+  /** `start_sim` of the held run, seconds since the epoch (NaN while unknown). */
+  get startSim(): number {
+    return this.runStart;
+  }
+
+  /** Sim time of the newest held sample, in seconds since the epoch. */
   get lastTime(): number | undefined {
     return this.count === 0 ? undefined : this.timeRing[this.start + this.count - 1];
   }
 
-  /** Follow `runId`: a different run than the one held empties the buffers first. */
-  startRun(runId: RunId): void {
-    if (this.currentRun === runId) return;
+  /**
+   * Follow `runId`, whose sample k is at `startSim` + k s (seconds since the epoch; from the
+   * stream's hello): a different run than the one held empties the buffers first.
+   */
+  startRun(runId: RunId, startSim?: number): void {
+    if (this.currentRun === runId) {
+      if (startSim !== undefined) this.runStart = startSim;
+      return;
+    }
     this.clear();
     this.currentRun = runId;
+    this.runStart = startSim ?? Number.NaN;
     this.changed();
   }
 
@@ -204,6 +218,7 @@ export class SampleStore {
   reset(): void {
     this.clear();
     this.currentRun = null;
+    this.runStart = Number.NaN;
     this.changed();
   }
 
@@ -214,12 +229,12 @@ export class SampleStore {
     const lastSeq = this.lastSeq;
     let outcome: AppendOutcome;
     if (lastSeq === undefined || sample.seq > lastSeq) {
-      this.push(sampleRow(sample, this.signals));
+      this.push(sampleRow(sample, this.signals, this.runStart));
       outcome = 'appended';
     } else if (this.indexOfSeq(sample.seq) >= 0) {
       outcome = 'duplicate';
     } else {
-      outcome = this.mergeRows(sampleRow(sample, this.signals)).inserted > 0 ? 'inserted' : 'too-old';
+      outcome = this.mergeRows(sampleRow(sample, this.signals, this.runStart)).inserted > 0 ? 'inserted' : 'too-old';
     }
     const isNewestLive = this.latestSample === null || sample.seq > this.latestSample.seq;
     if (isNewestLive) this.latestSample = sample;
@@ -238,7 +253,8 @@ export class SampleStore {
       return { status: 'other-run', inserted: 0, duplicates: 0, dropped: page.length, gaps: this.gaps() };
     }
     const startMs = this.perf?.now() ?? 0;
-    if (this.currentRun === null) this.startRun(page.run_id);
+    if (this.currentRun === null) this.startRun(page.run_id, page.start_sim);
+    else if (Number.isNaN(this.runStart)) this.runStart = page.start_sim;
     const { changedRing, ...counts } = this.mergeRows(pageRows(page, this.signals));
     if (changedRing) this.changed();
     this.perf?.measure(PERF_MEASURES.merge, startMs);

@@ -37,13 +37,12 @@ describe('StreamClient: messages', () => {
     const source = sources.latest();
     source.open();
 
-    source.emit('hello', { run_id: 3, seq: 41 });
+    source.emit('hello', { run_id: 3, start_sim: '2026-01-01T00:00:00+00:00', seq: 41 });
     source.emit('sample', sampleJson(42, 3), '3:42');
     source.emit('event', {
       id: 9,
       run_id: 3,
       seq: 42,
-      timestamp_sim: '2026-01-01T00:00:42+00:00',
       kind: 'state_change',
       code: null,
       message: 'IDLE → HEATING',
@@ -51,7 +50,7 @@ describe('StreamClient: messages', () => {
     });
     source.emit('job', jobViewJson({ id: 5, rows_done: 1_000, progress: 0.02, rows_per_s: 9_000, eta_s: 5.4 }));
 
-    expect(handlers.onHello).toHaveBeenCalledWith({ run_id: '3', seq: 41 });
+    expect(handlers.onHello).toHaveBeenCalledWith({ run_id: '3', start_sim: Date.parse('2026-01-01T00:00:00Z') / 1000, seq: 41 });
     const sample = handlers.onSample.mock.calls[0]?.[0];
     expect(sample).toMatchObject({
       run_id: '3',
@@ -230,7 +229,7 @@ describe('StreamClient: a server without a live machine (hello without a run)', 
     source.emit('hello', { run_id: null, seq: -1 });
     source.emit('job', jobViewJson({ id: 5, status: 'succeeded', progress: 1, rows_done: 50_000 }));
 
-    expect(handlers.onHello).toHaveBeenCalledWith({ run_id: null, seq: -1 });
+    expect(handlers.onHello).toHaveBeenCalledWith({ run_id: null, start_sim: null, seq: -1 });
     expect(handlers.onJob).toHaveBeenCalledWith(expect.objectContaining({ id: 5, status: 'succeeded' }));
     expect(handlers.onInvalidMessage).not.toHaveBeenCalled();
     expect(client.getSnapshot()).toMatchObject({ state: 'open', liveMachine: false, attempt: 0 });
@@ -244,7 +243,7 @@ describe('StreamClient: a server without a live machine (hello without a run)', 
       const { client, sources } = createClient();
       client.start();
       sources.latest().open();
-      sources.latest().emit('hello', { run_id: 3, seq: 40 });
+      sources.latest().emit('hello', { run_id: 3, start_sim: '2026-01-01T00:00:00+00:00', seq: 40 });
       sources.latest().emit('sample', sampleJson(41, 3), '3:41');
       expect(client.getSnapshot().liveMachine).toBe(true);
 
@@ -257,7 +256,7 @@ describe('StreamClient: a server without a live machine (hello without a run)', 
       vi.advanceTimersByTime(1_000);
       expect(sources.latest().url).toBe('/api/stream');
       sources.latest().open();
-      sources.latest().emit('hello', { run_id: 4, seq: 0 });
+      sources.latest().emit('hello', { run_id: 4, start_sim: '2026-01-01T00:00:00+00:00', seq: 0 });
       expect(client.getSnapshot().liveMachine).toBe(true);
     } finally {
       vi.useRealTimers();

@@ -1,31 +1,33 @@
 /**
- * History back-fill: `GET /api/telemetry?run_id=R&since=<timestamp_sim, exclusive>&limit=N` answers
- * one columnar page in ascending `seq` order; `null` is a sensor dropout.
+ * History back-fill: `GET /api/telemetry?run_id=R&after_seq=<seq, exclusive>&limit=N` answers one
+ * columnar page in ascending `seq` order, the same seq-keyed shape as the live samples, with the
+ * run's `start_sim` (sample k is at `start_sim` + k s); `null` is a sensor dropout.
  */
 import { expectRecord } from '../api';
-import { expectRunId, type RunId } from './liveMessages';
+import { expectRunId, expectTimeSeconds, type RunId } from './liveMessages';
 
 export const TELEMETRY_PATH = '/api/telemetry';
 
 export interface TelemetryPage {
   run_id: RunId;
   length: number;
+  /** `start_sim` of the run, seconds since the epoch. */
+  start_sim: number;
   seq: readonly number[];
-  timestamp_sim: readonly string[];
   /** One column per catalogue signal, each `length` long. */
   signals: Readonly<Record<string, readonly (number | null)[]>>;
 }
 
 export interface TelemetryQuery {
   runId: RunId;
-  /** Only samples strictly later than this `timestamp_sim` (ISO 8601). */
-  since?: string;
+  /** Only samples with a larger `seq`. */
+  afterSeq?: number;
   limit: number;
 }
 
-export function telemetryPath({ runId, since, limit }: TelemetryQuery): string {
+export function telemetryPath({ runId, afterSeq, limit }: TelemetryQuery): string {
   const params = new URLSearchParams({ run_id: runId });
-  if (since !== undefined) params.set('since', since);
+  if (afterSeq !== undefined) params.set('after_seq', String(Math.floor(afterSeq)));
   params.set('limit', String(limit));
   return `${TELEMETRY_PATH}?${params.toString()}`;
 }
@@ -39,15 +41,6 @@ function expectColumn(columns: Record<string, unknown>, key: string): unknown[] 
 function numberColumn(columns: Record<string, unknown>, key: string): number[] {
   return expectColumn(columns, key).map((value) => {
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`column "${key}" should hold numbers`);
-    return value;
-  });
-}
-
-function timestampColumn(columns: Record<string, unknown>, key: string): string[] {
-  return expectColumn(columns, key).map((value) => {
-    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-      throw new Error(`column "${key}" should hold ISO 8601 timestamps`);
-    }
     return value;
   });
 }
@@ -67,14 +60,13 @@ export function telemetryPageDecoder(signalNames: readonly string[]): (raw: unkn
     const columns = expectRecord(record.columns);
     const seq = numberColumn(columns, 'seq');
     const length = seq.length;
-    const timestamps = timestampColumn(columns, 'timestamp_sim');
     const signals: Record<string, (number | null)[]> = {};
     for (const name of signalNames) signals[name] = signalColumn(columns, name);
-    for (const [name, column] of [['timestamp_sim', timestamps], ...Object.entries(signals)] as const) {
+    for (const [name, column] of Object.entries(signals)) {
       if (column.length !== length) {
         throw new Error(`column "${name}" has ${String(column.length)} values, "seq" has ${String(length)}`);
       }
     }
-    return { run_id: expectRunId(record), length, seq, timestamp_sim: timestamps, signals };
+    return { run_id: expectRunId(record), start_sim: expectTimeSeconds(record, 'start_sim'), length, seq, signals };
   };
 }
