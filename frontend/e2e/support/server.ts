@@ -65,6 +65,11 @@ export interface ServerOptions {
    * faster than real time. The data directory, the dashboard and the database stay as below.
    */
   env?: Readonly<Record<string, string>>;
+  /**
+   * A data directory to use and keep (a restart on the same database); without it a fresh one is
+   * made and removed at the stop.
+   */
+  dataDir?: string;
 }
 
 /** Always the embedded PostgreSQL in a fresh directory, serving the dashboard built here. */
@@ -88,7 +93,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const port = await findFreePort();
   const baseUrl = `http://${HOST}:${String(port)}`;
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'induction-sim-e2e-'));
-  const dataDir = path.join(workDir, 'data');
+  const dataDir = options.dataDir ?? path.join(workDir, 'data');
 
   const child = spawn(serverExecutable, ['serve', '--host', HOST, '--port', String(port)], {
     // A fresh working directory: no `.env` of the developer's changes what is tested.
