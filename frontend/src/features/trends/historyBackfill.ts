@@ -25,7 +25,8 @@ export async function backfillWindow(
 ): Promise<MergeReport> {
   const windowSamples = Math.ceil(windowSeconds / NOMINAL_SAMPLE_PERIOD_S);
   const lastSeq = store.lastSeq;
-  const afterSeq = lastSeq === undefined ? undefined : lastSeq - windowSamples;
+  // seqs start at 0: a window reaching before the run's start asks from the start
+  const afterSeq = lastSeq === undefined || lastSeq - windowSamples < 0 ? undefined : lastSeq - windowSamples;
   const limit = Math.min(store.capacity, windowSamples + BACKFILL_MARGIN_ROWS);
   const path = telemetryPath({ runId, limit, ...(afterSeq === undefined ? {} : { afterSeq }) });
   const page = await getJson(path, telemetryPageDecoder(store.signals), signal ? { signal } : {});
