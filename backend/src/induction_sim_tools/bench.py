@@ -62,6 +62,7 @@ from induction_sim.physics.part import simulate_part
 from induction_sim.settings import Settings
 from induction_sim.storage import records
 from induction_sim.storage.database import DatabaseInfo, copy_payload, create_engine
+from induction_sim.storage.repositories import runs as runs_repo
 from induction_sim.storage.tables import generation_jobs
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 from induction_sim_tools.probe import Cadence, CadenceStats, Client, ProbeError, server
@@ -679,7 +680,7 @@ async def _cleanup(engine: AsyncEngine, made: Made) -> None:
         await conn.execute(
             text("DELETE FROM generation_jobs WHERE id = ANY(:ids)"), {"ids": made.jobs}
         )
-        await records.delete_runs(conn, run_ids)
+        await runs_repo.delete_runs(conn, run_ids)
     # Make the space reusable now and give the tables' freed tails back (best effort; index
     # files keep their size, their pages are reused by later inserts).
     with suppress(SQLAlchemyError):
@@ -696,7 +697,7 @@ async def _ceiling(
 ) -> float:
     """One COPY-ceiling measurement of `rows` rows into `telemetry`, in a fresh process."""
     async with engine.begin() as conn:
-        run_id = await records.create_run(
+        run_id = await runs_repo.create_run(
             conn,
             kind="batch",
             start_sim=BUILTIN[CEILING_SCENARIO].start_sim,
@@ -705,7 +706,7 @@ async def _ceiling(
             seed=options.seed,
             rows_expected=None,
         )
-        await records.finish_run(conn, run_id, "failed", "induction-sim bench: COPY ceiling rows")
+        await runs_repo.finish_run(conn, run_id, "failed", "induction-sim bench: COPY ceiling rows")
     made.runs.append(run_id)
     await _checkpoint(engine)
     return float(
@@ -788,7 +789,7 @@ async def _breakdown(engine: AsyncEngine, rows: int, seed: int, made: Made) -> B
     scenario = BUILTIN["normal_production"]
     await _checkpoint(engine)
     async with engine.begin() as conn:
-        run_id = await records.create_batch_run(
+        run_id = await runs_repo.create_batch_run(
             conn, scenario.model_dump(mode="json"), scenario.start_sim, seed, rows
         )
     made.runs.append(run_id)

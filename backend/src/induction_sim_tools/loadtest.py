@@ -40,8 +40,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from induction_sim.settings import Settings
-from induction_sim.storage import records
 from induction_sim.storage.database import create_engine, running_database
+from induction_sim.storage.repositories import runs as runs_repo
 from induction_sim_tools.bench import Figure, server_env
 from induction_sim_tools.probe import Cadence, Client, ProbeError, server
 
@@ -428,7 +428,7 @@ async def _delete(url: str, report: LoadReport) -> str:
             await conn.execute(
                 text("DELETE FROM generation_jobs WHERE id = ANY(:ids)"), {"ids": jobs}
             )
-            await records.delete_runs(conn, runs)
+            await runs_repo.delete_runs(conn, runs)
         with suppress(SQLAlchemyError):  # make the space reusable now (best effort)
             async with engine.connect() as conn:
                 auto = await conn.execution_options(isolation_level="AUTOCOMMIT")

@@ -17,9 +17,9 @@ from induction_sim.api.app import create_app
 from induction_sim.api.state import AppState
 from induction_sim.machine.scenario import BUILTIN
 from induction_sim.settings import Settings
-from induction_sim.storage import records
 from induction_sim.storage.database import DatabaseInfo
 from induction_sim.storage.repositories import jobs
+from induction_sim.storage.repositories import runs as runs_repo
 from induction_sim.storage.tables import generation_jobs
 
 pytestmark = pytest.mark.db
@@ -83,7 +83,7 @@ async def test_a_cancel_that_arrives_while_the_job_starts_wins(
     """The DELETE lands between the job leaving the queue and being marked running: the job
     must end cancelled (with the reason), never run with its cancel forgotten."""
     client, state = app_one_slot
-    real_create_run = records.create_run
+    real_create_run = runs_repo.create_run
     job_ids: list[int] = []
 
     async def create_run_then_cancel(*args: Any, **kwargs: Any) -> int:
@@ -92,7 +92,7 @@ async def test_a_cancel_that_arrives_while_the_job_starts_wins(
             await jobs.request_job_cancel(other, job_ids[0], "cancelled by request: late")
         return run_id
 
-    monkeypatch.setattr(records, "create_run", create_run_then_cancel)
+    monkeypatch.setattr(runs_repo, "create_run", create_run_then_cancel)
     job = await state.factory.create(BUILTIN["normal_production"], 5_000, 3)
     job_ids.append(job.id)
     await state.factory.run(job.id)

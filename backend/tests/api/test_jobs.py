@@ -16,8 +16,8 @@ from induction_sim.api.state import AppState
 from induction_sim.machine.faults import BY_ID
 from induction_sim.machine.scenario import BUILTIN
 from induction_sim.settings import Settings
-from induction_sim.storage import records
 from induction_sim.storage.database import DatabaseInfo
+from induction_sim.storage.repositories import jobs
 from induction_sim.storage.tables import generation_jobs, machine_events, parts, runs, telemetry
 
 pytestmark = pytest.mark.db
@@ -299,7 +299,7 @@ async def test_a_lease_lost_with_its_connection_is_renewed(
     job_id = (await factory.create(BUILTIN["normal_production"], 10, 1)).id
     try:
         held = text("SELECT pg_try_advisory_xact_lock(:space, :job)")
-        params = {"space": records.JOB_LEASE_SPACE, "job": job_id}
+        params = {"space": jobs.JOB_LEASE_SPACE, "job": job_id}
         lease = await factory.leases._connection()
         pid = await lease.scalar(text("SELECT pg_backend_pid()"))
         await lease.rollback()
@@ -318,7 +318,7 @@ async def test_a_lease_lost_with_its_connection_is_renewed(
             assert not await admin.scalar(held, params)  # held again
             await admin.rollback()
             async with engine.begin() as conn:
-                await records.mark_interrupted_jobs(conn)  # another server's sweep
+                await jobs.mark_interrupted_jobs(conn)  # another server's sweep
             status = select(generation_jobs.c.status).where(generation_jobs.c.id == job_id)
             assert await admin.scalar(status) == "queued"
     finally:

@@ -26,6 +26,7 @@ from induction_sim.machine.schedule import FaultRule
 from induction_sim.settings import Settings
 from induction_sim.storage import export, records
 from induction_sim.storage.database import DatabaseInfo, copy_payload
+from induction_sim.storage.repositories import runs as runs_repo
 from induction_sim.storage.tables import parts, telemetry
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
@@ -41,7 +42,7 @@ SCENARIO = Scenario(
 
 async def write_run(conn: AsyncConnection, rows: int, seed: int, status: str) -> int:
     """A batch run made by the real engine, written as the factory writes one shard."""
-    run_id = await records.create_run(
+    run_id = await runs_repo.create_run(
         conn,
         kind="batch",
         start_sim=SCENARIO.start_sim,
@@ -58,7 +59,7 @@ async def write_run(conn: AsyncConnection, rows: int, seed: int, status: str) ->
     await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
     await records.copy_parts(conn, run_id, SCENARIO.start_sim, chunk.parts)
     await records.copy_events(conn, run_id, SCENARIO.start_sim, chunk.events)
-    await records.finish_run(conn, run_id, status, None if status == "completed" else "test")
+    await runs_repo.finish_run(conn, run_id, status, None if status == "completed" else "test")
     return run_id
 
 
@@ -73,7 +74,7 @@ async def made(engine: AsyncEngine) -> AsyncIterator[dict[str, int]]:
         yield ids
     finally:
         async with engine.begin() as conn:
-            await records.delete_runs(conn, list(ids.values()))
+            await runs_repo.delete_runs(conn, list(ids.values()))
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from induction_sim.drivers.live_writer import LiveWriter, mark_abandoned_live_ru
 from induction_sim.machine.chunk import EventRecord, SampleChunk
 from induction_sim.machine.machine import Machine, MachineConfig, OperatorModel
 from induction_sim.machine.recipe import builtin_recipes
-from induction_sim.storage import records
+from induction_sim.storage.repositories import runs as runs_repo
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -77,7 +77,7 @@ async def writer(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[LiveWrite
     yield writer
     await writer.finish("completed", "test over")
     async with engine.begin() as conn:
-        await records.delete_runs(conn, [writer.run_id])
+        await runs_repo.delete_runs(conn, [writer.run_id])
 
 
 async def table_seqs(engine: AsyncEngine, run_id: int) -> tuple[list[int], int, int]:
@@ -162,7 +162,7 @@ async def test_a_live_run_whose_server_died_is_marked_interrupted_and_a_live_one
         assert status == {orphan: "interrupted", writer.run_id: "running"}  # its lock is held
     finally:
         async with engine.begin() as conn:
-            await records.delete_runs(conn, [orphan])
+            await runs_repo.delete_runs(conn, [orphan])
 
 
 @pytest.mark.db
@@ -203,7 +203,7 @@ async def test_the_live_machine_stops_even_when_its_writer_swallows_the_cancel(
         assert status == "completed" and rows == runner.tick.count  # `finish` wrote the rest
     finally:
         async with engine.begin() as conn:
-            await records.delete_runs(conn, [runner.run_id])
+            await runs_repo.delete_runs(conn, [runner.run_id])
 
 
 @pytest.mark.db

@@ -26,6 +26,7 @@ from induction_sim.machine.signals import SIGNAL_NAMES, TRUE_VALUE_SIGNALS, true
 from induction_sim.storage import export, records
 from induction_sim.storage.binary_copy import SIGNATURE
 from induction_sim.storage.database import copy_payload
+from induction_sim.storage.repositories import runs as runs_repo
 from induction_sim.storage.tables import fault_injections, parts, telemetry
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
@@ -49,7 +50,7 @@ async def write_run(
     conn: AsyncConnection, scenario: Scenario, rows: int, seed: int, status: str = "completed"
 ) -> int:
     """A batch run made by the real engine, written as the factory writes it (one shard)."""
-    run_id = await records.create_run(
+    run_id = await runs_repo.create_run(
         conn,
         kind="batch",
         start_sim=scenario.start_sim,
@@ -67,7 +68,7 @@ async def write_run(
         await copy_payload(conn, "telemetry", TELEMETRY_FORMAT.names, payload)
         await records.copy_parts(conn, run_id, scenario.start_sim, chunk.parts)
         await records.copy_events(conn, run_id, scenario.start_sim, chunk.events)
-    await records.finish_run(conn, run_id, status)
+    await runs_repo.finish_run(conn, run_id, status)
     return run_id
 
 
@@ -83,7 +84,7 @@ async def runs_made(engine: AsyncEngine) -> AsyncIterator[dict[str, int]]:
     finally:
         async with engine.begin() as conn:
             ids = list(made.values())
-            await records.delete_runs(conn, ids)
+            await runs_repo.delete_runs(conn, ids)
 
 
 async def collect(

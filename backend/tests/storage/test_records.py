@@ -14,6 +14,7 @@ from induction_sim.machine.recipe import builtin_recipes
 from induction_sim.storage import records
 from induction_sim.storage.database import copy_payload
 from induction_sim.storage.repositories import jobs
+from induction_sim.storage.repositories import runs as runs_repo
 from induction_sim.storage.tables import (
     fault_injections,
     generation_jobs,
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.db
 async def test_a_restart_marks_running_jobs_failed_and_their_runs_interrupted(
     conn: AsyncConnection,
 ) -> None:
-    run_id = await records.create_run(
+    run_id = await runs_repo.create_run(
         conn,
         kind="batch",
         start_sim=datetime(2026, 1, 1, tzinfo=UTC),
@@ -44,7 +45,7 @@ async def test_a_restart_marks_running_jobs_failed_and_their_runs_interrupted(
     done = await jobs.create_job(conn, {"name": "x"}, 1, 10, 1)
     await jobs.update_job(conn, done, status="succeeded")
 
-    assert await records.mark_interrupted_jobs(conn) == 1
+    assert await jobs.mark_interrupted_jobs(conn) == 1
 
     statuses = dict(
         (await conn.execute(select(generation_jobs.c.id, generation_jobs.c.status))).all()
@@ -67,7 +68,7 @@ async def test_an_orphaned_job_with_every_row_committed_is_swept_as_succeeded(
     chunk = Machine(MachineConfig(recipe=builtin_recipes()["1045-shaft-scan"], seed=5)).advance(60)
     made = {}
     for label, copied in (("complete", chunk.size), ("short", chunk.size - 1)):
-        run_id = await records.create_run(
+        run_id = await runs_repo.create_run(
             conn,
             kind="batch",
             start_sim=start,
@@ -84,7 +85,7 @@ async def test_an_orphaned_job_with_every_row_committed_is_swept_as_succeeded(
         await jobs.update_job(conn, job, status="running", run_id=run_id)
         made[label] = (job, run_id)
 
-    await records.mark_interrupted_jobs(conn)
+    await jobs.mark_interrupted_jobs(conn)
 
     outcome = {}
     for label, (job, run_id) in made.items():
@@ -103,17 +104,17 @@ async def test_a_job_is_marked_interrupted_only_once_its_owner_is_gone(
     not call it interrupted; once the owner's session ends, the job is marked."""
     owner = await engine.connect()
     job = await jobs.create_job(owner, {"name": "leased"}, 1, 10, 1)
-    await records.take_job_lease(owner, job)
+    await jobs.take_job_lease(owner, job)
     await owner.commit()
     try:
         async with engine.begin() as conn:
-            await records.mark_interrupted_jobs(conn)
+            await jobs.mark_interrupted_jobs(conn)
         async with engine.connect() as conn:
             status = select(generation_jobs.c.status).where(generation_jobs.c.id == job)
             assert await conn.scalar(status) == "queued"
         await owner.invalidate()  # the owner dies: PostgreSQL ends its session and its locks
         async with engine.begin() as conn:
-            assert await records.mark_interrupted_jobs(conn) >= 1
+            assert await jobs.mark_interrupted_jobs(conn) >= 1
         async with engine.connect() as conn:
             assert await conn.scalar(status) == "failed"
     finally:
@@ -132,7 +133,7 @@ async def test_deleting_a_run_deletes_its_rows_in_every_table_and_no_other_runs(
     fault = FaultInstance("quench_pump_wear", 0.5, OnsetMode.STEP, onset_s=10)
     made = []
     for _ in range(2):
-        run_id = await records.create_run(
+        run_id = await runs_repo.create_run(
             conn,
             kind="batch",
             start_sim=start,
@@ -158,7 +159,7 @@ async def test_deleting_a_run_deletes_its_rows_in_every_table_and_no_other_runs(
 
     expected = [chunk.size, len(chunk.parts), len(chunk.events), 1]
     assert await rows_of(gone) == expected
-    await records.delete_runs(conn, [gone])
+    await runs_repo.delete_runs(conn, [gone])
     assert await rows_of(gone) == [0, 0, 0, 0]
     assert await conn.scalar(select(func.count()).where(runs.c.id == gone)) == 0
     assert await rows_of(kept) == expected

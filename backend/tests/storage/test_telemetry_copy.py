@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.machine.chunk import KEY_COLUMNS
 from induction_sim.machine.signals import SIGNAL_NAMES, TRUE_VALUE_SIGNALS, true_column
-from induction_sim.storage import records
 from induction_sim.storage.database import connection_lost, copy_payload
+from induction_sim.storage.repositories import telemetry as telemetry_repo
 from induction_sim.storage.tables import telemetry
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 
@@ -41,7 +41,7 @@ UNUSED_RUN_ID = 2**62
 
 
 async def rows_of(conn: AsyncConnection, run_id: int) -> int:
-    return await records.count_telemetry(conn, run_id)
+    return await telemetry_repo.count_telemetry(conn, run_id)
 
 
 async def test_copied_rows_read_back_equal(conn: AsyncConnection) -> None:

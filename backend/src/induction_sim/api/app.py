@@ -28,8 +28,8 @@ from induction_sim.drivers.live_writer import LiveWriter
 from induction_sim.drivers.sinks import Sink
 from induction_sim.machine.recipe import load_recipe
 from induction_sim.settings import Settings
-from induction_sim.storage import records
 from induction_sim.storage.database import DatabaseInfo, create_engine
+from induction_sim.storage.repositories import jobs as jobs_repo
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def create_app(settings: Settings, database: DatabaseInfo) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(database.url, pool_size=settings.db_pool_size)
         async with engine.begin() as conn:
-            interrupted = await records.mark_interrupted_jobs(conn)
+            interrupted = await jobs_repo.mark_interrupted_jobs(conn)
         if interrupted:
             log.warning("%d generation job(s) were interrupted by the last stop", interrupted)
         hub = Hub()

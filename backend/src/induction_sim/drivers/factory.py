@@ -42,6 +42,8 @@ from induction_sim.storage import records
 from induction_sim.storage.database import out_of_storage, worth_retrying
 from induction_sim.storage.job_leases import JobLeases
 from induction_sim.storage.repositories import jobs
+from induction_sim.storage.repositories import runs as runs_repo
+from induction_sim.storage.repositories import telemetry as telemetry_repo
 
 T = TypeVar("T")
 
@@ -238,7 +240,7 @@ class Factory:
             self._changed(job_id)
         try:
             async with self.engine.begin() as conn:
-                swept = await records.mark_interrupted_jobs(conn, keep=sorted(self.leases.held))
+                swept = await jobs.mark_interrupted_jobs(conn, keep=sorted(self.leases.held))
             if swept:
                 log.warning("%d job(s) of a process that stopped were swept", swept)
         except SQLAlchemyError as exc:
@@ -392,7 +394,7 @@ class Factory:
         job ends cancelled and None is returned)."""
         scenario = plan.scenario
         async with self.engine.begin() as conn:
-            run_id = await records.create_batch_run(
+            run_id = await runs_repo.create_batch_run(
                 conn, scenario.model_dump(mode="json"), scenario.start_sim, plan.seed, plan.rows
             )
             if await jobs.start_job(conn, job_id, run_id):
@@ -410,10 +412,10 @@ class Factory:
         self, job_id: int, run_id: int, rows: int, results: list[ShardResult]
     ) -> None:
         async with self.engine.begin() as conn:
-            counted = await records.count_telemetry(conn, run_id)
+            counted = await telemetry_repo.count_telemetry(conn, run_id)
             if counted != rows:
                 raise RuntimeError(f"{counted} rows committed, {rows} requested")
-            await records.finish_run(conn, run_id, "completed")
+            await runs_repo.finish_run(conn, run_id, "completed")
             await jobs.update_job(
                 conn,
                 job_id,
@@ -504,7 +506,7 @@ class Factory:
 
     async def _committed(self, run_id: int, first: int, count: int) -> int:
         async with self.engine.connect() as conn:
-            return await records.count_telemetry(conn, run_id, (first, first + count))
+            return await telemetry_repo.count_telemetry(conn, run_id, (first, first + count))
 
     async def _retrying(
         self, what: str, work: Callable[[], Awaitable[T]], pause_s: float = 0.0
@@ -560,7 +562,7 @@ class Factory:
 
         async def record() -> None:
             async with self.engine.begin() as conn:
-                committed = await records.count_telemetry(conn, run_id) if run_id else 0
+                committed = await telemetry_repo.count_telemetry(conn, run_id) if run_id else 0
                 await jobs.update_job(
                     conn,
                     job_id,
@@ -571,7 +573,7 @@ class Factory:
                 )
                 if run_id is not None:
                     run_status = "cancelled" if status == "cancelled" else "failed"
-                    await records.finish_run(
+                    await runs_repo.finish_run(
                         conn,
                         run_id,
                         run_status,

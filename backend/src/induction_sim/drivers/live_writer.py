@@ -51,6 +51,7 @@ from induction_sim.storage import advisory_locks, records
 from induction_sim.storage.advisory_locks import LIVE_RUNS
 from induction_sim.storage.database import copy_payload, refused_for_data, sqlstate
 from induction_sim.storage.repositories import events, parts
+from induction_sim.storage.repositories import runs as runs_repo
 from induction_sim.storage.repositories.events import OperatorFault
 from induction_sim.storage.tables import runs, telemetry
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
@@ -121,7 +122,7 @@ class LiveWriter:
         conn = await self.engine.connect()
         try:
             async with conn.begin():
-                self.run_id = await records.create_run(
+                self.run_id = await runs_repo.create_run(
                     conn,
                     kind="live",
                     start_sim=self.start_sim,
@@ -182,7 +183,7 @@ class LiveWriter:
             async with asyncio.timeout(WRITE_TIMEOUT_S):
                 await self.flush()
             async with self.engine.begin() as conn:
-                await records.finish_run(conn, self.run_id, status, reason)
+                await runs_repo.finish_run(conn, self.run_id, status, reason)
         except Exception:
             log.exception(
                 "live run %s: could not write its last %d samples and close it; the next "

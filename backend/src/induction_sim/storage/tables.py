@@ -89,7 +89,7 @@ runs = Table(
 # (generated from the contract at start-up, `storage/labelled_view.py`) shows them readably.
 # The bulk tables (telemetry, parts, machine_events) have no foreign key to runs: a per-row FK
 # check would tax COPY ingest (measured on events: 44 % of their COPY); writers own run_id, and
-# `records.delete_runs` deletes a run's rows with it.
+# `repositories/runs.py delete_runs` deletes a run's rows with it.
 telemetry = Table(
     "telemetry",
     metadata,

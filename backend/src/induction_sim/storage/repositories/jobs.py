@@ -1,7 +1,8 @@
 """The generation-jobs repository: a job's row from its creation to its end.
 
-Leases (who runs a job) are advisory locks, see `storage/job_leases.py`; the sweep of jobs whose
-owner died is `records.mark_interrupted_jobs`.
+A job's lease (who runs it) is an advisory lock held from its creation to its end
+(`storage/job_leases.py` keeps a process's leases on one connection); `mark_interrupted_jobs`
+sweeps the jobs whose owner died.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from induction_sim.storage import advisory_locks
+from induction_sim.storage.repositories import runs as runs_repo
+from induction_sim.storage.repositories import telemetry as telemetry_repo
 from induction_sim.storage.tables import generation_jobs
 
 
@@ -79,3 +83,64 @@ async def jobs_by_id(conn: AsyncConnection, job_ids: Sequence[int]) -> Sequence[
         .order_by(generation_jobs.c.id)
     )
     return (await conn.execute(query)).all()
+
+
+INTERRUPTED_BY_RESTART = "interrupted: the process running the job stopped before it ended"
+
+
+# A job's owner (the server or CLI process running it) holds a session advisory lock on the job
+# from its creation to its end: PostgreSQL drops it when the owner's connection dies, however the
+# owner died, so "lock free" is exactly "nobody runs this job any more" — on any host.
+JOB_LEASE_SPACE = advisory_locks.JOB_LEASES
+
+
+async def take_job_lease(conn: AsyncConnection, job_id: int) -> None:
+    await advisory_locks.lock(conn, JOB_LEASE_SPACE, job_id)
+
+
+async def try_take_job_lease(conn: AsyncConnection, job_id: int) -> bool:
+    """Take the lease unless a session holds it (never waits)."""
+    return await advisory_locks.try_lock(conn, JOB_LEASE_SPACE, job_id)
+
+
+async def release_job_lease(conn: AsyncConnection, job_id: int) -> None:
+    await advisory_locks.unlock(conn, JOB_LEASE_SPACE, job_id)
+
+
+async def mark_interrupted_jobs(conn: AsyncConnection, keep: Sequence[int] = ()) -> int:
+    """Jobs still queued or running whose owner is gone (their lease is free) were cut off: say
+    so, and mark their runs — unless every row was committed (the owner died while recording
+    its success): that job succeeded. `keep`: jobs this process owns (never swept)."""
+    orphaned = (
+        await conn.execute(
+            select(generation_jobs.c.id, generation_jobs.c.run_id, generation_jobs.c.rows_requested)
+            .where(
+                generation_jobs.c.status.in_(("queued", "running", "cancelling")),
+                generation_jobs.c.id.not_in(list(keep)),
+                advisory_locks.free_in_transaction(JOB_LEASE_SPACE, generation_jobs.c.id),
+            )
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    now = datetime.now(UTC)
+    for job in orphaned:
+        committed = (
+            await telemetry_repo.count_telemetry(conn, job.run_id) if job.run_id is not None else 0
+        )
+        complete = job.run_id is not None and committed == job.rows_requested
+        await update_job(
+            conn,
+            job.id,
+            status="succeeded" if complete else "failed",
+            error=None if complete else INTERRUPTED_BY_RESTART,
+            rows_written=committed,
+            finished_at=now,
+        )
+        if job.run_id is not None:
+            await runs_repo.finish_run(
+                conn,
+                job.run_id,
+                "completed" if complete else "interrupted",
+                None if complete else INTERRUPTED_BY_RESTART,
+            )
+    return len(orphaned)

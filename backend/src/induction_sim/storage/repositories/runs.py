@@ -1,16 +1,19 @@
-"""The runs repository: list and read runs with their committed row count."""
+"""The runs repository: create, finish, delete, list and read runs (with their committed row
+count)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, delete, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from induction_sim import ENGINE_VERSION
 from induction_sim.errors import NotFoundError
-from induction_sim.storage.tables import runs, telemetry
+from induction_sim.storage.tables import machine_events, parts, runs, telemetry
 
 
 def is_complete(kind: str, status: str) -> bool:
@@ -65,3 +68,65 @@ async def run_row(conn: AsyncConnection, run_id: int) -> Row[Any]:
     if row is None:
         raise NotFoundError(f"run {run_id} does not exist")
     return row
+
+
+async def create_run(
+    conn: AsyncConnection,
+    *,
+    kind: str,
+    start_sim: datetime,
+    recipe: dict[str, Any] | None,
+    scenario: dict[str, Any] | None,
+    seed: int | None,
+    rows_expected: int | None,
+) -> int:
+    run_id = await conn.scalar(
+        insert(runs)
+        .values(
+            kind=kind,
+            status="running",
+            recipe=recipe,
+            scenario=scenario,
+            seed=seed,
+            engine_version=ENGINE_VERSION,
+            start_sim=start_sim,
+            rows_expected=rows_expected,
+        )
+        .returning(runs.c.id)
+    )
+    assert run_id is not None
+    return int(run_id)
+
+
+async def create_batch_run(
+    conn: AsyncConnection, scenario: dict[str, Any], start_sim: datetime, seed: int, rows: int
+) -> int:
+    """A data-factory run: `rows` samples of `scenario` (as JSON data) from `seed`."""
+    return await create_run(
+        conn,
+        kind="batch",
+        start_sim=start_sim,
+        recipe=None,
+        scenario=scenario,
+        seed=seed,
+        rows_expected=rows,
+    )
+
+
+async def finish_run(
+    conn: AsyncConnection, run_id: int, status: str, reason: str | None = None
+) -> None:
+    await conn.execute(
+        update(runs)
+        .where(runs.c.id == run_id)
+        .values(status=status, status_reason=reason, finished_at=datetime.now(UTC))
+    )
+
+
+async def delete_runs(conn: AsyncConnection, run_ids: Sequence[int]) -> None:
+    """Delete runs with their telemetry, parts and events (no foreign key takes those along:
+    `storage/tables.py`); fault injections follow by ON DELETE CASCADE, jobs keep a null run."""
+    ids = list(run_ids)
+    for table in (telemetry, parts, machine_events):
+        await conn.execute(delete(table).where(table.c.run_id.in_(ids)))
+    await conn.execute(delete(runs).where(runs.c.id.in_(ids)))
