@@ -16,6 +16,7 @@ from induction_sim.api.state import AppState
 from induction_sim.machine.faults import BY_ID
 from induction_sim.machine.scenario import BUILTIN
 from induction_sim.settings import Settings
+from induction_sim.storage import advisory_locks
 from induction_sim.storage.database import DatabaseInfo
 from induction_sim.storage.repositories import jobs
 from induction_sim.storage.tables import generation_jobs, machine_events, parts, runs, telemetry
@@ -299,7 +300,7 @@ async def test_a_lease_lost_with_its_connection_is_renewed(
     job_id = (await factory.create(BUILTIN["normal_production"], 10, 1)).id
     try:
         held = text("SELECT pg_try_advisory_xact_lock(:space, :job)")
-        params = {"space": jobs.JOB_LEASE_SPACE, "job": job_id}
+        params = {"space": advisory_locks.JOB_LEASES, "job": job_id}
         lease = await factory.leases._connection()
         pid = await lease.scalar(text("SELECT pg_backend_pid()"))
         await lease.rollback()

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from induction_sim.machine.faults import FaultInstance, OnsetMode
 from induction_sim.machine.machine import Machine, MachineConfig
 from induction_sim.machine.recipe import builtin_recipes
-from induction_sim.storage import records
+from induction_sim.storage import advisory_locks, records
 from induction_sim.storage.database import copy_payload
 from induction_sim.storage.repositories import jobs
 from induction_sim.storage.repositories import runs as runs_repo
@@ -104,7 +104,7 @@ async def test_a_job_is_marked_interrupted_only_once_its_owner_is_gone(
     not call it interrupted; once the owner's session ends, the job is marked."""
     owner = await engine.connect()
     job = await jobs.create_job(owner, {"name": "leased"}, 1, 10, 1)
-    await jobs.take_job_lease(owner, job)
+    await advisory_locks.lock(owner, advisory_locks.JOB_LEASES, job)
     await owner.commit()
     try:
         async with engine.begin() as conn:

@@ -88,25 +88,6 @@ async def jobs_by_id(conn: AsyncConnection, job_ids: Sequence[int]) -> Sequence[
 INTERRUPTED_BY_RESTART = "interrupted: the process running the job stopped before it ended"
 
 
-# A job's owner (the server or CLI process running it) holds a session advisory lock on the job
-# from its creation to its end: PostgreSQL drops it when the owner's connection dies, however the
-# owner died, so "lock free" is exactly "nobody runs this job any more" — on any host.
-JOB_LEASE_SPACE = advisory_locks.JOB_LEASES
-
-
-async def take_job_lease(conn: AsyncConnection, job_id: int) -> None:
-    await advisory_locks.lock(conn, JOB_LEASE_SPACE, job_id)
-
-
-async def try_take_job_lease(conn: AsyncConnection, job_id: int) -> bool:
-    """Take the lease unless a session holds it (never waits)."""
-    return await advisory_locks.try_lock(conn, JOB_LEASE_SPACE, job_id)
-
-
-async def release_job_lease(conn: AsyncConnection, job_id: int) -> None:
-    await advisory_locks.unlock(conn, JOB_LEASE_SPACE, job_id)
-
-
 async def mark_interrupted_jobs(conn: AsyncConnection, keep: Sequence[int] = ()) -> int:
     """Jobs still queued or running whose owner is gone (their lease is free) were cut off: say
     so, and mark their runs — unless every row was committed (the owner died while recording
@@ -117,7 +98,7 @@ async def mark_interrupted_jobs(conn: AsyncConnection, keep: Sequence[int] = ())
             .where(
                 generation_jobs.c.status.in_(("queued", "running", "cancelling")),
                 generation_jobs.c.id.not_in(list(keep)),
-                advisory_locks.free_in_transaction(JOB_LEASE_SPACE, generation_jobs.c.id),
+                advisory_locks.free_in_transaction(advisory_locks.JOB_LEASES, generation_jobs.c.id),
             )
             .with_for_update(skip_locked=True)
         )
