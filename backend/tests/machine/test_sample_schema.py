@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from induction_sim.machine.chunk import KEY_COLUMNS
-from induction_sim.machine.faults import BY_ID, CATALOGUE
+from induction_sim.machine.faults import BY_ID, CATALOGUE, FaultInstance, OnsetMode
+from induction_sim.machine.machine import Machine, MachineConfig
+from induction_sim.machine.recipe import DEFAULT_RECIPE, builtin_recipes
 from induction_sim.machine.sample_schema import (
     JSON_FIELDS,
     MASKS,
@@ -71,3 +73,22 @@ def test_json_samples_name_codes_and_carry_nan_as_null() -> None:
     assert table["seq"] == [5, 6] and table["part_id"] == [None, 12]
     assert table["power_kw"] == [None, 1.234567]
     assert table["fault_labels"] == [[], ["quench_pump_wear:active"]]
+
+
+def test_a_page_of_columns_holds_what_each_sample_holds() -> None:
+    """`json_columns` (history pages) and `json_sample` (live samples) give the same values for
+    every sample of a run with faults, alarms and dropouts, rounded or not, empty pages too."""
+    machine = Machine(MachineConfig(recipe=builtin_recipes()[DEFAULT_RECIPE], seed=11))
+    machine.inject(FaultInstance("quench_pump_wear", 0.8, OnsetMode.STEP, 0.0, 400.0))
+    machine.inject(FaultInstance("ground_fault", 1.0, OnsetMode.STEP, 0.0, None))  # an alarm
+    columns = dict(machine.advance(900).columns)
+    columns["surface_temp_c"] = columns["surface_temp_c"].copy()
+    columns["surface_temp_c"][::7] = np.nan  # dropouts
+    assert columns["alarm_code"].any() and columns["faults_active"].any()
+    for digits in (None, 4):
+        table = json_columns(columns, digits=digits)
+        assert list(table) == list(JSON_FIELDS)
+        for i in range(columns["seq"].size):
+            assert {k: v[i] for k, v in table.items()} == json_sample(columns, i, digits=digits)
+    empty = {k: v[:0] for k, v in columns.items()}
+    assert json_columns(empty) == {name: [] for name in JSON_FIELDS}

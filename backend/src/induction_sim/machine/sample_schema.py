@@ -204,8 +204,30 @@ def json_sample(
 def json_columns(
     columns: Mapping[str, NDArray[Any]], *, digits: int | None = None
 ) -> dict[str, list[Any]]:
-    """All samples of `columns` as JSON-ready lists, one per key of `JSON_FIELDS` (values as in
-    `json_sample`)."""
-    n = int(np.asarray(columns["seq"]).shape[0])
-    rows = [json_sample(columns, i, digits=digits) for i in range(n)]
-    return {name: [row[name] for row in rows] for name in JSON_FIELDS}
+    """All samples of `columns` as JSON-ready lists, one per key of `JSON_FIELDS`, with the
+    values `json_sample` gives (column by column: a dashboard page of 7,200 samples)."""
+
+    def ints(name: str) -> list[int]:
+        return np.asarray(columns[name]).astype(np.int64).tolist()  # type: ignore[no-any-return]
+
+    labels: dict[tuple[int, ...], list[str]] = {}  # few distinct mask triples in a page
+
+    def labels_of(masks: tuple[int, ...]) -> list[str]:
+        found = labels.get(masks)
+        if found is None:
+            found = labels[masks] = fault_labels(*masks)
+        return list(found)
+
+    out: dict[str, list[Any]] = {
+        "seq": ints("seq"),
+        "machine_state": [_STATE_NAMES.get(s, f"code_{s}") for s in ints("machine_state")],
+        "part_id": [v or None for v in ints("part_id")],
+        "alarm_code": [v or None for v in ints("alarm_code")],
+        "fault_labels": [
+            labels_of(m) for m in zip(*(ints(mask) for _, mask in MASKS), strict=True)
+        ],
+    }
+    for c in columns_of(Role.MEASURED):
+        values: list[float] = np.asarray(columns[c.name], dtype=np.float64).tolist()
+        out[c.name] = [_number(v, digits) for v in values]
+    return out

@@ -62,7 +62,9 @@ async def get_telemetry(
     start_sim = await run_start(conn, run_id)
     if start_sim is None:
         raise HTTPException(404, f"run {run_id} not found")
-    newest_first = (await conn.execute(telemetry_after(run_id, after_seq, limit))).all()
-    rows = newest_first[::-1]  # read newest first along the index; pages go oldest first
-    stored = {name: np.array([getattr(r, name) for r in rows]) for name in _SOURCES}
+    query = telemetry_after(run_id, after_seq, limit, names=_SOURCES)
+    newest_first = (await conn.execute(query)).all()
+    # read newest first along the index; pages go oldest first
+    by_column = zip(*reversed(newest_first), strict=True) if newest_first else [()] * len(_SOURCES)
+    stored = {name: np.array(values) for name, values in zip(_SOURCES, by_column, strict=True)}
     return TelemetryPage(run_id=run_id, start_sim=start_sim, columns=json_columns(stored))
