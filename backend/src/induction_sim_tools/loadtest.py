@@ -357,8 +357,8 @@ def _drive(
             time.sleep(max(0.0, next_request - time.monotonic()))
     cancelled = False
     if job is not None and job_to is None:
-        cancelled = True
-        client.post(f"/api/jobs/{job['id']}/cancel", {"reason": "load test over"})
+        # the job may end between the last poll and this cancel: then it was not cancelled
+        cancelled = client.cancel_job(int(job["id"]), "load test over")
         deadline = time.monotonic() + 120
         while job["status"] in ACTIVE and time.monotonic() < deadline:
             time.sleep(0.25)

@@ -163,6 +163,16 @@ class Client:
         result: dict[str, Any] = json.loads(data)
         return result
 
+    def cancel_job(self, job_id: int, reason: str) -> bool:
+        """Cancel a job; False when it had ended already (409: it finished meanwhile)."""
+        path = f"/api/jobs/{job_id}/cancel"
+        _, status, data = self._request("POST", path, json.dumps({"reason": reason}).encode())
+        if status == 409:
+            return False
+        if status != 202:
+            raise ProbeError(f"POST {path}: {status} {data[:300]!r}")
+        return True
+
 
 class Cadence:
     """A stream subscriber (`GET /api/stream`) noting when each live sample arrives.

@@ -7,15 +7,18 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from reliability_support import query
 
 from induction_sim.storage.database import APP_DATABASE
 from induction_sim.storage.embedded import EmbeddedPostgres
-from induction_sim_tools.loadtest import loopback_address
-from induction_sim_tools.probe import ProbeError
+from induction_sim_tools.loadtest import ACTIVE, loopback_address
+from induction_sim_tools.probe import Client, ProbeError
+from server_process import serving
 
 
 def _load(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -91,3 +94,23 @@ def test_a_remote_url_is_refused_with_one_line(tmp_path: Path) -> None:
     assert "error:" in result.stderr and "loopback" in result.stderr
     assert loopback_address("http://[::1]:8123") == ("::1", 8123)
     assert loopback_address("http://localhost:8000") == ("localhost", 8000)
+
+
+def test_cancelling_a_job_that_ended_meanwhile_is_no_error(tmp_path: Path) -> None:
+    """`load` cancels its job when the window ends; a job that succeeded between the last poll
+    and the cancel answers 409, which must read as "not cancelled", not end the run in error."""
+    with serving(tmp_path / "data", SIM_LIVE="false") as (_, url):
+        address = urlsplit(url)
+        assert address.hostname is not None and address.port is not None
+        client = Client(address.hostname, address.port)
+        try:
+            job = client.post("/api/jobs", {"scenario": "normal_production", "rows": 100})
+            while job["status"] in ACTIVE:
+                time.sleep(0.1)
+                job = client.get_json(f"/api/jobs/{job['id']}")
+            assert job["status"] == "succeeded"
+            assert client.cancel_job(int(job["id"]), "too late") is False
+            with pytest.raises(ProbeError, match="404"):
+                client.cancel_job(2**40, "no such job")
+        finally:
+            client.close()
