@@ -15,10 +15,18 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
-from induction_sim.machine.modifiers import Modifiers
+from induction_sim.machine.faults import FaultInstance
+from induction_sim.machine.modifiers import Modifiers, modifiers_for
 from induction_sim.machine.recipe import Recipe
 from induction_sim.machine.sensors import standard_normal
-from induction_sim.machine.sequence import Run, Step, cycle_steps_for
+from induction_sim.machine.sequence import (
+    LOAD_TO_HEAT_S,
+    HeatSeconds,
+    Run,
+    Step,
+    cycle_steps_for,
+    heat_seconds,
+)
 from induction_sim.machine.states import MachineState
 from induction_sim.physics.inputs import PartConditions, build_inputs
 from induction_sim.physics.part import simulate_parts
@@ -35,6 +43,9 @@ CARBON_SCATTER_PCT = 0.01
 AMBIENT_C = 25.0
 QUENCH_TAU_S = 1.5  # surface cooling under the spray as the pyrometer sees it [E]
 CARBON_STREAM = 7_001  # noise stream of the per-part carbon offsets (see sensors.standard_normal)
+# Conditions are rounded below metallurgical relevance so equal parts share one simulation; the
+# scan-speed step is also what the PLC's heat length is computed from (`scan_heat_planner`).
+SCAN_SPEED_FACTOR_STEP = 0.005
 _ELECTRIC = ("frequency_hz", "coil_current_a", "coil_voltage_v", "power_factor", "dc_bus_v")
 
 
@@ -250,12 +261,53 @@ def part_conditions(
         ),
         "quench_temp_c": _round(quench_temp_c[at], 0.25),
         "capacitance_factor": _round(mods.capacitance_factor[at], 0.002),
-        "scan_speed_factor": _round(mods.scan_speed_factor[at], 0.005),
+        "scan_speed_factor": _round(mods.scan_speed_factor[at], SCAN_SPEED_FACTOR_STEP),
         "carbon_offset_pct": _round(carbon_offset_pct, 0.005),
     }
     names = list(columns)
     rows = zip(*(columns[n].tolist() for n in names), strict=True)
     return [PartConditions(**dict(zip(names, values, strict=True))) for values in rows]
+
+
+def scan_heat_planner(recipe: Recipe, faults: list[FaultInstance], seq0: int) -> HeatSeconds | None:
+    """The PLC's heat length for a part whose heat starts at offset `at` of a plan beginning at
+    sample `seq0`: the scan at the drive's actual speed then, with the modifiers the part's
+    physics gets (`Machine._synthesise` → `CyclePhysics.prepare` → `part_conditions`) — the same
+    faults, "from part N" onsets resolved at part N's loading, every-Nth-heat faults acting on
+    their heats only, and the same rounding. None when no fault can change the scan speed."""
+    if recipe.process != "scan" or not any(f.fault_id == "scan_drive_error" for f in faults):
+        return None
+    first_load: dict[int, int] = {}  # from_part → offset where that part was loaded in the plan
+
+    def heat_s(at: int, part_id: int) -> int:
+        resolved: list[FaultInstance] = []
+        for f in faults:
+            if f.from_part is not None:
+                if part_id < f.from_part:
+                    continue  # not reached yet: the fault is pending
+                # first sample of the plan holding a part ≥ N: part N's loading, or the
+                # plan's start when such a part was already in the machine
+                load = first_load.setdefault(
+                    f.from_part, max(at - LOAD_TO_HEAT_S, 0) if part_id == f.from_part else 0
+                )
+                f = replace(f, onset_s=float(seq0 + load), from_part=None)
+            resolved.append(f)
+        factor = modifiers_for(
+            resolved,
+            np.array([float(seq0 + at)]),
+            np.array([part_id], dtype=np.int64),
+            np.array([True]),
+        ).scan_speed_factor
+        r = recipe
+        return heat_seconds(
+            r.process,
+            r.hardened_length_mm,
+            r.scan_speed_mm_s,
+            r.heat_time_s,
+            float(_round(factor, SCAN_SPEED_FACTOR_STEP)[0]),
+        )
+
+    return heat_s
 
 
 def _normals_for(seed: int, ids: IntArray) -> FloatArray:

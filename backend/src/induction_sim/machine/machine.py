@@ -12,7 +12,6 @@ alarm; numpy work is per sample.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -22,7 +21,7 @@ from numpy.typing import NDArray
 from induction_sim.machine import auxiliaries as aux
 from induction_sim.machine.chunk import EventRecord, PartRecord, SampleChunk
 from induction_sim.machine.faults import BY_ID, FaultInstance
-from induction_sim.machine.heating import CyclePhysics
+from induction_sim.machine.heating import CyclePhysics, scan_heat_planner
 from induction_sim.machine.interlocks import PlcView, first_trip, still_active
 from induction_sim.machine.modifiers import modifiers_for
 from induction_sim.machine.quality import evaluate
@@ -32,8 +31,6 @@ from induction_sim.machine.sequence import Cursor, Run, Step, cycle_steps_for
 from induction_sim.machine.signals import SIGNAL_NAMES
 from induction_sim.machine.states import (
     ALARMS,
-    CLAMPING_S,
-    LOADING_S,
     UNLOADING_S,
     AlarmCode,
     MachineState,
@@ -257,31 +254,13 @@ class Machine:
         self._events = []
         return SampleChunk.concatenate(pieces)
 
-    def _cycle_steps(self, seq0: int, horizon: int) -> Callable[[int], tuple[Step, ...]]:
-        """Plans a cycle that loads at offset `at` from `seq0`; a scan runs at the drive's
-        actual speed when its heat starts (a drive fault makes the heat longer)."""
+    def _cycle_steps(self, at: int) -> tuple[Step, ...]:
+        """A cycle as planned at loading; its heat's length is set when the heat starts
+        (`scan_heat_planner`: the drive's actual speed then, as the part's physics sees it)."""
         r = self.recipe
-        heat_offset = LOADING_S + CLAMPING_S
-        factor = (
-            modifiers_for(
-                self.faults, np.arange(seq0, seq0 + horizon + 1, dtype=np.float64) + heat_offset
-            ).scan_speed_factor
-            if r.process == "scan" and self.faults
-            else None
+        return cycle_steps_for(
+            r.process, r.hardened_length_mm, r.scan_speed_mm_s, r.heat_time_s, r.temper_time_s
         )
-
-        def steps(at: int) -> tuple[Step, ...]:
-            f = 1.0 if factor is None else float(factor[min(at, horizon)])
-            return cycle_steps_for(
-                r.process,
-                r.hardened_length_mm,
-                r.scan_speed_mm_s,
-                r.heat_time_s,
-                r.temper_time_s,
-                f,
-            )
-
-        return steps
 
     def _plan(self, limit: int) -> tuple[list[Run], Cursor]:
         """The runs of the next `limit` seconds (fewer when an operator acts sooner), and the
@@ -290,7 +269,8 @@ class Machine:
             due = [d for d in (self.alarm.ack_due_seq, self.alarm.reset_due_seq) if d is not None]
             if due:
                 limit = max(1, min(limit, min(due) - self.seq))
-        return self.cursor.walk(limit, self._cycle_steps(self.seq, limit))
+        heat_s = scan_heat_planner(self.recipe, self.faults, self.seq)
+        return self.cursor.walk(limit, self._cycle_steps, heat_s)
 
     def _synthesise(self, runs: list[Run], length: int) -> tuple[SampleChunk, PlcView]:
         seq0 = self.seq
@@ -474,7 +454,9 @@ class Machine:
         self.cursor = (
             planned
             if keep == runs[-1].end
-            else self.cursor.advance(keep, self._cycle_steps(self.seq, keep))
+            else self.cursor.advance(
+                keep, self._cycle_steps, scan_heat_planner(self.recipe, self.faults, self.seq)
+            )
         )
         self.seq += keep
         self._last_state = MachineState(int(chunk.columns["machine_state"][keep - 1]))

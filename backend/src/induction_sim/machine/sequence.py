@@ -5,6 +5,12 @@ A `Cursor` is the machine's position (state, seconds in it, part, remaining cycl
 `Cursor.advance(k)` is the position `k` seconds later — the same walk, so planning a chunk and
 committing part of it can never disagree. Hold states (ALARM, E_STOP, STOPPED) last until a
 command changes the cursor.
+
+A heat lasts as long as the part's physics heats: the PLC ends HEATING when the scan axis reaches
+the end of the hardened length, so the heat's length is decided when the heat *starts*, from the
+drive's actual speed then (`heat_s(at, part_id)`), with the same rounded speed factor the part
+physics uses (`machine.heating`). A heat planned longer than the physics heats would leave the
+coil without power while the PLC still heats (a NO_LOAD trip every cycle).
 """
 
 from __future__ import annotations
@@ -23,11 +29,17 @@ from induction_sim.machine.states import (
     UNLOADING_S,
     MachineState,
 )
+from induction_sim.physics.inputs import MIN_SCAN_SPEED_FACTOR
 
 S = MachineState
 HOLD_STATES = frozenset({S.ALARM, S.E_STOP, S.STOPPED})
 # States in which a part is in the machine.
 PART_STATES = frozenset({S.LOADING, S.CLAMPING, S.HEATING, S.QUENCHING, S.TEMPERING, S.UNLOADING})
+# From the start of loading to the start of the heat (no hold in between: a hold ends the cycle).
+LOAD_TO_HEAT_S = LOADING_S + CLAMPING_S
+# `heat_s(at, part_id)`: the heat's length in whole seconds for the part whose heat starts at
+# offset `at` (None: the planned cycle's heat stands).
+HeatSeconds = Callable[[int, int], int]
 
 
 @dataclass(frozen=True)
@@ -78,16 +90,30 @@ class Cursor:
             return replace(self, state=S.UNLOADING, elapsed_s=0, steps=steps)
         return replace(self, state=S.IDLE, elapsed_s=0, steps=())
 
-    def runs(self, limit: int, cycle_steps: Callable[[int], tuple[Step, ...]]) -> list[Run]:
+    def runs(
+        self,
+        limit: int,
+        cycle_steps: Callable[[int], tuple[Step, ...]],
+        heat_s: HeatSeconds | None = None,
+    ) -> list[Run]:
         """The states of the next `limit` seconds. `cycle_steps(load_offset)` plans a new cycle
-        that starts loading `load_offset` seconds from now."""
-        return self.walk(limit, cycle_steps)[0]
+        that starts loading `load_offset` seconds from now; `heat_s` sets each heat's length
+        when it starts."""
+        return self.walk(limit, cycle_steps, heat_s)[0]
 
-    def advance(self, seconds: int, cycle_steps: Callable[[int], tuple[Step, ...]]) -> Cursor:
-        return self.walk(seconds, cycle_steps)[1]
+    def advance(
+        self,
+        seconds: int,
+        cycle_steps: Callable[[int], tuple[Step, ...]],
+        heat_s: HeatSeconds | None = None,
+    ) -> Cursor:
+        return self.walk(seconds, cycle_steps, heat_s)[1]
 
     def walk(
-        self, limit: int, cycle_steps: Callable[[int], tuple[Step, ...]]
+        self,
+        limit: int,
+        cycle_steps: Callable[[int], tuple[Step, ...]],
+        heat_s: HeatSeconds | None = None,
     ) -> tuple[list[Run], Cursor]:
         # plain locals, one Cursor at the end: this loop runs ~7 steps per part (hot path)
         runs: list[Run] = []
@@ -108,6 +134,9 @@ class Cursor:
                 next_part_id += 1
                 steps = cycle_steps(at)
             step = steps[0]
+            if heat_s is not None and elapsed == 0 and step.state is S.HEATING:
+                step = Step(S.HEATING, heat_s(at, part_id))
+                steps = (step, *steps[1:])
             length = min(step.duration_s - elapsed, limit - at)
             part = part_id if step.state in PART_STATES else 0
             runs.append(Run(step.state, at, length, part, elapsed, step.duration_s))
@@ -132,14 +161,10 @@ def cycle_steps_for(
     scan_speed_factor: float = 1.0,
 ) -> tuple[Step, ...]:
     """One part's cycle: load, clamp, heat (scan or shot), quench, temper?, unload, idle."""
-    if process == "scan":
-        assert scan_speed_mm_s is not None
-        speed = max(scan_speed_mm_s * scan_speed_factor, 0.5)  # a stalled drive still creeps
-        heat = math.ceil(hardened_length_mm / speed)
-        quench = SCAN_QUENCH_TAIL_S
-    else:
-        assert heat_time_s is not None
-        heat, quench = max(1, math.ceil(heat_time_s)), SHOT_QUENCH_S
+    heat = heat_seconds(
+        process, hardened_length_mm, scan_speed_mm_s, heat_time_s, scan_speed_factor
+    )
+    quench = SCAN_QUENCH_TAIL_S if process == "scan" else SHOT_QUENCH_S
     steps = [
         Step(S.LOADING, LOADING_S),
         Step(S.CLAMPING, CLAMPING_S),
@@ -150,3 +175,21 @@ def cycle_steps_for(
         steps.append(Step(S.TEMPERING, max(1, math.ceil(temper_time_s))))
     steps += [Step(S.UNLOADING, UNLOADING_S), Step(S.IDLE, IDLE_S)]
     return tuple(steps)
+
+
+def heat_seconds(
+    process: str,
+    hardened_length_mm: float,
+    scan_speed_mm_s: float | None,
+    heat_time_s: float | None,
+    scan_speed_factor: float = 1.0,
+) -> int:
+    """Whole seconds of HEATING: the last, partial second included. A scan lasts length ÷ actual
+    speed with the physics' own floor on the speed factor (a stalled drive still creeps,
+    `physics.inputs.MIN_SCAN_SPEED_FACTOR`), so the PLC's heat and the part's heat agree."""
+    if process == "scan":
+        assert scan_speed_mm_s is not None
+        speed = scan_speed_mm_s * max(scan_speed_factor, MIN_SCAN_SPEED_FACTOR)
+        return max(1, math.ceil(hardened_length_mm / speed))
+    assert heat_time_s is not None
+    return max(1, math.ceil(heat_time_s))

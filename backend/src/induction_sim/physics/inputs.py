@@ -27,6 +27,9 @@ BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 
 AMBIENT_C = 25.0  # shop air [E]
+# A stalled scan drive still creeps at 5 % of its set speed (servo creep under a following
+# error) [E]; the PLC's heat length uses the same floor (machine.sequence.heat_seconds).
+MIN_SCAN_SPEED_FACTOR = 0.05
 
 
 @dataclass(frozen=True)
@@ -279,7 +282,9 @@ def _row(spec: ProcessSpec, cond: PartConditions) -> dict[str, float]:
         "capacitance_factor": max(cond.capacitance_factor, 1e-3),
         "is_scan": 1.0 if is_scan else 0.0,
         "scan_speed_m_s": (
-            1e-3 * (spec.scan_speed_mm_s or 0.0) * max(cond.scan_speed_factor, 0.05)
+            1e-3
+            * (spec.scan_speed_mm_s or 0.0)
+            * max(cond.scan_speed_factor, MIN_SCAN_SPEED_FACTOR)
             if is_scan
             else 0.0
         ),
