@@ -207,7 +207,7 @@ def part(
 
     from induction_sim.machine.faults import BY_ID, FaultInstance, OnsetMode
     from induction_sim.machine.recipe import RecipeNotFoundError, load_recipe
-    from induction_sim.machine.single_part import simulate_under_faults
+    from induction_sim.machine.single_part import part_under_faults
 
     try:
         chosen = load_recipe(recipe)
@@ -221,7 +221,8 @@ def part(
         if not 0.0 <= severity <= 1.0:
             raise _fail(f"fault {fault_id}: severity {severity:g} is outside 0–1")
         faults.append(FaultInstance(fault_id, severity, OnsetMode.STEP, onset_s=0.0))
-    result, verdict = simulate_under_faults(chosen, tuple(faults))
+    outcome = part_under_faults(chosen, tuple(faults))
+    result, verdict, stop = outcome.result, outcome.verdict, outcome.stop
     summary = {
         "recipe": chosen.name,
         "faults": [f"{f.fault_id}:{f.severity:g}" for f in faults],
@@ -233,6 +234,17 @@ def part(
         "energy_part_kj": round(result.energy_part_kj, 1),
         "verdict": verdict.verdict,
         "reasons": list(verdict.reasons),
+        "interlock": None
+        if stop is None
+        else {
+            "code": int(stop.code),
+            "alarm": stop.alarm,
+            "stops": stop.when,
+            "heated_s": stop.heated_s,
+            "reset_refused": stop.reset_refused,
+        },
+        "part_shown": outcome.shown,
+        "fault_notes": list(outcome.notes),
         "profile": [
             {"depth_mm": round(float(d), 2), "hv": round(float(h), 1)}
             for d, h in zip(result.depth_mm, result.hv, strict=True)
@@ -250,6 +262,13 @@ def part(
         f"{summary['peak_surface_temp_c']} °C · energy {summary['energy_coil_kj']} kJ at the coil\n"
         f"verdict [bold {colour}]{verdict.verdict}[/] {' '.join(verdict.reasons)}"
     )
+    for note in outcome.notes:
+        out.print(f"  · {escape(note)}")
+    if stop is not None:
+        out.print(
+            f"[bold red]interlock {int(stop.code)}[/] ({escape(stop.alarm)}): the machine would "
+            f"stop {stop.when}; the part shown is {escape(outcome.shown)}"
+        )
     for d, h in list(zip(result.depth_mm, result.hv, strict=True))[::5]:
         out.print(f"  {d:4.1f} mm  {h:6.0f} HV  " + "█" * int(h / 20))
 

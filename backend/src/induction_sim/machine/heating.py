@@ -126,6 +126,14 @@ class CyclePhysics:
         if missing:
             self._entries.update(self._simulate(list(missing)))
 
+    def simulate_one(self, conditions: PartConditions) -> tuple[PartResult, dict[str, FloatArray]]:
+        """One part under `conditions`: its result and per-second heating signals (as `signals`
+        shows them in the machine). Used by the one-part path (`single_part`)."""
+        if conditions not in self._entries:
+            self._entries.update(self._simulate([conditions]))
+        entry = self._entries[conditions]
+        return entry.result, entry.per_second
+
     def interrupt(self, part_id: int, heated_s: int) -> None:
         """The heat of this part stopped after `heated_s` seconds: redo its physics."""
         conditions = self._part.get(part_id)
