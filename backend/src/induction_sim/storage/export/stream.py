@@ -25,6 +25,7 @@ from induction_sim.storage.export.reading import copy_batches
 from induction_sim.storage.repositories.runs import run_row
 
 BATCH_ROWS: Final = 20_000
+READ_AHEAD_WAIT_S: Final = 30.0  # a batch read takes milliseconds; this only bounds a hung one
 
 
 class _Spool(io.RawIOBase):
@@ -151,6 +152,9 @@ async def iter_export(
                 yield tail
         finally:
             if reading is not None and not reading.done():
+                # Let the batch in flight finish: a COPY cancelled mid-stream can break asyncpg's
+                # protocol state (the connection dies and the snapshot's rollback raises).
+                await asyncio.wait({reading}, timeout=READ_AHEAD_WAIT_S)
                 reading.cancel()
                 await asyncio.gather(reading, return_exceptions=True)
             await batches.aclose()
