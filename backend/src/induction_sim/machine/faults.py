@@ -121,8 +121,10 @@ CATALOGUE: tuple[FaultType, ...] = (
         "Capacitor degradation",
         "power supply",
         "Failed capacitor elements reduce tank capacitance: the resonance detunes upward.",
-        "frequency_hz ↑ (½·ΔC/C), coil_current_a/voltage shift",
-        "small power shortfall at the limits → shallower case",
+        "frequency_hz ↑ (≈ ½·ΔC/C: +9 % at full severity), coil_voltage_v ↑, coil_current_a ↓",
+        "within the inverter's voltage headroom power is held and the part barely changes (a few "
+        "°C hotter, case ≈ 1 % deeper: the higher frequency keeps more heat inside the case); at "
+        "the voltage limit (e.g. with a mains sag) power falls short → shallower case (SHALLOW)",
     ),
     FaultType(
         "inverter_igbt_fault",
@@ -159,8 +161,11 @@ CATALOGUE: tuple[FaultType, ...] = (
         "Part mis-seated / eccentric",
         "handling",
         "Part off-centre in the coil: larger and uneven gap.",
-        "frequency_hz ↓ slightly; otherwise near-normal electrics (hard to see)",
-        "the weak side sees a larger gap → shallower, lop-sided case (SHALLOW)",
+        "near-normal electrics (hard to see); at contact ground_leakage_ma ↑ while heating",
+        "without rotation (or few turns per heat) the wide side sees a larger gap → shallower, "
+        "lop-sided case (SHALLOW); a turning spindle averages it out; off-centre by the gap or "
+        "more the part touches the coil → arcing to earth → INTERRUPTED",
+        alarm=AlarmCode.GROUND_FAULT,
     ),
     FaultType(
         "scan_drive_error",

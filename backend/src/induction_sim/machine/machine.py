@@ -284,7 +284,9 @@ class Machine:
         )
         heating = state == int(S.HEATING)
         self._plan_faults = self._resolve_conditional(part, seq0)
-        mods = modifiers_for(self._plan_faults, t_s, part, heating)
+        mods = modifiers_for(
+            self._plan_faults, t_s, part, heating, coil_gap_mm=self.recipe.coil_gap_mm
+        )
         quenching = state == int(S.QUENCHING)
         r = self.recipe
 

@@ -32,7 +32,7 @@ class Modifiers:
     eccentricity_mm: FloatArray
     scan_speed_factor: FloatArray
     pyrometer_factor: FloatArray  # measured / true (sensor only)
-    ground_fault: FloatArray
+    ground_fault: FloatArray  # earth-leakage path, 1 = 60 mA (also a part touching the coil)
     flow_sensor_stuck: FloatArray  # > 0: coil flow meter frozen (sensor only)
 
     @classmethod
@@ -59,9 +59,15 @@ def modifiers_for(
     t_s: FloatArray,
     part: NDArray[np.int64] | None = None,
     heating: NDArray[np.bool_] | None = None,
+    coil_gap_mm: float | None = None,
 ) -> Modifiers:
     """Combine all fault instances over the sample times `t_s` (s since the run's start);
-    `part` and `heating` per sample let every-Nth-heat faults act on their heats only."""
+    `part` and `heating` per sample let every-Nth-heat faults act on their heats only.
+
+    With the recipe's `coil_gap_mm`, a part pushed off-centre by at least the gap touches the
+    copper: while the coil is energised (`heating`) the coil's potential arcs to the part and
+    through the centres to earth — a hard earth path (ground-fault severity 1, 60 mA: the
+    ground-fault interlock 302 trips), not a deeper weak side [E]."""
     m = Modifiers.nominal(t_s.shape[0])
     for fault in faults:
         if fault.onset_s > t_s[-1] or fault.end_s < t_s[0]:
@@ -102,4 +108,6 @@ def modifiers_for(
                 m.flow_sensor_stuck += s
             case other:
                 raise ValueError(f"fault {other!r} has no modifier mapping")
+    if coil_gap_mm is not None and heating is not None:
+        m.ground_fault += (heating & (m.eccentricity_mm >= coil_gap_mm)).astype(np.float64)
     return m

@@ -25,7 +25,7 @@ from induction_sim.machine.quality import QualityVerdict, evaluate
 from induction_sim.machine.recipe import Recipe
 from induction_sim.machine.sequence import cycle_steps_for
 from induction_sim.machine.states import ALARMS, AlarmCode, MachineState
-from induction_sim.physics.inputs import PartConditions
+from induction_sim.physics.inputs import PartConditions, build_inputs
 from induction_sim.physics.results import PartResult
 
 FloatArray = NDArray[np.float64]
@@ -93,14 +93,18 @@ def simulate_under_faults(
     return outcome.result, outcome.verdict
 
 
-def _modifiers(faults: list[FaultInstance], n: int, heating: NDArray[np.bool_]) -> Modifiers:
-    return modifiers_for(faults, np.zeros(n), np.ones(n, dtype=np.int64), heating)
+def _modifiers(
+    recipe: Recipe, faults: list[FaultInstance], n: int, heating: NDArray[np.bool_]
+) -> Modifiers:
+    return modifiers_for(
+        faults, np.zeros(n), np.ones(n, dtype=np.int64), heating, coil_gap_mm=recipe.coil_gap_mm
+    )
 
 
 def _conditions(
     recipe: Recipe, physics: CyclePhysics, faults: list[FaultInstance]
 ) -> PartConditions:
-    mods = _modifiers(faults, 1, np.ones(1, dtype=bool))
+    mods = _modifiers(recipe, faults, 1, np.ones(1, dtype=bool))
     at = np.zeros(1, dtype=np.int64)
     spray = aux.quench_flow(
         recipe.quench_flow_lpm, np.ones(1, dtype=bool), mods.quench_pump_factor, mods.quench_clog
@@ -141,7 +145,7 @@ def _interlock_stop(
     in_state = np.arange(n, dtype=np.int64) - starts
     heating = state == int(S.HEATING)
     quenching = state == int(S.QUENCHING)
-    mods = _modifiers(faults, n, heating)
+    mods = _modifiers(r, faults, n, heating)
     width = per_second["power_coil_w"].shape[0]
     k = np.minimum(in_state, width - 1)
     power_w = np.where(heating, per_second["power_coil_w"][k], 0.0)
@@ -189,8 +193,9 @@ def _note(
     label = f"{fault.fault_id}:{fault.severity:g}"
     if kind.sensor_only:
         return f"{label}: symptom only — an instrument reads wrong; the part is unaffected"
-    alone = _conditions(recipe, physics, [fault])
-    on_part = alone != _conditions(recipe, physics, [])
+    alone = build_inputs(recipe, _conditions(recipe, physics, [fault])).as_matrix()
+    nominal = build_inputs(recipe, _conditions(recipe, physics, [])).as_matrix()
+    on_part = not np.array_equal(alone, nominal, equal_nan=True)
     stop = _interlock_stop(recipe, [fault], conditions, result, per_second)
     if stop is not None:
         stays = "; the reset is refused while it lasts" if stop.reset_refused else ""

@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from .electromagnetics import FRINGE_GAPS
 from .materials import resolve_grade
 from .metallurgy import ISO_18203_FACTOR, hollomon_jaffe
 from .quench import MEDIUM_CODES
@@ -71,9 +72,11 @@ class PartConditions:
     power_factor            delivered coil power / set point (mains sag, inverter derating)
     mains_voltage_factor    DC-bus headroom factor (mains sag limits the reachable tank voltage)
     gap_mm                  actual mean coil-to-part gap (None: recipe gap)
-    eccentricity_mm         offset of the part axis; the weak side sees gap + eccentricity·s
-                            (s = 1 without rotation, 0.5 rotating) — reported results are the
-                            weak side's, the electrical state sees the mean gap
+    eccentricity_mm         offset of the part axis (capped at the gap: the copper stops it —
+                            the machine treats e ≥ gap as contact); the weak side's gap is
+                            gap + e·|sin πN|/(πN) with N the turns in its heat
+                            (`weak_side_offset_mm`) — reported results are the weak side's, the
+                            electrical state sees the mean gap
     rotation_rpm            actual spindle speed (None: recipe); 0 = rotation stopped
     quench_flow_factor      actual / set quench flow (pump wear, clogged nozzles)
     quench_concentration_pct  actual polymer concentration (None: recipe)
@@ -167,6 +170,26 @@ class PartInputs:
         return np.column_stack(cols)
 
 
+def weak_side_offset_mm(
+    eccentricity_mm: float, gap_mm: float, rotation_rpm: float, heat_s: float
+) -> float:
+    """How much farther from the coil the weakest surface point is, on average over its heat.
+
+    An axis offset e makes the local gap g + e·cos θ around the part. A point on a part turning
+    N = rpm/60 × heat time turns under the coil sees the gap over an arc of 2πN; the point whose
+    arc is centred on the wide side is the weakest, and its mean local gap exceeds g by
+    e·|sin πN|/(πN) [D]: e without rotation, 0.64·e at half a turn, 0 after whole turns and at
+    most e/(πN) — many turns average the asymmetry out. The mean gap stands for the mean
+    coupling (first order in e/g) [E]. e is capped at the gap: the part cannot pass through the
+    copper (contact is the machine's ground-fault path, `machine.modifiers`).
+    """
+    e = min(abs(eccentricity_mm), gap_mm)
+    turns = max(rotation_rpm, 0.0) / 60.0 * max(heat_s, 0.0)
+    if e == 0.0 or turns <= 0.0:
+        return e
+    return e * abs(float(np.sin(np.pi * turns))) / (np.pi * turns)
+
+
 def _spec_of(recipe: ProcessSpec | SupportsProcessSpec) -> ProcessSpec:
     return recipe if isinstance(recipe, ProcessSpec) else recipe.process_spec()
 
@@ -252,8 +275,13 @@ def _row(spec: ProcessSpec, cond: PartConditions) -> dict[str, float]:
         raise ValueError("heat_time_s is required for a single_shot process")
     gap_mm = spec.coil_gap_mm if cond.gap_mm is None else cond.gap_mm
     rpm = spec.rotation_rpm if cond.rotation_rpm is None else cond.rotation_rpm
-    ecc_share = 0.5 if rpm > 1.0 else 1.0
-    weak_gap_mm = gap_mm + abs(cond.eccentricity_mm) * ecc_share
+    speed_mm_s = (spec.scan_speed_mm_s or 0.0) * max(cond.scan_speed_factor, MIN_SCAN_SPEED_FACTOR)
+    heat_s = (
+        (spec.coil_height_mm + FRINGE_GAPS * gap_mm) / speed_mm_s
+        if is_scan
+        else float(spec.heat_time_s or 0.0)
+    )
+    weak_gap_mm = gap_mm + weak_side_offset_mm(cond.eccentricity_mm, gap_mm, rpm, heat_s)
     medium = MEDIUM_CODES.get(spec.quench_medium)
     if medium is None:
         raise ValueError(f"quench_medium: unknown medium {spec.quench_medium!r}")
