@@ -140,7 +140,17 @@ async def test_parts_come_in_pages_with_their_verdicts(
     ids = [p["part_id"] for p in seen]
     assert ids == sorted(set(ids))
     assert {p["verdict"] for p in seen} <= {"OK", "NOK"}
+    assert {p["plant_verdict"] for p in seen} <= {"OK", "NOK"}
     assert all(p["surface_hrc"] is None or p["surface_hrc"] > 20 for p in seen)
+    # QA's readings beside the true values: the scenario's plan (by default every 10th part's
+    # hardness, every 250th sectioned), null where nothing was measured
+    tested = [p for p in seen if p["hardness_inspected"]]
+    assert tested and all(p["part_id"] % 10 == 0 for p in tested)
+    for p in seen:
+        assert (p["surface_hrc_measured"] is not None) == p["hardness_inspected"]
+        assert (p["case_depth_measured_mm"] is not None) == p["case_depth_inspected"]
+    for p in tested:
+        assert abs(p["surface_hrc_measured"] - p["surface_hrc"]) < 3.0
     heated = [p for p in seen if p["surface_hrc"] is not None]
     assert heated
     for p in heated:  # the stored profile: deeper is softer, its surface is the measured one

@@ -35,9 +35,17 @@ class PartRecord:
     energy_coil_kj: float
     profile_depth_mm: NDArray[np.float64]
     profile_hv: NDArray[np.float64]
-    verdict: str  # OK | NOK
+    verdict: str  # OK | NOK on the true values (the ground-truth label)
     reasons: tuple[str, ...]
     interrupted: bool
+    # What the plant measured and decided (machine/inspection.py, quality.evaluate_plant):
+    # measured values NaN where the part was not inspected.
+    hardness_inspected: bool
+    surface_hrc_measured: float
+    case_depth_inspected: bool
+    case_depth_measured_mm: float
+    plant_verdict: str  # OK | NOK on the measured values and the process monitors
+    plant_reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from induction_sim.machine import auxiliaries as aux
 from induction_sim.machine.chunk import EventRecord, PartRecord, SampleChunk
 from induction_sim.machine.faults import BY_ID, FaultInstance
 from induction_sim.machine.heating import CyclePhysics, scan_heat_planner
+from induction_sim.machine.inspection import DEFAULT_PLAN, InspectionPlan, inspect
 from induction_sim.machine.interlocks import PlcView, first_trip, still_active
 from induction_sim.machine.modifiers import modifiers_for
-from induction_sim.machine.quality import evaluate
+from induction_sim.machine.quality import evaluate, evaluate_plant
 from induction_sim.machine.recipe import Recipe
 from induction_sim.machine.sensors import Impairment, measure
 from induction_sim.machine.sequence import Cursor, Run, Step, cycle_steps_for
@@ -70,6 +71,7 @@ class MachineConfig:
     # run) starts fresh at its own offset, so shards are independent of each other.
     start_seq: int = 0
     first_part_id: int = 1
+    inspection: InspectionPlan = DEFAULT_PLAN  # which parts QA measures (machine/inspection.py)
 
 
 @dataclass
@@ -485,6 +487,17 @@ class Machine:
             return self._unheated_part(part_id, finished_seq)
         result = self.physics.result(part_id)
         verdict = evaluate(self.recipe, result, interrupted=interrupted)
+        testable = result.part_present and not (interrupted or result.interrupted)
+        measured = inspect(
+            self.config.inspection,
+            self.config.seed,
+            part_id,
+            result.surface_hrc,
+            result.depth_mm,
+            result.hv,
+            testable,
+        )
+        plant = evaluate_plant(self.recipe, result, measured, interrupted=interrupted)
         self.interrupted.discard(part_id)
         self.physics.forget(part_id)
         return PartRecord(
@@ -504,6 +517,12 @@ class Machine:
             verdict=verdict.verdict,
             reasons=verdict.reasons,
             interrupted=interrupted,
+            hardness_inspected=measured.hardness_inspected,
+            surface_hrc_measured=measured.surface_hrc_measured,
+            case_depth_inspected=measured.case_depth_inspected,
+            case_depth_measured_mm=measured.case_depth_measured_mm,
+            plant_verdict=plant.verdict,
+            plant_reasons=plant.reasons,
         )
 
     def _unheated_part(self, part_id: int, finished_seq: int) -> PartRecord:
@@ -527,6 +546,12 @@ class Machine:
             verdict="NOK",
             reasons=("INTERRUPTED",),
             interrupted=True,
+            hardness_inspected=False,
+            surface_hrc_measured=nan,
+            case_depth_inspected=False,
+            case_depth_measured_mm=nan,
+            plant_verdict="NOK",
+            plant_reasons=("INTERRUPTED",),
         )
 
     def _trip(self, code: AlarmCode, hold: MachineState) -> None:

@@ -13,8 +13,16 @@ Reasons (several can apply to one part):
   INTERRUPTED           the heat was stopped before completion (inverter trip, alarm)
   NO_PART               the coil was empty (nothing was hardened)
 
-The judgement uses what a QA line can know: the part's measured-equivalent results from the
-physics (true values, not sensor readings), and the recipe's window.
+Two verdicts per part (docs/machine.md, "Quality verdicts"):
+
+  true verdict   (`evaluate`) the physics' true surface hardness and case depth against the
+                 window: the ground-truth label.
+  plant verdict  (`evaluate_plant`) what the plant decides from what it measured
+                 (`machine/inspection.py`): SOFT/HARD on the Rockwell reading of a tested part,
+                 SHALLOW/DEEP on the traverse of a sectioned part; a part not inspected passes on
+                 the process monitors alone (OVERHEAT, ENERGY_OUT_OF_WINDOW, INTERRUPTED,
+                 NO_PART, which every part gets). Near the limits the two differ both ways, and a
+                 bad part that was not inspected ships as OK.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from induction_sim.machine.inspection import Inspection
 from induction_sim.machine.recipe import Recipe
 from induction_sim.physics.results import PartResult, PartResults
 
@@ -89,13 +98,35 @@ def judge_parts(
 
 
 def evaluate(recipe: Recipe, result: PartResult, interrupted: bool = False) -> QualityVerdict:
-    """Verdict for one part. ``interrupted`` adds INTERRUPTED even if the heat itself finished."""
+    """True verdict for one part. ``interrupted`` adds INTERRUPTED even if the heat finished."""
+    return _judge(recipe, result, result.surface_hrc, result.case_depth_mm, interrupted)
+
+
+def evaluate_plant(
+    recipe: Recipe, result: PartResult, inspection: Inspection, interrupted: bool = False
+) -> QualityVerdict:
+    """The plant's verdict for one part: the window on what was measured (nothing where the part
+    was not inspected), the process monitors on every part."""
+    return _judge(
+        recipe,
+        result,
+        inspection.surface_hrc_measured,
+        inspection.case_depth_measured_mm,
+        interrupted,
+    )
+
+
+def _judge(
+    recipe: Recipe, result: PartResult, hrc: float, case_depth_mm: float, interrupted: bool
+) -> QualityVerdict:
+    """The window on (``hrc``, ``case_depth_mm``) — a NaN value is not judged — and the process
+    monitors on ``result``."""
     low, high = recipe.energy_window_kj
     checks = (
-        (Reason.SOFT, result.surface_hrc < recipe.surface_hrc_min),
-        (Reason.HARD, result.surface_hrc > recipe.surface_hrc_max),
-        (Reason.SHALLOW, result.case_depth_mm < recipe.case_depth_min_mm),
-        (Reason.DEEP, result.case_depth_mm > recipe.case_depth_max_mm),
+        (Reason.SOFT, hrc < recipe.surface_hrc_min),
+        (Reason.HARD, hrc > recipe.surface_hrc_max),
+        (Reason.SHALLOW, case_depth_mm < recipe.case_depth_min_mm),
+        (Reason.DEEP, case_depth_mm > recipe.case_depth_max_mm),
         (Reason.OVERHEAT, result.peak_surface_temp_c > recipe.peak_temp_max_c),
         (Reason.ENERGY_OUT_OF_WINDOW, not low <= result.energy_coil_kj <= high),
         (Reason.INTERRUPTED, interrupted or result.interrupted),

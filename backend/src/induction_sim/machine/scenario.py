@@ -2,7 +2,8 @@
 
 A scenario says which recipes run (a weighted mix: each shift runs one, drawn from the seed), which
 faults happen (timed, conditional, stochastic rules), which instruments are impaired, when the
-dataset starts in simulated time, and how the simulated operator answers alarms.
+dataset starts in simulated time, how the simulated operator answers alarms, and which parts QA
+inspects.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pydantic import (
 )
 
 from induction_sim.machine.faults import FaultInstance, OnsetMode
+from induction_sim.machine.inspection import InspectionPlan
 from induction_sim.machine.machine import MachineConfig, OperatorModel
 from induction_sim.machine.recipe import DEFAULT_RECIPE, Recipe, builtin_recipes, load_recipe
 from induction_sim.machine.schedule import MAX_SECONDS, FaultRule, expand
@@ -124,6 +126,10 @@ class Scenario(BaseModel):
     )
     operator_ack_s: Integer = Field(default=45, ge=1, le=3600)
     operator_reset_s: Integer = Field(default=20, ge=1, le=3600)
+    inspection: InspectionPlan = Field(
+        default_factory=InspectionPlan,
+        description="which parts QA measures and how (docs/machine.md, quality verdicts)",
+    )
 
     @field_validator("start_sim")
     @classmethod
@@ -163,6 +169,7 @@ class Scenario(BaseModel):
             start_sim=self.start_sim,
             start_seq=shard * self.shift_rows,
             first_part_id=shard * PART_IDS_PER_SHIFT + 1,
+            inspection=self.inspection,
         )
 
 

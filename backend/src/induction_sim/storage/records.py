@@ -91,11 +91,41 @@ def _part_row(run_id: int, start_us: int, p: PartRecord) -> bytes:
             float4_field(p.energy_coil_kj),
             float4_array_field(p.profile_depth_mm),
             float4_array_field(p.profile_hv),
-            text_field(p.verdict),
-            text_array_field(p.reasons),
+            _verdict_fields(p.verdict, p.reasons),
             bool_field(p.interrupted),
+            _inspection_fields(p)
+            if p.hardness_inspected or p.case_depth_inspected
+            else _NOT_INSPECTED,
+            _verdict_fields(p.plant_verdict, p.plant_reasons),
         )
     )
+
+
+@lru_cache(maxsize=256)
+def _verdict_fields(verdict: str, reasons: tuple[str, ...]) -> bytes:
+    """A verdict and its reasons (a handful of distinct pairs per run: encoded once)."""
+    return text_field(verdict) + text_array_field(reasons)
+
+
+def _inspection_fields(p: PartRecord) -> bytes:
+    return b"".join(
+        (
+            bool_field(p.hardness_inspected),
+            float4_field(_measured(p.surface_hrc_measured)),
+            bool_field(p.case_depth_inspected),
+            float4_field(_measured(p.case_depth_measured_mm)),
+        )
+    )
+
+
+def _measured(value: float) -> float | None:
+    """A reading, or NULL where the part was not inspected (NaN in the engine)."""
+    return None if value != value else value
+
+
+# hardness_inspected, surface_hrc_measured, case_depth_inspected, case_depth_measured_mm of a
+# part QA did not touch (most parts)
+_NOT_INSPECTED = bool_field(False) + float4_field(None) + bool_field(False) + float4_field(None)
 
 
 # fixed-width columns first, then the texts, which repeat (one encoding per distinct event text)

@@ -184,8 +184,24 @@ parts = Table(
     Column("verdict", Text, nullable=False, comment="OK|NOK"),
     Column("reasons", ARRAY(Text), nullable=False, server_default="{}"),
     Column("interrupted", Boolean, nullable=False, server_default="false"),
+    # What the plant measured and decided (machine/inspection.py; migration 0007). `verdict` and
+    # `reasons` above judge the true values: the ground-truth label.
+    Column("hardness_inspected", Boolean, nullable=False, server_default="false"),
+    Column(
+        "surface_hrc_measured", REAL, nullable=True, comment="Rockwell C reading; null: not tested"
+    ),
+    Column("case_depth_inspected", Boolean, nullable=False, server_default="false"),
+    Column(
+        "case_depth_measured_mm",
+        REAL,
+        nullable=True,
+        comment="SAE J423 ECD from a traverse; null: not sectioned",
+    ),
+    Column("plant_verdict", Text, nullable=False, comment="OK|NOK on what was measured"),
+    Column("plant_reasons", ARRAY(Text), nullable=False, server_default="{}"),
     PrimaryKeyConstraint("run_id", "part_id", name="pk_parts"),
     CheckConstraint("verdict IN ('OK', 'NOK')", name="verdict"),
+    CheckConstraint("plant_verdict IN ('OK', 'NOK')", name="plant_verdict"),
     **APPEND_ONLY,
 )
 

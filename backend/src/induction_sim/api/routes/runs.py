@@ -59,8 +59,16 @@ class PartView(BaseModel):
     steel_grade: str
     started_sim: datetime
     finished_sim: datetime
-    surface_hrc: float | None = Field(description="null: the part was never heated")
-    case_depth_mm: float | None = Field(description="SAE J423 effective case depth")
+    surface_hrc: float | None = Field(description="true surface HRC; null: never heated")
+    surface_hrc_measured: float | None = Field(
+        description="Rockwell C reading of QA; null: the part was not hardness-tested"
+    )
+    hardness_inspected: bool = Field(description="QA tested the surface hardness")
+    case_depth_mm: float | None = Field(description="true SAE J423 effective case depth")
+    case_depth_measured_mm: float | None = Field(
+        description="SAE J423 case depth from QA's microhardness traverse; null: not sectioned"
+    )
+    case_depth_inspected: bool = Field(description="QA sectioned the part (destructive)")
     case_depth_iso_mm: float | None = Field(description="ISO 18203 SHD")
     peak_surface_temp_c: float | None
     energy_coil_kj: float | None = Field(description="energy delivered to the coil for the part")
@@ -69,8 +77,13 @@ class PartView(BaseModel):
         description="hardness profile: depths below the surface; null: the part was never heated"
     )
     profile_hv: list[float] | None = Field(description="hardness profile: HV at each depth")
-    verdict: Literal["OK", "NOK"]
+    verdict: Literal["OK", "NOK"] = Field(description="on the true values: the label")
     reasons: list[str]
+    plant_verdict: Literal["OK", "NOK"] = Field(
+        description="the plant's: on what QA measured (nothing on a part it did not inspect) "
+        "and the process monitors"
+    )
+    plant_reasons: list[str]
     interrupted: bool
 
 

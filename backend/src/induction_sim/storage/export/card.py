@@ -107,6 +107,12 @@ def _label_dictionary() -> dict[str, Any]:
             "OK": "inside the recipe's quality window",
             "NOK": "outside it; `reasons` say how (SOFT, HARD, SHALLOW, DEEP, OVERHEAT, "
             "ENERGY_OUT_OF_WINDOW, INTERRUPTED, NO_PART — see docs/machine.md)",
+            "verdict": "on the true surface hardness and case depth: the ground-truth label",
+            "plant_verdict": "what the plant decided: the window on QA's readings (a Rockwell C "
+            "test on hardness_inspected parts, a microhardness traverse on case_depth_inspected "
+            "ones), nothing on parts it did not inspect, and the process monitors (OVERHEAT, "
+            "ENERGY_OUT_OF_WINDOW, INTERRUPTED, NO_PART) on every part. It differs from "
+            "verdict near the limits (measurement scatter) and on bad parts never inspected.",
         },
         "notes": "Sample labels carry the cause (fault and phase) and keep true values beside "
         "measured ones for the signals sensor-only faults act on; alarm columns carry the "
@@ -122,6 +128,94 @@ def _alarm_name(code: int) -> str:
     if code == 0:
         return "none"
     return AlarmCode(code).name if code in AlarmCode._value2member_map_ else f"code_{code}"
+
+
+async def _verdict_summary(conn: AsyncConnection, run_id: int) -> dict[str, Any]:
+    """Verdict counts, true and plant, their agreement, and what QA inspected, in two scans of
+    the run's parts (one of its reasons)."""
+    p = parts.c
+    true_ok, plant_ok = p.verdict == "OK", p.plant_verdict == "OK"
+    row = (
+        await conn.execute(
+            select(
+                func.count(),
+                func.count().filter(p.interrupted),
+                func.avg(nan_null(p.surface_hrc)),
+                func.avg(nan_null(p.case_depth_mm)),
+                func.count().filter(p.hardness_inspected),
+                func.count().filter(p.case_depth_inspected),
+                func.avg(nan_null(p.surface_hrc_measured)),
+                func.avg(nan_null(p.case_depth_measured_mm)),
+            ).where(p.run_id == run_id)
+        )
+    ).one()
+    by_recipe: dict[str, dict[str, int]] = {}
+    plant_by_recipe: dict[str, dict[str, int]] = {}
+    pairs = {(t, q): 0 for t in (True, False) for q in (True, False)}
+    for recipe, t_ok, q_ok, n in await conn.execute(
+        select(p.recipe_name, true_ok, plant_ok, func.count())
+        .where(p.run_id == run_id)
+        .group_by(p.recipe_name, true_ok, plant_ok)
+        .order_by(p.recipe_name)
+    ):
+        name = str(recipe)
+        by_recipe.setdefault(name, {"OK": 0, "NOK": 0})["OK" if t_ok else "NOK"] += int(n)
+        plant_by_recipe.setdefault(name, {"OK": 0, "NOK": 0})["OK" if q_ok else "NOK"] += int(n)
+        pairs[bool(t_ok), bool(q_ok)] += int(n)
+    reasons = {
+        "verdict": await _reason_counts(conn, run_id, p.reasons),
+        "plant": await _reason_counts(conn, run_id, p.plant_reasons),
+    }
+    count = int(row[0])
+    ok = pairs[True, True] + pairs[True, False]
+    plant = pairs[True, True] + pairs[False, True]
+
+    def mean(value: Any) -> float | None:
+        return None if value is None or not math.isfinite(float(value)) else float(value)
+
+    return {
+        "parts": count,
+        "OK": ok,
+        "NOK": count - ok,
+        "interrupted": int(row[1]),
+        "ok_rate": ok / count if count else None,
+        "mean_surface_hrc": mean(row[2]),
+        "mean_case_depth_mm": mean(row[3]),
+        "by_reason": reasons["verdict"],
+        "by_recipe": by_recipe,
+        "note": "OK/NOK, by_reason and by_recipe judge the true values (`verdict`); `plant` is "
+        "what the plant decided from what it measured (`plant_verdict`).",
+        "plant": {
+            "OK": plant,
+            "NOK": count - plant,
+            "ok_rate": plant / count if count else None,
+            "by_reason": reasons["plant"],
+            "by_recipe": plant_by_recipe,
+        },
+        "agreement": {
+            "both_ok": pairs[True, True],
+            "both_nok": pairs[False, False],
+            "nok_passed_by_plant": pairs[False, True],
+            "ok_rejected_by_plant": pairs[True, False],
+        },
+        "inspection": {
+            "hardness_inspected": int(row[4]),
+            "case_depth_inspected": int(row[5]),
+            "mean_surface_hrc_measured": mean(row[6]),
+            "mean_case_depth_measured_mm": mean(row[7]),
+        },
+    }
+
+
+async def _reason_counts(conn: AsyncConnection, run_id: int, column: Any) -> dict[str, int]:
+    reasons = select(func.unnest(column).label("reason")).where(parts.c.run_id == run_id)
+    sub = reasons.subquery()
+    return {
+        str(name): int(n)
+        for name, n in await conn.execute(
+            select(sub.c.reason, func.count()).group_by(sub.c.reason).order_by(sub.c.reason)
+        )
+    }
 
 
 async def manifest(conn: AsyncConnection, run_id: int) -> dict[str, Any]:
@@ -185,36 +279,7 @@ async def manifest(conn: AsyncConnection, run_id: int) -> dict[str, Any]:
     ]
 
     part_rows = (await conn.execute(parts_query(run_id))).all()
-    p = parts.c
-    summary = (
-        await conn.execute(
-            select(
-                func.count(),
-                func.count().filter(p.verdict == "OK"),
-                func.count().filter(p.verdict == "NOK"),
-                func.count().filter(p.interrupted),
-                func.avg(nan_null(p.surface_hrc)),
-                func.avg(nan_null(p.case_depth_mm)),
-            ).where(p.run_id == run_id)
-        )
-    ).one()
-    reasons = select(func.unnest(p.reasons).label("reason")).where(p.run_id == run_id).subquery()
-    by_reason = {
-        str(name): int(n)
-        for name, n in await conn.execute(
-            select(reasons.c.reason, func.count())
-            .group_by(reasons.c.reason)
-            .order_by(reasons.c.reason)
-        )
-    }
-    by_recipe: dict[str, dict[str, int]] = {}
-    for recipe, verdict, n in await conn.execute(
-        select(p.recipe_name, p.verdict, func.count())
-        .where(p.run_id == run_id)
-        .group_by(p.recipe_name, p.verdict)
-        .order_by(p.recipe_name, p.verdict)
-    ):
-        by_recipe.setdefault(str(recipe), {"OK": 0, "NOK": 0})[str(verdict)] = int(n)
+    verdicts = await _verdict_summary(conn, run_id)
 
     return {
         "manifest_version": MANIFEST_VERSION,
@@ -274,22 +339,14 @@ async def manifest(conn: AsyncConnection, run_id: int) -> dict[str, Any]:
             "columns": list(PART_COLUMNS),
             "data": [[_json_ready(v) for v in r] for r in part_rows],
         },
-        "verdicts": {
-            "parts": int(summary[0]),
-            "OK": int(summary[1]),
-            "NOK": int(summary[2]),
-            "interrupted": int(summary[3]),
-            "ok_rate": (int(summary[1]) / int(summary[0])) if summary[0] else None,
-            "mean_surface_hrc": _number(None if summary[4] is None else float(summary[4])),
-            "mean_case_depth_mm": _number(None if summary[5] is None else float(summary[5])),
-            "by_reason": by_reason,
-            "by_recipe": by_recipe,
-        },
+        "verdicts": verdicts,
         "join": {
             "key": "part_id",
             "how": "a sample's part_id is the part in the machine at that second (null: none); "
             "it joins parts.data[*].part_id of the same run, e.g. in pandas "
             "samples.merge(parts, on='part_id', how='left'). Part ids are unique within a run.",
-            "part_labels": "verdict (OK/NOK) and reasons per part, with its measured quality",
+            "part_labels": "per part: the true quality and the true verdict (verdict, reasons: the "
+            "label), what QA measured where it inspected (*_measured, *_inspected) and the "
+            "plant's verdict on it (plant_verdict, plant_reasons)",
         },
     }

@@ -1,4 +1,5 @@
-"""The parts repository: a run's finished parts with their quality and verdict."""
+"""The parts repository: a run's finished parts with their quality and verdicts — true values
+and the true verdict, what QA measured and the plant's verdict (`machine/inspection.py`)."""
 
 from __future__ import annotations
 
@@ -19,19 +20,27 @@ PART_COLUMNS: Final[tuple[str, ...]] = (
     "started_sim",
     "finished_sim",
     "surface_hrc",
+    "surface_hrc_measured",
+    "hardness_inspected",
     "case_depth_mm",
+    "case_depth_measured_mm",
+    "case_depth_inspected",
     "case_depth_iso_mm",
     "peak_surface_temp_c",
     "energy_coil_kj",
     "energy_part_kj",
     "verdict",
     "reasons",
+    "plant_verdict",
+    "plant_reasons",
     "interrupted",
 )
 _REAL: Final = frozenset(
     {
         "surface_hrc",
+        "surface_hrc_measured",
         "case_depth_mm",
+        "case_depth_measured_mm",
         "case_depth_iso_mm",
         "peak_surface_temp_c",
         "energy_coil_kj",
