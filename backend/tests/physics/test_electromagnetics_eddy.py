@@ -61,3 +61,37 @@ def test_hot_skin_over_magnetic_core_gives_wave_profile() -> None:
     assert at_front > 1.05 * dip
     # Deeper in the magnetic core the power decays within a cold skin depth.
     assert density[np.argmin(np.abs(depth - 3.0e-3))] < 0.3 * at_front
+
+
+@pytest.mark.parametrize("freq", [100e3, 200e3, 400e3])
+@pytest.mark.parametrize("mu_r", [15.0, 20.0])
+def test_cold_steel_above_100_khz_is_resolved_by_the_frequency_aware_grid(
+    freq: float, mu_r: float
+) -> None:
+    """Issue 13 §3: the fixed 0.1 mm surface cell gave −16 % (μr 15) at 200 kHz on cold steel;
+    a surface cell of δ_cold/3 keeps the eddy power within 3 % of the exact solution."""
+    radius, rho = np.array([0.0125]), 0.165e-6  # 1045 at 20 °C
+    omega = np.array([2.0 * np.pi * freq])
+    exact = _bessel_power_per_length(0.0125, rho, mu_r, omega[0])
+
+    def power(grid: object) -> float:
+        nodes = grid.nodes  # type: ignore[attr-defined]
+        solved = eddy_current_profile(
+            grid,  # type: ignore[arg-type]
+            np.full((nodes, 1), rho),
+            np.full((nodes, 1), mu_r),
+            omega,
+        )
+        return float(solved.active_w_m[0])
+
+    assert power(build_grid(radius)) < 0.95 * exact  # the fixed grid under-resolves
+    refined = build_grid(radius, frequency_hz=np.array([freq]))
+    assert refined.nodes == build_grid(radius).nodes  # same cost
+    assert power(refined) == pytest.approx(exact, rel=0.03)
+
+
+def test_the_frequency_aware_grid_keeps_the_10_khz_grid() -> None:
+    radius = np.array([0.02, 0.02])
+    fixed = build_grid(radius)
+    aware = build_grid(radius, frequency_hz=np.array([10e3, 20e3]))
+    np.testing.assert_array_equal(aware.depth_m, fixed.depth_m)
