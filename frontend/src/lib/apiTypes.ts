@@ -716,6 +716,85 @@ export interface components {
              */
             signal: "power_setpoint_kw" | "power_kw" | "frequency_hz" | "coil_current_a" | "coil_voltage_v" | "power_factor" | "dc_bus_v" | "inverter_temp_c" | "energy_coil_kj" | "surface_temp_c" | "scan_position_mm" | "scan_speed_mm_s" | "spindle_rpm" | "coil_water_flow_lpm" | "coil_water_in_c" | "coil_water_out_c" | "quench_flow_lpm" | "quench_pressure_bar" | "quench_temp_c" | "quench_concentration_pct" | "ground_leakage_ma";
         };
+        /**
+         * InspectionPlan
+         * @description Which parts the plant inspects and how (defaults: see docs/machine.md, "Quality
+         *     verdicts"). A part is tested when its id is a multiple of ``*_every_n_parts`` or when a draw
+         *     keyed by its id falls below ``*_sample_rate``; a sectioned part is also hardness-tested.
+         */
+        InspectionPlan: {
+            /**
+             * Ecd Resolution Mm
+             * @default 0.01
+             */
+            ecd_resolution_mm: number;
+            /**
+             * Hardness Every N Parts
+             * @description surface HRC on parts N, 2N, … (0: none)
+             * @default 10
+             */
+            hardness_every_n_parts: number;
+            /**
+             * Hardness Sample Rate
+             * @description and on this random fraction of the parts
+             * @default 0
+             */
+            hardness_sample_rate: number;
+            /**
+             * Hrc Part Sd
+             * @description scatter of a production part beyond the test-block precision [E]
+             * @default 0.3
+             */
+            hrc_part_sd: number;
+            /**
+             * Hrc Resolution
+             * @description Rockwell display resolution (dial: 0.5)
+             * @default 0.1
+             */
+            hrc_resolution: number;
+            /**
+             * Position Error Mm
+             * @description each depth within ± this (uniform)
+             * @default 0.025
+             */
+            position_error_mm: number;
+            /**
+             * Section Every N Parts
+             * @description case depth (sectioned, microhardness traverse) on parts N, 2N, … (0: none)
+             * @default 250
+             */
+            section_every_n_parts: number;
+            /**
+             * Section Sample Rate
+             * @description and on this random fraction of the parts
+             * @default 0
+             */
+            section_sample_rate: number;
+            /**
+             * Traverse First Mm
+             * @description depth of the first indentation
+             * @default 0.15
+             */
+            traverse_first_mm: number;
+            /**
+             * Traverse Step Mm
+             * @description depth increment of the traverse
+             * @default 0.1
+             */
+            traverse_step_mm: number;
+            /**
+             * Vickers Load Kgf
+             * @description HV1 by default
+             * @default 1
+             */
+            vickers_load_kgf: number;
+            /**
+             * Vickers Local Cv
+             * @description local scatter of one indentation (microstructure), fraction of HV [E]
+             * @default 0.02
+             */
+            vickers_local_cv: number;
+        };
         /** JobRequest */
         JobRequest: {
             /**
@@ -917,13 +996,23 @@ export interface components {
         /** PartView */
         PartView: {
             /**
+             * Case Depth Inspected
+             * @description QA sectioned the part (destructive)
+             */
+            case_depth_inspected: boolean;
+            /**
              * Case Depth Iso Mm
              * @description ISO 18203 SHD
              */
             case_depth_iso_mm: number | null;
             /**
+             * Case Depth Measured Mm
+             * @description SAE J423 case depth from QA's microhardness traverse; null: not sectioned
+             */
+            case_depth_measured_mm: number | null;
+            /**
              * Case Depth Mm
-             * @description SAE J423 effective case depth
+             * @description true SAE J423 effective case depth
              */
             case_depth_mm: number | null;
             /**
@@ -941,12 +1030,25 @@ export interface components {
              * Format: date-time
              */
             finished_sim: string;
+            /**
+             * Hardness Inspected
+             * @description QA tested the surface hardness
+             */
+            hardness_inspected: boolean;
             /** Interrupted */
             interrupted: boolean;
             /** Part Id */
             part_id: number;
             /** Peak Surface Temp C */
             peak_surface_temp_c: number | null;
+            /** Plant Reasons */
+            plant_reasons: string[];
+            /**
+             * Plant Verdict
+             * @description the plant's: on what QA measured (nothing on a part it did not inspect) and the process monitors
+             * @enum {string}
+             */
+            plant_verdict: "OK" | "NOK";
             /**
              * Profile Depth Mm
              * @description hardness profile: depths below the surface; null: the part was never heated
@@ -970,11 +1072,17 @@ export interface components {
             steel_grade: string;
             /**
              * Surface Hrc
-             * @description null: the part was never heated
+             * @description true surface HRC; null: never heated
              */
             surface_hrc: number | null;
             /**
+             * Surface Hrc Measured
+             * @description Rockwell C reading of QA; null: the part was not hardness-tested
+             */
+            surface_hrc_measured: number | null;
+            /**
              * Verdict
+             * @description on the true values: the label
              * @enum {string}
              */
             verdict: "OK" | "NOK";
@@ -1243,6 +1351,8 @@ export interface components {
             faults?: components["schemas"]["FaultRule"][];
             /** Impairments */
             impairments?: components["schemas"]["ImpairmentRule"][];
+            /** @description which parts QA measures and how (docs/machine.md, quality verdicts) */
+            inspection?: components["schemas"]["InspectionPlan"];
             /** Name */
             name: string;
             /**

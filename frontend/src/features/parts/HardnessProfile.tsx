@@ -1,6 +1,7 @@
 import type { Recipe } from '../../lib/plant';
 import { formatFixed } from '../../lib/format';
-import { CASE_DEPTH_LIMIT_HV } from './hardness';
+import { CASE_DEPTH_LIMIT_HV, hrcToHv } from './hardness';
+import { INSPECTION_TEXT, inspectionOf } from './inspection';
 import type { Part } from './partsApi';
 import { profilePlot } from './profileGeometry';
 
@@ -20,9 +21,17 @@ function ticks(min: number, max: number, step: number): number[] {
 /**
  * Hardness (HV) versus depth (mm) of one part: the recipe's surface-hardness window (band at the
  * surface), its case-depth window (band across) and the 50 HRC line of the effective case depth.
- * The measured profile is drawn when the server sends it; otherwise the two measured points
- * (surface hardness, effective case depth) are.
+ * The true profile is drawn when the server sends it; otherwise the two true points (surface
+ * hardness, effective case depth) are. Hollow rings: what QA measured, where it inspected.
  */
+/** What QA measured on the part, in words. */
+function qaText(part: Part): string {
+  const kind = inspectionOf(part);
+  if (kind === 'none') return 'QA: not inspected';
+  const hardness = `QA: ${formatFixed(part.surface_hrc_measured, 1)} HRC`;
+  return kind === 'section' ? `${hardness} · case ${formatFixed(part.case_depth_measured_mm, 2)} mm` : `${hardness} (not sectioned)`;
+}
+
 export function HardnessProfile({ part, recipe }: { part: Part; recipe: Recipe | undefined }) {
   const plot = profilePlot(part, recipe);
   const plotWidth = WIDTH - LEFT - RIGHT;
@@ -41,6 +50,11 @@ export function HardnessProfile({ part, recipe }: { part: Part; recipe: Recipe |
           {formatFixed(part.energy_coil_kj, 0)} kJ coil · {formatFixed(part.energy_part_kj, 0)} kJ in the part
         </span>
         {!hasCurve && <span className="profile__note"> · profile not sent by the server: measured points only</span>}
+        <br />
+        <span data-testid="profile-qa" title={INSPECTION_TEXT[inspectionOf(part)]}>
+          {qaText(part)} · plant {part.plant_verdict}
+          {part.plant_reasons.length > 0 && ` ${part.plant_reasons.join(', ')}`}
+        </span>
       </figcaption>
       <svg viewBox={`0 0 ${String(WIDTH)} ${String(HEIGHT)}`} role="img" aria-label={`Hardness versus depth of part ${String(part.part_id)}`}>
         <rect className="profile__frame" x={LEFT} y={TOP} width={plotWidth} height={plotHeight} />
@@ -109,6 +123,28 @@ export function HardnessProfile({ part, recipe }: { part: Part; recipe: Recipe |
         {plot.caseDepth && (
           <circle className="profile__point" data-verdict={part.verdict} cx={x(plot.caseDepth[0])} cy={y(plot.caseDepth[1])} r={3.5}>
             <title>effective case depth {formatFixed(part.case_depth_mm, 2)} mm</title>
+          </circle>
+        )}
+        {part.surface_hrc_measured !== null && (
+          <circle
+            className="profile__point profile__point--measured"
+            data-testid="profile-measured-surface"
+            cx={x(0)}
+            cy={y(hrcToHv(part.surface_hrc_measured))}
+            r={4.5}
+          >
+            <title>QA: surface {formatFixed(part.surface_hrc_measured, 1)} HRC</title>
+          </circle>
+        )}
+        {part.case_depth_measured_mm !== null && (
+          <circle
+            className="profile__point profile__point--measured"
+            data-testid="profile-measured-depth"
+            cx={x(part.case_depth_measured_mm)}
+            cy={y(CASE_DEPTH_LIMIT_HV)}
+            r={4.5}
+          >
+            <title>QA: effective case depth {formatFixed(part.case_depth_measured_mm, 2)} mm</title>
           </circle>
         )}
       </svg>

@@ -17,7 +17,9 @@ import {
 /**
  * `PartView`: `surface_hrc` null when the part was never heated, `case_depth_mm` the effective case
  * depth (SAE J423, 50 HRC; `case_depth_iso_mm` the ISO 18203 one), `energy_coil_kj` the energy delivered to the coil (the recipe's energy
- * window applies to it), `energy_part_kj` the energy the part absorbed.
+ * window applies to it), `energy_part_kj` the energy the part absorbed. Those are true values and
+ * `verdict` judges them; QA's readings (`surface_hrc_measured` where `hardness_inspected`,
+ * `case_depth_measured_mm` where `case_depth_inspected`) are what `plant_verdict` judges.
  */
 export type Part = ApiSchema<'PartView'>;
 
@@ -32,13 +34,19 @@ function decodePart(raw: unknown): Part {
     started_sim: expectString(record, 'started_sim'),
     finished_sim: expectString(record, 'finished_sim'),
     surface_hrc: expectNumberOrNull(record, 'surface_hrc'),
+    surface_hrc_measured: expectNumberOrNull(record, 'surface_hrc_measured'),
+    hardness_inspected: expectBoolean(record, 'hardness_inspected'),
     case_depth_mm: expectNumberOrNull(record, 'case_depth_mm'),
+    case_depth_measured_mm: expectNumberOrNull(record, 'case_depth_measured_mm'),
+    case_depth_inspected: expectBoolean(record, 'case_depth_inspected'),
     case_depth_iso_mm: expectNumberOrNull(record, 'case_depth_iso_mm'),
     peak_surface_temp_c: expectNumberOrNull(record, 'peak_surface_temp_c'),
     energy_coil_kj: expectNumberOrNull(record, 'energy_coil_kj'),
     energy_part_kj: expectNumberOrNull(record, 'energy_part_kj'),
     verdict: expectOneOf(record, 'verdict', ['OK', 'NOK'] as const),
     reasons: expectStringList(record, 'reasons'),
+    plant_verdict: expectOneOf(record, 'plant_verdict', ['OK', 'NOK'] as const),
+    plant_reasons: expectStringList(record, 'plant_reasons'),
     interrupted: expectBoolean(record, 'interrupted'),
     profile_depth_mm: optionalNumberList(record, 'profile_depth_mm'),
     profile_hv: optionalNumberList(record, 'profile_hv'),

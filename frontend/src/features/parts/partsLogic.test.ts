@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, stubFetch } from '../../test/fetchMock';
 import { hrcToHv, hvToHrc } from './hardness';
+import { inspectionOf, verdictsDisagree } from './inspection';
 import { fetchRecentParts, RECENT_PARTS } from './partsApi';
 
 describe('hardness conversion (ASTM E140 points)', () => {
@@ -33,7 +34,13 @@ function page(ids: number[], next: number | null) {
       energy_part_kj: 0,
       verdict: 'NOK',
       reasons: ['INTERRUPTED'],
+      plant_verdict: 'NOK',
+      plant_reasons: ['INTERRUPTED'],
       interrupted: true,
+      surface_hrc_measured: null,
+      hardness_inspected: false,
+      case_depth_measured_mm: null,
+      case_depth_inspected: false,
     })),
     next_after_part_id: next,
   };
@@ -62,5 +69,15 @@ describe('recent parts', () => {
     expect(parts).toHaveLength(RECENT_PARTS);
     expect(parts[0]?.part_id).toBe(130);
     expect(parts.at(-1)?.part_id).toBe(111);
+  });
+});
+
+describe('inspection', () => {
+  it('names what QA did to a part and flags verdicts that disagree', () => {
+    expect(inspectionOf({ hardness_inspected: true, case_depth_inspected: true })).toBe('section');
+    expect(inspectionOf({ hardness_inspected: true, case_depth_inspected: false })).toBe('hardness');
+    expect(inspectionOf({ hardness_inspected: false, case_depth_inspected: false })).toBe('none');
+    expect(verdictsDisagree({ verdict: 'NOK', plant_verdict: 'OK' })).toBe(true);
+    expect(verdictsDisagree({ verdict: 'OK', plant_verdict: 'OK' })).toBe(false);
   });
 });
