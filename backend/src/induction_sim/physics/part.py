@@ -145,6 +145,9 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
     ac1 = grade.ac1_c
     ac3 = np.asarray(andrews_ac3_c(carbon, comp), dtype=np.float64)
     ms = np.asarray(andrews_ms_c(carbon, comp), dtype=np.float64)
+    shift = 10.0 ** (-CARBON_RATE_DECADES_PER_PCT * inp.carbon_offset_pct)
+    rate_full = grade.critical_rate_full_c_s * shift
+    rate_half = grade.critical_rate_half_c_s * shift
     present = inp.part_present
     present_f = present.astype(np.float64)
 
@@ -173,7 +176,8 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
     enthalpy = grade.enthalpy_j_kg(temp, 0.0)
     rate_prev = np.zeros_like(temp)  # dT/dt of the last step: predicts the field-solve midpoint
     peak = temp.copy()
-    austenite = np.zeros_like(temp)
+    austenite = np.zeros_like(temp)  # the most austenite each node reached (grows only)
+    transformed = np.zeros_like(temp)  # of it, what has transformed back on cooling
     crossing_s = np.full((len(CROSSING_LEVELS_C), *temp.shape), np.nan)
 
     n_steps = HEAT_STEPS + DELAY_STEPS + QUENCH_STEPS
@@ -199,7 +203,7 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
     ) -> FloatArray:
         nonlocal temp, enthalpy, rate_prev, austenite
         t_lin, enthalpy, _ = conduction_step(
-            grade, grid, temp, enthalpy, austenite, dt, source, htc, sink
+            grade, grid, temp, enthalpy, austenite - transformed, dt, source, htc, sink
         )
         if t_lin.max() > ac1:  # no austenite can form below Ac1: skip the kinetics
             austenite = austenite_step(
@@ -211,12 +215,36 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
                 grade.leblond_tau0_s,
                 grade.leblond_theta_k,
             )
-        new_temp = grade.temperature_from_enthalpy_c(enthalpy, austenite, t_lin)
+        new_temp = grade.temperature_from_enthalpy_c(enthalpy, austenite - transformed, t_lin)
         rate_prev = (new_temp - temp) / dt[None, :]
         old = temp
         temp = new_temp
         np.maximum(peak, temp, out=peak)
         return old
+
+    def release_transformation_heat(t_end: FloatArray) -> None:
+        """Austenite that transforms on cooling gives back its heat (docs/physics.md §8): the
+        diffusional share, known from the node's 800→550 °C rate, when the node passes 550 °C;
+        martensite progressively below Ms (Koistinen–Marburger). Same enthalpy, less austenite:
+        the temperature rises by the released heat, and energy stays conserved exactly."""
+        nonlocal temp, transformed
+        passed = ~np.isnan(crossing_s[-1])
+        if not passed.any():
+            return
+        rate = _cooling_rate(crossing_s, temp, t_end)
+        capacity = martensite_capacity(rate, rate_full[None, :], rate_half[None, :])
+        km_now = koistinen_marburger(ms[None, :], temp)
+        target = np.where(passed, austenite * ((1.0 - capacity) + capacity * km_now), 0.0)
+        changed = target > transformed
+        if not changed.any():
+            return
+        transformed = np.where(changed, target, transformed)
+        f_now = austenite - transformed
+        new_temp = temp
+        for _ in range(2):  # Newton from the present temperature: the jump is tens of kelvin
+            new_temp = grade.temperature_from_enthalpy_c(enthalpy, f_now, new_temp)
+        # only where heat was released: a node's result must not depend on its batch
+        temp = np.where(changed, new_temp, temp)
 
     step = 0
     source = np.zeros_like(temp)
@@ -281,6 +309,7 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
         _record_crossings(crossing_s, old, temp, t_now, dt_delay)
         step += 1
         t_now = t_now + dt_delay
+        release_transformation_heat(t_now)
         time_hist[:, step] = t_now
         surf_hist[:, step] = temp[-1]
 
@@ -297,11 +326,14 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
         _record_crossings(crossing_s, old, temp, t_now, dt_q)
         step += 1
         t_now = t_now + dt_q
+        release_transformation_heat(t_now)
         time_hist[:, step] = t_now
         surf_hist[:, step] = temp[-1]
     cooling_rate = _cooling_rate(crossing_s, temp, t_now)
 
-    hv, martensite = _hardness(grade, inp, carbon, ms, austenite, cooling_rate)
+    hv, martensite = _hardness(
+        grade, inp, carbon, ms, austenite, cooling_rate, rate_full, rate_half
+    )
     surface_hv = hv[-1]
     iso_limit = np.where(
         np.isnan(inp.iso_limit_hv), ISO_18203_FACTOR * surface_hv, inp.iso_limit_hv
@@ -402,11 +434,10 @@ def _hardness(
     ms: FloatArray,
     austenite: FloatArray,
     cooling_rate: FloatArray,
+    rate_full: FloatArray,
+    rate_half: FloatArray,
 ) -> tuple[FloatArray, FloatArray]:
     """Phase fractions and mixed hardness per node (M, N); returns (HV, martensite fraction)."""
-    shift = 10.0 ** (-CARBON_RATE_DECADES_PER_PCT * inp.carbon_offset_pct)
-    rate_full = grade.critical_rate_full_c_s * shift
-    rate_half = grade.critical_rate_half_c_s * shift
     capacity = martensite_capacity(cooling_rate, rate_full[None, :], rate_half[None, :])
     km = koistinen_marburger(ms, inp.quench_temp_c)
     f_m = austenite * capacity * km[None, :]

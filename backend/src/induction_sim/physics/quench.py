@@ -1,29 +1,37 @@
-"""Quench heat-transfer coefficient h(T_surface) for spray quenching after induction heating.
+"""Quench heat transfer h(T_surface) for the spray ring that follows the coil.
 
-Boiling-curve shape [Barrena, Zinn-quench]: above the minimum-film-boiling
-temperature T_MFB a vapour (or polymer-rich) film insulates the surface (low, flat h); below it the
-film collapses into nucleate boiling with a peak h at T_peak; towards low temperatures the spray
-is single-phase convection. Piecewise linear in T between those anchors:
+A spray quench is not a bath. Drops and jets that strike the surface at tens to hundreds of
+l/(m²·s) break the vapour film that would insulate a part dipped in a tank: under an impinging
+water jet, hot steel rewets above 880 °C [Leocadio-Passos], and spray heat fluxes reach
+≈10 MW/m² [Aamir]. The boiling curve is therefore written in terms of the **spray flux density**
+G = flow ÷ (circumference × spray band), l/(m²·s), with four anchors per part (docs/physics.md §7):
 
-    T ≥ T_MFB            h = h_film
-    T_peak ≤ T < T_MFB   h = h_film + (h_peak − h_film)·(T_MFB − T)/(T_MFB − T_peak)
-    T_low ≤ T < T_peak   h = h_conv + (h_peak − h_conv)·(T − T_low)/(T_peak − T_low)
-    T < T_low            h = h_conv
+    T ≥ T_MFB            film boiling, h_film (short or absent at induction flux densities)
+    T_peak ≤ T < T_MFB   transition: h rises linearly from h_film to h_peak
+    T_low ≤ T < T_peak   nucleate boiling: h falls linearly from h_peak to h_conv
+    T < T_low            single-phase convection, h_conv
 
-Medium, flow, polymer concentration and quench temperature move the anchors:
-
-* specific flow q = flow/(π·d) relative to 80 l/min on a 40 mm shaft (the reference case)
-  scales all three h by (q/q_ref)^0.7 (exponent 0.5–0.8 [E]) and raises T_MFB by
-  80 K·ln(q/q_ref) (jets break the film earlier [E]);
-* PAG concentration c lowers the nucleate peak as h_peak = 25·exp(−c/9.8 %) kW/m²K, a fit to the
-  estimated spray table (≈ 5 %: 10–15, 10 %: 6–10, 15–20 %: 3–6) [E], and stabilises the film,
-  T_MFB = 600 − 10·c °C [E];
-* warmer quenchant (less subcooling) lowers T_MFB by 3 K per K and the peak by 1 %/K above 25 °C
-  [E] (film lasts longer: the "quench temperature creep" fault).
-
-Immersion anchors from Buczek & Telejko (2013) [Buczek]: PAG 3.2 kW/m²K at 800 °C, max 7.4 at
-400–450 °C, 2.0 at 150 °C; mineral oil 0.5 at 800 °C, max 4.7–6.0 at 520–550 °C. Water spray
-peak 10–30 kW/m²K [Aamir, derived from heat flux]. Figures, keys and tags: docs/physics.md §12.
+* Water, as a function of G (anchors per source in physics.md §7 and §12.2):
+  - peak heat flux q_max = 2.3 MW/m² · (G / 2.92 l/(m²·s))^0.30, through the measured spray CHF of
+    230 W/cm² at 17.5 ml/(min·cm²) [Jiang-Dhir] and ≈10 MW/m² at induction-ring flux densities
+    [Aamir]; h_peak = q_max / (T_peak − T_fluid) with the peak at T_peak = 350 °C [E];
+  - minimum-film-boiling (rewetting) temperature T_MFB = 550 °C + 60 K·ln(G / 5 l/(m²·s)) [E]:
+    a dilute spray holds a film down to ≈550 °C, a ring at ≈400 l/(m²·s) rewets near 810 °C
+    (a single jet's stagnation zone rewets above 880 °C [Leocadio-Passos]); pump wear or
+    clogged nozzles lower G and let the film last longer;
+  - film h_film = 1.5 kW/m²K · (G / 10 l/(m²·s))^0.5 and single-phase h_conv = 6 kW/m²K ·
+    (G / G_ref)^0.6 [E].
+* PAG polymer (aqueous): the polymer-rich layer that precipitates above its cloud point
+  stabilises the film and slows every regime [Buczek, LinLee]: T_MFB lowered by 25 K per % of
+  concentration; h_peak = 25 kW/m²K · exp(−c / 9.8 %) · (G / G_ref)^0.30 (the estimated spray
+  table of §12.2: ≈5 %: 10–15, 10 %: 6–10, 15–20 %: 3–6 kW/m²K at the reference flux); h_conv
+  scaled by exp(−c / 9.8 %), the spray's film coefficient by exp(−c / 40 %) [E]. No measured
+  PAG *spray* film coefficient was found: this is the least-supported anchor of the curve
+  (physics.md §7 shows what the immersion value of 3.2 kW/m²K [Buczek] would change).
+* Oil: immersion anchors of Buczek & Telejko (0.5 kW/m²K at 800 °C, 5 kW/m²K near 530 °C,
+  0.3 kW/m²K low) scaled by (G / G_ref)^0.7 [Buczek, E].
+* Warmer aqueous quenchant (less subcooling) lowers T_MFB by 3 K per K and the peak by 1 %/K
+  above 25 °C [E] (the "quench temperature creep" fault).
 """
 
 from __future__ import annotations
@@ -41,11 +49,26 @@ POLYMER = 1
 OIL = 2
 MEDIUM_CODES: dict[str, int] = {"water": WATER, "polymer": POLYMER, "oil": OIL}
 
-# Reference specific flow: 80 l/min over a 40 mm shaft's circumference, the reference case of
-# docs/physics.md §12.1 [E].
-REFERENCE_SPECIFIC_FLOW_LPM_PER_MM = 80.0 / (np.pi * 40.0)
-FLOW_EXPONENT = 0.7  # [E] 0.5–0.8, docs/physics.md §12.2
-FLOW_FILM_SHIFT_K = 80.0  # [E]
+# Axial length of the band an integral quench ring sprays on the part [E]: the ring sits under
+# the coil; its holes cover roughly one coil height (physics.md §12.2).
+SPRAY_BAND_M = 0.025
+# Reference case (physics.md §12.1): 80 l/min on a 40 mm shaft → ≈ 424 l/(m²·s).
+REFERENCE_FLUX_L_M2S = 80.0 / 60.0 / (np.pi * 0.040 * SPRAY_BAND_M)
+
+# Water spray boiling curve (physics.md §7): peak heat flux through the measured spray CHF
+# [Jiang-Dhir] with an exponent that reaches ≈10 MW/m² at ring flux densities [Aamir].
+CHF_ANCHOR_W_M2 = 2.3e6
+CHF_ANCHOR_FLUX_L_M2S = 2.92
+CHF_FLUX_EXPONENT = 0.30
+WATER_PEAK_C = 350.0  # [E]
+MFB_DILUTE_C = 550.0  # T_MFB of a dilute (5 l/(m²·s)) spray [E]
+MFB_DILUTE_FLUX_L_M2S = 5.0
+MFB_PER_LOG_FLUX_K = 60.0  # [E]
+FILM_H_W_M2K = 1.5e3  # at 10 l/(m²·s) [E]
+FILM_FLUX_L_M2S = 10.0
+CONV_H_W_M2K = 6.0e3  # at the reference flux [E]
+PAG_PEAK_H_W_M2K = 25.0e3  # × exp(−c/9.8 %): the estimated PAG spray table, §12.2 [E]
+MFB_CEILING_C = 1100.0  # no film at all above the hottest induction surface temperatures
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,13 @@ class QuenchCurve:
     t_peak_c: FloatArray
     t_low_c: FloatArray
     fluid_temp_c: FloatArray
+    flux_l_m2s: FloatArray  # spray flux density on the part
+
+
+def spray_flux_l_m2s(flow_lpm: FloatArray, diameter_m: FloatArray) -> FloatArray:
+    """Flow per area of the sprayed band: l/(m²·s)."""
+    area_m2 = np.pi * np.maximum(diameter_m, 1e-4) * SPRAY_BAND_M
+    return np.asarray(np.maximum(flow_lpm, 0.0) / 60.0 / area_m2, dtype=np.float64)
 
 
 def quench_curve(
@@ -68,45 +98,64 @@ def quench_curve(
     fluid_temp_c: FloatArray,
     diameter_m: FloatArray,
 ) -> QuenchCurve:
-    """Build the boiling-curve anchors for each part from medium and operating conditions."""
+    """The boiling-curve anchors of each part from medium and operating conditions."""
     conc = np.clip(concentration_pct, 0.0, 40.0)
-    is_water = medium == WATER
+    fluid = np.asarray(fluid_temp_c, dtype=np.float64)
+    flux = np.maximum(spray_flux_l_m2s(flow_lpm, diameter_m), 1e-3)
     is_poly = medium == POLYMER
-    # Anchors per medium (kW/m²K → W/m²K): water spray [Aamir, E]; PAG [Buczek, E]; oil [Buczek].
-    h_peak = np.where(is_water, 25.0e3, np.where(is_poly, 25.0e3 * np.exp(-conc / 9.8), 5.0e3))
-    h_film = np.where(is_water, 2.5e3, np.where(is_poly, 3.2e3 * np.exp(-conc / 40.0), 0.5e3))
-    h_conv = np.where(
-        is_water, 6.0e3, np.where(is_poly, 2.0e3 + 2.0e3 * np.exp(-conc / 10.0), 0.3e3)
-    )
-    t_mfb = np.where(is_water, 600.0, np.where(is_poly, 600.0 - 10.0 * conc, 620.0))
-    t_peak = np.where(is_water, 350.0, np.where(is_poly, 420.0, 530.0))
-    t_low = np.where(is_water, 120.0, np.where(is_poly, 150.0, 300.0))
+    is_oil = medium == OIL
 
-    specific = np.maximum(flow_lpm, 0.0) / (np.pi * diameter_m * 1e3)
-    ratio = np.maximum(specific / REFERENCE_SPECIFIC_FLOW_LPM_PER_MM, 1e-3)
-    flow_scale = ratio**FLOW_EXPONENT
-    t_mfb = t_mfb + FLOW_FILM_SHIFT_K * np.log(ratio)
+    # water at this flux
+    q_max = CHF_ANCHOR_W_M2 * (flux / CHF_ANCHOR_FLUX_L_M2S) ** CHF_FLUX_EXPONENT
+    h_peak = q_max / np.maximum(WATER_PEAK_C - fluid, 50.0)
+    t_mfb = MFB_DILUTE_C + MFB_PER_LOG_FLUX_K * np.log(flux / MFB_DILUTE_FLUX_L_M2S)
+    h_film = FILM_H_W_M2K * np.sqrt(flux / FILM_FLUX_L_M2S)
+    h_conv = CONV_H_W_M2K * (flux / REFERENCE_FLUX_L_M2S) ** 0.6
+    t_peak = np.full_like(flux, WATER_PEAK_C)
+    t_low = np.full_like(flux, 120.0)
 
-    warm = np.maximum(fluid_temp_c - 25.0, 0.0)
-    aqueous = ~(medium == OIL)
-    t_mfb = t_mfb - np.where(aqueous, 3.0 * warm, 0.0)
-    h_peak = h_peak * np.where(aqueous, np.maximum(1.0 - 0.01 * warm, 0.3), 1.0)
+    # polymer: a stabilised film, every regime slower
+    slow = np.exp(-conc / 9.8)
+    pag_peak = PAG_PEAK_H_W_M2K * slow * (flux / REFERENCE_FLUX_L_M2S) ** CHF_FLUX_EXPONENT
+    h_peak = np.where(is_poly, pag_peak, h_peak)
+    h_conv = np.where(is_poly, h_conv * slow, h_conv)
+    h_film = np.where(is_poly, h_film * np.exp(-conc / 40.0), h_film)
+    t_mfb = np.where(is_poly, t_mfb - 25.0 * conc, t_mfb)
+    t_peak = np.where(is_poly, 420.0, t_peak)
+    t_low = np.where(is_poly, 150.0, t_low)
 
-    # Keep the anchors ordered whatever the conditions.
-    t_mfb = np.maximum(t_mfb, t_peak + 30.0)
+    # oil: immersion anchors scaled by flux [Buczek, E]
+    oil_scale = (flux / REFERENCE_FLUX_L_M2S) ** 0.7
+    h_peak = np.where(is_oil, 5.0e3 * oil_scale, h_peak)
+    h_film = np.where(is_oil, 0.5e3 * oil_scale, h_film)
+    h_conv = np.where(is_oil, 0.3e3 * oil_scale, h_conv)
+    t_mfb = np.where(is_oil, 620.0, t_mfb)
+    t_peak = np.where(is_oil, 530.0, t_peak)
+    t_low = np.where(is_oil, 300.0, t_low)
+
+    # less subcooling: the film lasts longer and the peak is lower (aqueous media)
+    warm = np.where(is_oil, 0.0, np.maximum(fluid - 25.0, 0.0))
+    t_mfb = t_mfb - 3.0 * warm
+    h_peak = h_peak * np.maximum(1.0 - 0.01 * warm, 0.3)
+
+    # keep the anchors ordered whatever the conditions
+    t_mfb = np.clip(t_mfb, t_peak + 30.0, MFB_CEILING_C)
+    h_film = np.minimum(h_film, h_peak)
+    h_conv = np.minimum(h_conv, h_peak)
     return QuenchCurve(
-        h_film=h_film * flow_scale,
-        h_peak=h_peak * flow_scale,
-        h_conv=h_conv * flow_scale,
+        h_film=h_film,
+        h_peak=h_peak,
+        h_conv=h_conv,
         t_mfb_c=t_mfb,
         t_peak_c=t_peak,
         t_low_c=t_low,
-        fluid_temp_c=np.asarray(fluid_temp_c, dtype=np.float64),
+        fluid_temp_c=fluid,
+        flux_l_m2s=flux,
     )
 
 
 def quench_htc_w_m2k(surface_temp_c: FloatArray, curve: QuenchCurve) -> FloatArray:
-    """h(T_s) from the piecewise-linear boiling curve (see module docstring)."""
+    """h(T_s) from the piecewise-linear boiling curve (see the module docstring)."""
     t = surface_temp_c
     falling = np.clip((curve.t_mfb_c - t) / (curve.t_mfb_c - curve.t_peak_c), 0.0, 1.0)
     rising = np.clip((t - curve.t_low_c) / (curve.t_peak_c - curve.t_low_c), 0.0, 1.0)
