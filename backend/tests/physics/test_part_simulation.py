@@ -136,6 +136,7 @@ def test_batch_equals_single(shaft: Recipe) -> None:
     ] + [PartConditions(power_factor=0.9 + 0.01 * i) for i in range(14)]  # > scalar-solver batch
     recipes = [shaft] * len(conditions)
     recipes[3] = _with(shaft, steel_grade="4140")
+    recipes[1] = _with(shaft, frequency_hz=200e3)  # same radius, a finer surface cell
     batch = simulate_parts(build_inputs(recipes, conditions))
     for i, (rec, cond) in enumerate(zip(recipes, conditions, strict=True)):
         one = simulate_part(rec, cond)

@@ -32,7 +32,7 @@ from .electromagnetics import (
     interior_inverse_area,
     thick_load_surface_power,
 )
-from .grid import RadialGrid, _unique, build_grid
+from .grid import RadialGrid, build_grid
 from .inputs import (
     NOMINAL,
     PartConditions,
@@ -139,7 +139,8 @@ def _initial_field_guess(grade: SteelGrade, inp: PartInputs, h_eff_m: FloatArray
 
 def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
     n = inp.size
-    grid = build_grid(inp.radius_m)
+    # the surface cell follows the cold skin depth: fine enough above ≈100 kHz (physics.md §6)
+    grid = build_grid(inp.radius_m, frequency_hz=inp.frequency_set_hz)
     comp = grade.composition
     carbon = comp.c + inp.carbon_offset_pct
     ac1 = grade.ac1_c
@@ -464,11 +465,17 @@ def _depth_where_above(grid: RadialGrid, values: FloatArray, level: float) -> Fl
 
 
 def _to_depth_grid(grid: RadialGrid, fields_mn: list[FloatArray]) -> list[FloatArray]:
-    """Interpolate node profiles (M, N) onto DEPTH_GRID_MM → (N, D), grouped by radius."""
+    """Interpolate node profiles (M, N) onto DEPTH_GRID_MM → (N, D), grouped by node depths
+    (one group per radius and surface cell)."""
     n = grid.radius_m.shape[0]
     out = [np.empty((n, DEPTH_GRID_MM.size)) for _ in fields_mn]
-    radii, inverse = _unique(grid.radius_m)
-    for g in range(radii.size):
+    depths = grid.depth_m.T
+    if bool(np.all(depths == depths[:1])):
+        groups, inverse = 1, np.zeros(n, dtype=np.intp)
+    else:
+        unique, inverse = np.unique(depths, axis=0, return_inverse=True)
+        groups, inverse = unique.shape[0], inverse.reshape(-1)
+    for g in range(groups):
         cols = np.flatnonzero(inverse == g)
         depth_mm = grid.depth_m[::-1, cols[0]] * 1e3  # increasing from the surface
         target = np.minimum(DEPTH_GRID_MM, depth_mm[-1])
