@@ -11,7 +11,8 @@ naming the field. The rules are regular-expression `pattern`s, so the OpenAPI sc
 - `FreeText`: descriptions and comments: tab and newline allowed, nothing else below U+0020.
 
 Numbers: pydantic's lax mode reads JSON `true` or `"1.5"` as a number, which the schema says
-is not one; `Number` and `Integer` take JSON numbers only (`Integer` also takes `3.0`, as JSON
+is not one; `Number` and `Integer` take JSON numbers only (`Real`: a `Number` kept as the float32
+a REAL column stores) (`Integer` also takes `3.0`, as JSON
 Schema's `integer` does), and `Timestamp` takes only RFC 3339 date-times (not Unix time, not a
 bare date, not a time without its offset).
 
@@ -27,7 +28,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AllowInfNan, BeforeValidator, JsonValue, Strict, StringConstraints
+import numpy as np
+from pydantic import (
+    AfterValidator,
+    AllowInfNan,
+    BeforeValidator,
+    JsonValue,
+    Strict,
+    StringConstraints,
+)
 
 # A character allowed anywhere in one line of text: not C0, DEL or C1.
 _LINE_CHAR = r"[^\x00-\x1f\x7f-\x9f]"
@@ -77,6 +86,16 @@ def _rfc3339(value: object) -> object:
 # infinity, which no JSON can hold again (PostgreSQL's jsonb refuses it).
 Number = Annotated[float, Strict(), AllowInfNan(False)]
 Integer = Annotated[int, BeforeValidator(json_number)]
+
+
+def _as_real(value: float) -> float:
+    return float(np.float32(value))
+
+
+# A number stored in a PostgreSQL REAL (float4) column: kept as the float32 it will be stored as,
+# so the engine and the stored row agree and a value too small for REAL (1e-300: "underflow")
+# is 0, not a row the database refuses after the request was answered.
+Real = Annotated[Number, AfterValidator(_as_real)]
 # Lax pydantic also reads Unix time, bare dates and naive times; the schema says RFC 3339.
 Timestamp = Annotated[datetime, BeforeValidator(_rfc3339)]
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 from sqlalchemy import delete, insert, select
 
@@ -15,7 +16,7 @@ from induction_sim.api.app import create_app
 from induction_sim.api.state import AppState
 from induction_sim.settings import Settings
 from induction_sim.storage.database import DatabaseInfo
-from induction_sim.storage.tables import recipes
+from induction_sim.storage.tables import fault_injections, recipes
 
 pytestmark = pytest.mark.db
 
@@ -234,3 +235,33 @@ async def test_a_stored_recipe_that_todays_rules_refuse_does_not_break_the_list(
     finally:
         async with state.engine.begin() as conn:
             await conn.execute(delete(recipes).where(recipes.c.name == old["name"]))
+
+
+@pytest.mark.parametrize("severity", [1e-300, 5e-324, 1e-40, 0.1])
+async def test_any_valid_severity_is_stored_and_its_fault_can_be_cleared(
+    live_app: tuple[httpx.AsyncClient, AppState], severity: float
+) -> None:
+    """Severities the API takes but a REAL column would refuse (1e-300: underflow) used to
+    reach the database only after the answer: the row was set aside, and the fault still acting
+    in the machine could no longer be found to clear (a 404). Now the stored value is what the
+    machine uses, for every valid number."""
+    client, state = live_app
+    assert state.live is not None
+    injected = await client.post(
+        "/api/faults", json={"type": "quench_temp_creep", "severity": severity, "mode": "step"}
+    )
+    assert injected.status_code == 201, injected.text
+    fault = injected.json()
+    assert fault["severity"] == float(np.float32(severity))
+    await state.live.writer.flush()  # the row is in the database now, not in the queue
+    assert fault["id"] not in state.live.writer.pending_faults
+    cleared = await client.delete(f"/api/faults/{fault['id']}")
+    assert cleared.status_code == 200, cleared.text
+    await state.live.writer.flush()
+    async with state.engine.connect() as conn:
+        stored = (
+            await conn.execute(select(fault_injections).where(fault_injections.c.id == fault["id"]))
+        ).one()
+    assert stored.severity == pytest.approx(float(np.float32(severity)), abs=0.0)
+    assert stored.cleared_sim is not None
+    assert state.live.writer.dead_letters.rows == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from pydantic import ValidationError
 
@@ -78,3 +79,11 @@ def test_repeat_periods_and_counters_are_bounded(field: str, value: float) -> No
     base = {"fault": "part_misseated", "severity": 0.5}
     trigger = {} if field in ("every_nth_heat", "from_part", "at_s") else {"at_s": 0}
     assert field in _refusal({**base, **trigger, field: value}, FaultRule)
+
+
+@pytest.mark.parametrize("severity", [1e-300, 5e-324, 1e-40, 0.3, 1.0])
+def test_a_rule_severity_is_what_the_fault_injections_column_holds(severity: float) -> None:
+    """fault_injections.severity is REAL: a severity too small for it (1e-300 underflows) would
+    fail the job's insert after it was accepted; the rule keeps the float32 the row will hold."""
+    rule = FaultRule(fault="quench_pump_wear", severity=severity, at_s=60.0)
+    assert rule.severity == float(np.float32(severity))

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from induction_sim.machine.faults import BY_ID, FaultInstance, OnsetMode
-from induction_sim.textfields import Name, Number, json_number, one_of
+from induction_sim.textfields import Name, Number, Real, json_number, one_of
 
 SCHEDULE_STREAM = 9_001  # random stream of the stochastic rules (see sensors for the scheme)
 
@@ -69,7 +69,7 @@ class FaultRule(BaseModel):
         description="catalogue fault id, e.g. quench_pump_wear",
         json_schema_extra=one_of(sorted(BY_ID)),
     )
-    severity: Number = Field(ge=0.0, le=1.0)
+    severity: Real = Field(ge=0.0, le=1.0)
     mode: OnsetMode = OnsetMode.STEP
     at_s: Number | None = Field(
         default=None, ge=0.0, le=MAX_SECONDS, description="timed: onset in simulated s"

@@ -14,7 +14,7 @@ from induction_sim.api.params import MAX_BIGINT, IdPath
 from induction_sim.api.security import OperatorOnly
 from induction_sim.drivers.live import AlarmRecord, Command, CommandError, FaultRecord, LiveMachine
 from induction_sim.machine.faults import BY_ID, CATALOGUE, OnsetMode
-from induction_sim.textfields import FreeText, Name, Number, one_of
+from induction_sim.textfields import FreeText, Name, Number, Real, one_of
 
 NO_LIVE: dict[int | str, dict[str, Any]] = {404: {"description": NO_LIVE_MACHINE}}
 router = APIRouter(tags=["live machine"])
@@ -101,7 +101,7 @@ class FaultRequest(BaseModel):
         description="catalogue fault id (GET /api/faults/catalog)",
         json_schema_extra=one_of(sorted(BY_ID)),
     )
-    severity: Number = Field(ge=0.0, le=1.0)
+    severity: Real = Field(ge=0.0, le=1.0)
     mode: OnsetMode = OnsetMode.STEP
     duration_s: Number | None = Field(
         default=None, gt=0.0, le=7 * 86_400, description="None: until cleared"
