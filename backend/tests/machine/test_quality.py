@@ -193,21 +193,33 @@ def test_the_plant_judges_what_it_measured_and_passes_what_it_did_not_inspect(
     low = shaft.surface_hrc_min - 0.2
     # a good part read just below the window is rejected by the plant
     misread = Inspection(True, low, False, float("nan"))
-    assert evaluate_plant(shaft, result, misread).reasons == ("SOFT",)
+    assert evaluate_plant(shaft, evaluate(shaft, result), misread).reasons == ("SOFT",)
     assert evaluate(shaft, result).ok
     # a section that reads shallow rejects it too; an unread case depth is not judged
     shallow = Inspection(True, result.surface_hrc, True, shaft.case_depth_min_mm - 0.05)
-    assert evaluate_plant(shaft, result, shallow).reasons == ("SHALLOW",)
-    assert evaluate_plant(shaft, result, NOT_INSPECTED).ok
+    assert evaluate_plant(shaft, evaluate(shaft, result), shallow).reasons == ("SHALLOW",)
+    assert evaluate_plant(shaft, evaluate(shaft, result), NOT_INSPECTED).ok
     # a soft part nobody tested ships as OK; its true verdict stays NOK
     soft = replace(result, surface_hrc=shaft.surface_hrc_min - 3.0)
     assert "SOFT" in evaluate(shaft, soft).reasons
-    assert "SOFT" not in evaluate_plant(shaft, soft, NOT_INSPECTED).reasons
+    assert "SOFT" not in evaluate_plant(shaft, evaluate(shaft, soft), NOT_INSPECTED).reasons
     # the process monitors judge every part, inspected or not
     interrupted = simulate_part(shaft, PartConditions(heat_interrupted_at=0.4))
-    assert "INTERRUPTED" in evaluate_plant(shaft, interrupted, NOT_INSPECTED).reasons
+    assert (
+        "INTERRUPTED" in evaluate_plant(shaft, evaluate(shaft, interrupted), NOT_INSPECTED).reasons
+    )
     absent = simulate_part(shaft, PartConditions(part_present=False))
-    assert "NO_PART" in evaluate_plant(shaft, absent, NOT_INSPECTED).reasons
+    assert "NO_PART" in evaluate_plant(shaft, evaluate(shaft, absent), NOT_INSPECTED).reasons
+    # a tested soft part that is also over-energised: both reasons, in the order of Reason
+    hot = replace(soft, energy_coil_kj=2 * shaft.nominal_energy_kj)
+    read_soft = Inspection(True, shaft.surface_hrc_min - 1.0, False, float("nan"))
+    plant = evaluate_plant(shaft, evaluate(shaft, hot), read_soft)
+    assert plant.reasons == ("SOFT", "ENERGY_OUT_OF_WINDOW")
+    # a tested part judged only on what was read: a true SHALLOW is not seen without a section
+    shallow_part = replace(result, case_depth_mm=shaft.case_depth_min_mm - 0.5)
+    good_read = Inspection(True, result.surface_hrc, False, float("nan"))
+    assert evaluate(shaft, shallow_part).reasons == ("SHALLOW",)
+    assert evaluate_plant(shaft, evaluate(shaft, shallow_part), good_read).ok
 
 
 def test_near_the_limit_plant_and_true_verdicts_disagree_both_ways(shaft: Recipe) -> None:

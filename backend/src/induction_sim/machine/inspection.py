@@ -15,6 +15,7 @@ not inspected costs one modulo (and a cached uniform draw when the plan samples 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -195,7 +196,7 @@ def inspect(
     """What QA measures on part ``part_id`` (true ``surface_hrc`` and hardness profile). A part
     that is not ``testable`` (no part in the coil, or scrapped as interrupted) or has no hardness
     (never heated) is not inspected."""
-    if not testable or not np.isfinite(surface_hrc):
+    if not testable or not math.isfinite(surface_hrc):
         return NOT_INSPECTED
     sectioned = len(hv) > 0 and _picked(
         plan.section_every_n_parts, plan.section_sample_rate, seed, SECTION_PICK_STREAM, part_id

@@ -497,7 +497,7 @@ class Machine:
             result.hv,
             testable,
         )
-        plant = evaluate_plant(self.recipe, result, measured, interrupted=interrupted)
+        plant = evaluate_plant(self.recipe, verdict, measured)
         self.interrupted.discard(part_id)
         self.physics.forget(part_id)
         return PartRecord(

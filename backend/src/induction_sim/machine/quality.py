@@ -17,7 +17,7 @@ Two verdicts per part (docs/machine.md, "Quality verdicts"):
 
   true verdict   (`evaluate`) the physics' true surface hardness and case depth against the
                  window: the ground-truth label.
-  plant verdict  (`evaluate_plant`) what the plant decides from what it measured
+  plant verdict  (`evaluate_plant`, from the true one) what the plant decides from what it measured
                  (`machine/inspection.py`): SOFT/HARD on the Rockwell reading of a tested part,
                  SHALLOW/DEEP on the traverse of a sectioned part; a part not inspected passes on
                  the process monitors alone (OVERHEAT, ENERGY_OUT_OF_WINDOW, INTERRUPTED,
@@ -99,38 +99,40 @@ def judge_parts(
 
 def evaluate(recipe: Recipe, result: PartResult, interrupted: bool = False) -> QualityVerdict:
     """True verdict for one part. ``interrupted`` adds INTERRUPTED even if the heat finished."""
-    return _judge(recipe, result, result.surface_hrc, result.case_depth_mm, interrupted)
-
-
-def evaluate_plant(
-    recipe: Recipe, result: PartResult, inspection: Inspection, interrupted: bool = False
-) -> QualityVerdict:
-    """The plant's verdict for one part: the window on what was measured (nothing where the part
-    was not inspected), the process monitors on every part."""
-    return _judge(
-        recipe,
-        result,
-        inspection.surface_hrc_measured,
-        inspection.case_depth_measured_mm,
-        interrupted,
-    )
-
-
-def _judge(
-    recipe: Recipe, result: PartResult, hrc: float, case_depth_mm: float, interrupted: bool
-) -> QualityVerdict:
-    """The window on (``hrc``, ``case_depth_mm``) — a NaN value is not judged — and the process
-    monitors on ``result``."""
     low, high = recipe.energy_window_kj
     checks = (
-        (Reason.SOFT, hrc < recipe.surface_hrc_min),
-        (Reason.HARD, hrc > recipe.surface_hrc_max),
-        (Reason.SHALLOW, case_depth_mm < recipe.case_depth_min_mm),
-        (Reason.DEEP, case_depth_mm > recipe.case_depth_max_mm),
+        (Reason.SOFT, result.surface_hrc < recipe.surface_hrc_min),
+        (Reason.HARD, result.surface_hrc > recipe.surface_hrc_max),
+        (Reason.SHALLOW, result.case_depth_mm < recipe.case_depth_min_mm),
+        (Reason.DEEP, result.case_depth_mm > recipe.case_depth_max_mm),
         (Reason.OVERHEAT, result.peak_surface_temp_c > recipe.peak_temp_max_c),
         (Reason.ENERGY_OUT_OF_WINDOW, not low <= result.energy_coil_kj <= high),
         (Reason.INTERRUPTED, interrupted or result.interrupted),
         (Reason.NO_PART, not result.part_present),
     )
     reasons = tuple(str(reason) for reason, failed in checks if failed)
+    return QualityVerdict(NOK if reasons else OK, reasons)
+
+
+_WINDOW_REASONS = frozenset(str(r) for r in (Reason.SOFT, Reason.HARD, Reason.SHALLOW, Reason.DEEP))
+
+
+def evaluate_plant(recipe: Recipe, true: QualityVerdict, inspection: Inspection) -> QualityVerdict:
+    """The plant's verdict for one part from its true verdict (``evaluate``): the window judged
+    again on what QA measured (nothing where it did not inspect), the process monitors' reasons
+    (the same for both) kept. A part nobody inspected costs a comparison or two."""
+    if not (inspection.hardness_inspected or inspection.case_depth_inspected):
+        if not true.reasons:
+            return true
+        window: tuple[str, ...] = ()
+    else:
+        hrc, depth = inspection.surface_hrc_measured, inspection.case_depth_measured_mm
+        checks = (
+            (Reason.SOFT, hrc < recipe.surface_hrc_min),
+            (Reason.HARD, hrc > recipe.surface_hrc_max),
+            (Reason.SHALLOW, depth < recipe.case_depth_min_mm),
+            (Reason.DEEP, depth > recipe.case_depth_max_mm),
+        )
+        window = tuple(str(reason) for reason, failed in checks if failed)
+    reasons = window + tuple(r for r in true.reasons if r not in _WINDOW_REASONS)
     return QualityVerdict(NOK if reasons else OK, reasons)
