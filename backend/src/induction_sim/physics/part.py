@@ -223,7 +223,11 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
         np.maximum(peak, temp, out=peak)
         return old
 
-    def release_transformation_heat(t_end: FloatArray) -> None:
+    capacity = np.full_like(temp, np.nan)  # a node's martensite capacity, once it passed 550 °C
+    rate_full_mn = np.broadcast_to(rate_full, temp.shape)
+    rate_half_mn = np.broadcast_to(rate_half, temp.shape)
+
+    def release_transformation_heat() -> None:
         """Austenite that transforms on cooling gives back its heat (docs/physics.md §8): the
         diffusional share, known from the node's 800→550 °C rate, when the node passes 550 °C;
         martensite progressively below Ms (Koistinen–Marburger). Same enthalpy, less austenite:
@@ -232,19 +236,19 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
         passed = ~np.isnan(crossing_s[-1])
         if not passed.any():
             return
-        rate = _cooling_rate(crossing_s, temp, t_end)
-        capacity = martensite_capacity(rate, rate_full[None, :], rate_half[None, :])
+        new = passed & np.isnan(capacity)
+        if new.any():  # each node's capacity once: its crossings are final
+            rate = _cooling_rate(crossing_s[:, new], temp[new], np.zeros(int(new.sum())))
+            capacity[new] = martensite_capacity(rate, rate_full_mn[new], rate_half_mn[new])
         km_now = koistinen_marburger(ms[None, :], temp)
         target = np.where(passed, austenite * ((1.0 - capacity) + capacity * km_now), 0.0)
         changed = target > transformed
         if not changed.any():
             return
         transformed = np.where(changed, target, transformed)
-        f_now = austenite - transformed
-        new_temp = temp
-        for _ in range(2):  # Newton from the present temperature: the jump is tens of kelvin
-            new_temp = grade.temperature_from_enthalpy_c(enthalpy, f_now, new_temp)
-        # only where heat was released: a node's result must not depend on its batch
+        # Newton from the present temperature (same tangent as every step); only where heat was
+        # released: a node's result must not depend on its batch
+        new_temp = grade.temperature_from_enthalpy_c(enthalpy, austenite - transformed, temp)
         temp = np.where(changed, new_temp, temp)
 
     step = 0
@@ -310,7 +314,7 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
         _record_crossings(crossing_s, old, temp, t_now, dt_delay)
         step += 1
         t_now = t_now + dt_delay
-        release_transformation_heat(t_now)
+        release_transformation_heat()
         time_hist[:, step] = t_now
         surf_hist[:, step] = temp[-1]
 
@@ -327,10 +331,10 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
         _record_crossings(crossing_s, old, temp, t_now, dt_q)
         step += 1
         t_now = t_now + dt_q
-        release_transformation_heat(t_now)
+        release_transformation_heat()
         time_hist[:, step] = t_now
         surf_hist[:, step] = temp[-1]
-    cooling_rate = _cooling_rate(crossing_s, temp, t_now)
+    cooling_rate = _cooling_rate(crossing_s, temp, t_now[None, :])
 
     hv, martensite = _hardness(
         grade, inp, carbon, ms, austenite, cooling_rate, rate_full, rate_half
@@ -416,12 +420,13 @@ def _record_crossings(
 
 
 def _cooling_rate(crossing_s: FloatArray, temp_end: FloatArray, t_end: FloatArray) -> FloatArray:
-    """Mean cooling rate through the transformation range per node (see CROSSING_LEVELS_C)."""
+    """Mean cooling rate through the transformation range per node (see CROSSING_LEVELS_C);
+    `t_end` (broadcast against the nodes) is when `temp_end` was reached."""
     t800, t700, t550 = crossing_s
     hi_level = np.where(np.isnan(t800), CROSSING_LEVELS_C[1], CROSSING_LEVELS_C[0])
     t_hi = np.where(np.isnan(t800), t700, t800)
     # Not yet at 550 °C when the window ends: use the end state as the lower point.
-    t_lo = np.where(np.isnan(t550), t_end[None, :], t550)
+    t_lo = np.where(np.isnan(t550), t_end, t550)
     temp_lo = np.where(np.isnan(t550), temp_end, CROSSING_LEVELS_C[2])
     rate = (hi_level - temp_lo) / np.maximum(t_lo - t_hi, 1e-6)
     rate = np.where(np.isnan(t_hi), 1.0, np.maximum(rate, 0.01))
