@@ -32,9 +32,10 @@ MU0 = 4.0e-7 * np.pi  # vacuum permeability, H/m (SI definition, pre-2019 exact 
 STEFAN_BOLTZMANN = 5.670374419e-8  # W/(m²·K⁴), CODATA 2018
 KELVIN = 273.15
 
-# Fine tables: 1 K steps from 0 to 1600 °C cover every temperature the process reaches.
+# Fine tables: 1 K steps from 0 to 2500 °C, far past the liquidus, so an overheated skin melts with
+# its heat of fusion instead of being clipped while its enthalpy keeps growing.
 _T_MIN_C = 0.0
-_T_MAX_C = 1600.0
+_T_MAX_C = 2500.0
 _T_STEP_C = 1.0
 
 
@@ -110,8 +111,9 @@ class SteelGrade:
     with f the austenite fraction, H_b the baseline enthalpy, M(T) the cumulative magnetic
     (Curie) heat of the ferritic phase (a smooth step across ≈ 720–790 °C) and L_tr the α→γ heat
     absorbed as austenite forms. Austenite is paramagnetic and keeps its transformation heat until
-    it transforms again below ≈ 550 °C (not released in this model), so an austenitised layer
-    cools through 700 °C without a spurious latent-heat plateau.
+    it transforms again on cooling (released in `part`, physics.md §8), so an austenitised layer
+    cools through 700 °C without a spurious latent-heat plateau. Melting adds the heat of fusion
+    L_f to H_b, spread evenly between the solidus and the liquidus (physics.md §3).
     """
 
     name: str
@@ -129,6 +131,10 @@ class SteelGrade:
     leblond_theta_k: float
     critical_rate_full_c_s: float
     critical_rate_half_c_s: float
+    # Melting [E: ≈1450 °C solidus for these grades]; heat of fusion of iron, 13.8 kJ/mol [CRC]
+    solidus_c: float = 1450.0
+    liquidus_c: float = 1500.0
+    fusion_heat_j_kg: float = 247.0e3
     _rows: tuple[FloatArray, ...] = field(init=False, repr=False, compare=False)
     _slopes: tuple[FloatArray, ...] = field(init=False, repr=False, compare=False)
 
@@ -136,6 +142,8 @@ class SteelGrade:
         t = np.arange(_T_MIN_C, _T_MAX_C + 0.5 * _T_STEP_C, _T_STEP_C)
         cp_t, cp_v = np.array(self.cp_base_table).T
         cp = np.interp(t, cp_t, cp_v)
+        melting = (t >= self.solidus_c) & (t < self.liquidus_c)
+        cp = cp + melting * self.fusion_heat_j_kg / (self.liquidus_c - self.solidus_c)
         h_b = np.concatenate(([0.0], np.cumsum(0.5 * (cp[1:] + cp[:-1]) * _T_STEP_C)))
         # Magnetic heat: Gaussian bump just below Curie (width 15 K) [E], normalised to 1.
         pdf = np.exp(-0.5 * ((t - (self.curie_c - 20.0)) / 15.0) ** 2)
@@ -162,6 +170,13 @@ class SteelGrade:
     @property
     def ms_c(self) -> float:
         return float(andrews_ms_c(self.composition.c, self.composition))
+
+    def melt_fraction(self, temp_c: FloatArray) -> FloatArray:
+        """Liquid share at ``temp_c``: 0 below the solidus, 1 above the liquidus (lever rule
+        linear in temperature [E])."""
+        span = self.liquidus_c - self.solidus_c
+        t = np.asarray(temp_c, dtype=np.float64)
+        return np.asarray(np.clip((t - self.solidus_c) / span, 0.0, 1.0), dtype=np.float64)
 
     # --- properties (vectorised, any shape) ------------------------------------------------
     def _prop(self, row: int, i: npt.NDArray[np.intp], frac: FloatArray) -> FloatArray:

@@ -346,6 +346,7 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
     case_sae = depth_to_limit_mm(grid.depth_m, hv, np.full(n, SAE_J423_LIMIT_HV))
     case_iso = depth_to_limit_mm(grid.depth_m, hv, iso_limit)
     aust_depth = _depth_where_above(grid, austenite, AUSTENITE_REPORT_FRACTION)
+    melted_depth = _depth_where_above(grid, peak, grade.solidus_c)
 
     profiles = _to_depth_grid(grid, [hv, peak, austenite, martensite, cooling_rate])
     mean_p_coil = energy_coil / np.maximum(dwell, 1e-12)
@@ -362,6 +363,7 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
         surface_martensite_fraction=martensite[-1].copy(),
         surface_cooling_rate_700_c_s=cooling_rate[-1].copy(),
         austenitised_depth_mm=aust_depth,
+        melted_depth_mm=melted_depth,
         heat_on_s=heat_on,
         dwell_s=dwell,
         quench_start_s=quench_start,

@@ -60,6 +60,7 @@ class PartResults:
       energy_part_kj, energy_coil_kj    energy into the part / delivered to the coil, per part
       surface_martensite_fraction, surface_cooling_rate_700_c_s
       austenitised_depth_mm             depth where the austenite fraction reached 0.5
+      melted_depth_mm                   depth where the peak reached the solidus (0: no melting)
       heat_on_s, dwell_s, quench_start_s  coil-on time per part; heating time of one section;
                                         time from section heat start to spray
       mean_frequency_hz, mean_power_coil_kw, mean_power_part_kw  over the section's heating
@@ -86,6 +87,7 @@ class PartResults:
     surface_martensite_fraction: FloatArray
     surface_cooling_rate_700_c_s: FloatArray
     austenitised_depth_mm: FloatArray
+    melted_depth_mm: FloatArray
     heat_on_s: FloatArray
     dwell_s: FloatArray
     quench_start_s: FloatArray
@@ -191,6 +193,7 @@ class PartResult:
     surface_martensite_fraction: float
     surface_cooling_rate_700_c_s: float
     austenitised_depth_mm: float
+    melted_depth_mm: float
     heat_on_s: float
     dwell_s: float
     quench_start_s: float
