@@ -29,6 +29,9 @@ QUENCH_FLOW_MIN_FRACTION = 0.7
 QUENCH_TANK_MAX_C = 45.0
 LEAKAGE_MAX_MA = 30.0
 NO_LOAD_POWER_FRACTION = 0.25  # a loaded coil takes its set power within a second
+# The pyrometer's high limit: 100 K under the solidus of these grades (≈1450 °C, physics.md §3)
+# and inside its 1400 °C range; a hardware-fast trip (no debounce) [E].
+PART_OVERTEMPERATURE_C = 1350.0
 
 
 class InterlockRecipe(Protocol):
@@ -86,6 +89,12 @@ def _conditions(
         (
             AlarmCode.NO_LOAD,
             heating_fully & (power < NO_LOAD_POWER_FRACTION * recipe.power_kw),
+            False,
+        ),
+        # a dropout (NaN) compares False: a blind pyrometer cannot trip it (nor protect the part)
+        (
+            AlarmCode.PART_OVERTEMPERATURE,
+            heating & (signals["surface_temp_c"] >= PART_OVERTEMPERATURE_C),
             False,
         ),
         (AlarmCode.DOOR_OPEN, np.full(state.shape, plc.door_open), False),

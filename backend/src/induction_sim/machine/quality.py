@@ -8,6 +8,8 @@ Reasons (several can apply to one part):
   DEEP                  effective case depth above case_depth_max_mm
   OVERHEAT              peak surface temperature above peak_temp_max_c (grain growth, liquation,
                         crack risk; ≈ 1100–1150 °C [Doyon2019])
+  MELT                  the peak passed the solidus somewhere (melted_depth_mm > 0): scrap, a
+                        crack and liquation risk (docs/physics.md §3)
   ENERGY_OUT_OF_WINDOW  energy delivered to the coil outside nominal ± energy_tolerance_pct
                         (the QA energy monitor [TP-QA], docs/physics.md §12.1)
   INTERRUPTED           the heat was stopped before completion (inverter trip, alarm)
@@ -20,9 +22,9 @@ Two verdicts per part (docs/machine.md, "Quality verdicts"):
   plant verdict  (`evaluate_plant`, from the true one) what the plant decides from what it measured
                  (`machine/inspection.py`): SOFT/HARD on the Rockwell reading of a tested part,
                  SHALLOW/DEEP on the traverse of a sectioned part; a part not inspected passes on
-                 the process monitors alone (OVERHEAT, ENERGY_OUT_OF_WINDOW, INTERRUPTED,
-                 NO_PART, which every part gets). Near the limits the two differ both ways, and a
-                 bad part that was not inspected ships as OK.
+                 the process monitors alone (OVERHEAT, MELT, ENERGY_OUT_OF_WINDOW,
+                 INTERRUPTED, NO_PART, which every part gets). Near the limits the two differ
+                 both ways, and a bad part that was not inspected ships as OK.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class Reason(StrEnum):
     SHALLOW = "SHALLOW"
     DEEP = "DEEP"
     OVERHEAT = "OVERHEAT"
+    MELT = "MELT"
     ENERGY_OUT_OF_WINDOW = "ENERGY_OUT_OF_WINDOW"
     INTERRUPTED = "INTERRUPTED"
     NO_PART = "NO_PART"
@@ -78,6 +81,7 @@ def quality_flags(
         Reason.SHALLOW: results.case_depth_mm < recipe.case_depth_min_mm,
         Reason.DEEP: results.case_depth_mm > recipe.case_depth_max_mm,
         Reason.OVERHEAT: results.peak_surface_temp_c > recipe.peak_temp_max_c,
+        Reason.MELT: results.melted_depth_mm > 0.0,
         Reason.ENERGY_OUT_OF_WINDOW: (results.energy_coil_kj < low)
         | (results.energy_coil_kj > high),
         Reason.INTERRUPTED: np.asarray(stopped, dtype=np.bool_),
@@ -106,6 +110,7 @@ def evaluate(recipe: Recipe, result: PartResult, interrupted: bool = False) -> Q
         (Reason.SHALLOW, result.case_depth_mm < recipe.case_depth_min_mm),
         (Reason.DEEP, result.case_depth_mm > recipe.case_depth_max_mm),
         (Reason.OVERHEAT, result.peak_surface_temp_c > recipe.peak_temp_max_c),
+        (Reason.MELT, result.melted_depth_mm > 0.0),
         (Reason.ENERGY_OUT_OF_WINDOW, not low <= result.energy_coil_kj <= high),
         (Reason.INTERRUPTED, interrupted or result.interrupted),
         (Reason.NO_PART, not result.part_present),

@@ -163,6 +163,8 @@ def _interlock_stop(
         "quench_flow_lpm": quench.flow_lpm,
         "quench_temp_c": np.full(n, conditions.quench_temp_c or r.quench_temp_c),
         "ground_leakage_ma": aux.earth_leakage(heating, mods.ground_fault, mods.coil_leak),
+        # the pyrometer's true reading while heating (its high limit is interlock 304)
+        "surface_temp_c": np.where(heating, per_second["surface_temp_c"][k], 0.0),
     }
     plc = PlcView(state, in_state, step_s, valve, mods.inverter_fault)
     trip, _ = first_trip(signals, plc, r, aux.COIL_WATER_NOMINAL_LPM, {})

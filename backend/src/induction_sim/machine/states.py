@@ -53,6 +53,7 @@ class AlarmCode(IntEnum):
     INVERTER_FAULT = 301
     GROUND_FAULT = 302
     NO_LOAD = 303
+    PART_OVERTEMPERATURE = 304
     DOOR_OPEN = 401
     EMERGENCY_STOP = 501
 
@@ -78,6 +79,11 @@ ALARMS: dict[AlarmCode, Alarm] = {
         Alarm(AlarmCode.INVERTER_FAULT, "inverter fault (IGBT/desat trip)", "power supply"),
         Alarm(AlarmCode.GROUND_FAULT, "ground fault: earth leakage too high", "coil, water"),
         Alarm(AlarmCode.NO_LOAD, "no load: part missing or not in the coil", "loading"),
+        Alarm(
+            AlarmCode.PART_OVERTEMPERATURE,
+            "part surface over temperature: melting risk",
+            "scan drive, power, recipe; pyrometer lens",
+        ),
         Alarm(AlarmCode.DOOR_OPEN, "safety door open", "close the door"),
         Alarm(AlarmCode.EMERGENCY_STOP, "emergency stop pressed", "release e-stop, reset"),
     )

@@ -12,6 +12,7 @@ export const INTERLOCKS: readonly { code: number; label: string }[] = [
   { code: 301, label: 'Inverter' },
   { code: 302, label: 'Ground fault' },
   { code: 303, label: 'No load' },
+  { code: 304, label: 'Part overtemp.' },
   { code: 401, label: 'Safety door' },
   { code: 501, label: 'Emergency stop' },
 ];
