@@ -226,6 +226,7 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
     capacity = np.full_like(temp, np.nan)  # a node's martensite capacity, once it passed 550 °C
     rate_full_mn = np.broadcast_to(rate_full, temp.shape)
     rate_half_mn = np.broadcast_to(rate_half, temp.shape)
+    ms_max = float(ms.max())
 
     def release_transformation_heat() -> None:
         """Austenite that transforms on cooling gives back its heat (docs/physics.md §8): the
@@ -237,6 +238,8 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
         if not passed.any():
             return
         new = passed & np.isnan(capacity)
+        if not new.any() and not (temp < ms_max).any():
+            return  # nothing newly past 550 °C and nothing below Ms yet: no heat to release
         if new.any():  # each node's capacity once: its crossings are final
             rate = _cooling_rate(crossing_s[:, new], temp[new], np.zeros(int(new.sum())))
             capacity[new] = martensite_capacity(rate, rate_full_mn[new], rate_half_mn[new])
