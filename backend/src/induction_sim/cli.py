@@ -273,6 +273,93 @@ def part(
         out.print(f"  {d:4.1f} mm  {h:6.0f} HV  " + "█" * int(h / 20))
 
 
+def _num(value: float) -> str:
+    return f"{value:.4g}"
+
+
+@app.command()
+def validate(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Check the engine against exact solutions and published points (physics.md §13).
+
+    Exits 1 if an analytic check fails; a published point outside its band is reported, not
+    failed."""
+    import json
+
+    from rich.table import Table
+
+    from induction_sim.validation import run_validation
+
+    report = run_validation()
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
+        if not report.all_analytic_passed:
+            raise typer.Exit(code=1)
+        return
+    out = Console()
+    analytic = Table(
+        "check",
+        "inputs",
+        "engine",
+        "exact",
+        "unit",
+        "error",
+        "tolerance",
+        "",
+        title="Analytic checks",
+    )
+    for c in report.analytic:
+        analytic.add_row(
+            escape(c.check),
+            escape(c.inputs),
+            _num(c.engine),
+            _num(c.exact),
+            escape(c.unit),
+            f"{c.error:+.2g} {escape(c.measure)}",
+            f"{c.tolerance:g}",
+            "[green]✓[/]" if c.passed else "[bold red]✗[/]",
+        )
+    out.print(analytic)
+    published = Table(
+        "quantity",
+        "inputs",
+        "source",
+        "published",
+        "engine",
+        "difference",
+        "",
+        title="Published points (difference: engine − nearest band edge)",
+    )
+    for p in report.published:
+        mark = "[green]inside[/]" if p.inside else "[bold yellow]OUTSIDE[/]"
+        note = f"\n[dim]{escape(p.note)}[/]" if p.note else ""
+        published.add_row(
+            escape(p.quantity),
+            escape(p.inputs),
+            escape(p.source),
+            escape(p.published),
+            f"{_num(p.engine)} {escape(p.unit)}".strip(),
+            _num(p.difference),
+            mark + note,
+        )
+    out.print(published)
+    out.print("[bold]Not found[/] (asked for by issue 13, no published point in the docs):")
+    for item in report.not_found:
+        out.print(f"  · {escape(item.item)} — {escape(item.where)}")
+    passed = sum(c.passed for c in report.analytic)
+    inside = sum(p.inside for p in report.published)
+    outside = [p.quantity for p in report.published if not p.inside]
+    out.print(
+        f"analytic {passed}/{len(report.analytic)} passed · published {inside}/"
+        f"{len(report.published)} inside"
+        + (f" (outside: {escape('; '.join(outside))})" if outside else "")
+        + f" · {report.seconds:.2f} s"
+    )
+    if not report.all_analytic_passed:
+        raise typer.Exit(code=1)
+
+
 def _need_tools(command: str) -> None:
     """The measuring tools are an extra: say how to get them instead of a traceback."""
     import importlib.util

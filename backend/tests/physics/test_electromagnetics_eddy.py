@@ -2,11 +2,10 @@
 
 import numpy as np
 import pytest
-from scipy import special
 
 from induction_sim.physics.electromagnetics import eddy_current_profile, skin_depth_m
 from induction_sim.physics.grid import build_grid
-from induction_sim.physics.materials import MU0
+from induction_sim.validation import bessel_power_per_length
 
 
 @pytest.mark.parametrize(
@@ -22,14 +21,6 @@ def test_skin_depth_table_of_reference_hot_10khz_is_5_3_mm() -> None:
     assert skin_depth_m(1.12e-6, 1.0, 10e3) * 1e3 == pytest.approx(5.3, abs=0.05)
 
 
-def _bessel_power_per_length(radius: float, rho: float, mu_r: float, omega: float) -> float:
-    """Exact active power per unit length of a solid cylinder in a uniform axial field (1 A/m)."""
-    k = np.sqrt(-1j * omega * MU0 * mu_r / rho)
-    # H = J0(k r)/J0(k R); E_θ = ρ J_θ = −ρ dH/dr = ρ k J1(k r)/J0(k R)
-    e_surface = rho * k * special.jv(1, k * radius) / special.jv(0, k * radius)
-    return abs(float(np.real(2.0 * np.pi * radius * e_surface)))  # inward Poynting flux
-
-
 @pytest.mark.parametrize(("mu_r", "freq"), [(1.0, 10e3), (10.0, 10e3), (1.0, 1e3), (1.0, 100e3)])
 def test_radial_power_matches_bessel_solution(mu_r: float, freq: float) -> None:
     radius = np.array([0.02])
@@ -38,7 +29,7 @@ def test_radial_power_matches_bessel_solution(mu_r: float, freq: float) -> None:
     mu = np.full((grid.nodes, 1), mu_r)
     omega = np.array([2.0 * np.pi * freq])
     profile = eddy_current_profile(grid, rho, mu, omega)
-    exact = _bessel_power_per_length(0.02, 1.0e-6, mu_r, omega[0])
+    exact = bessel_power_per_length(0.02, 1.0e-6, mu_r, omega[0])
     assert profile.active_w_m[0] == pytest.approx(exact, rel=0.03)
     # The node powers hand the Poynting flux over exactly.
     assert profile.power_w_m.sum() == pytest.approx(profile.active_w_m[0], rel=1e-12)
@@ -72,7 +63,7 @@ def test_cold_steel_above_100_khz_is_resolved_by_the_frequency_aware_grid(
     a surface cell of δ_cold/3 keeps the eddy power within 3 % of the exact solution."""
     radius, rho = np.array([0.0125]), 0.165e-6  # 1045 at 20 °C
     omega = np.array([2.0 * np.pi * freq])
-    exact = _bessel_power_per_length(0.0125, rho, mu_r, omega[0])
+    exact = bessel_power_per_length(0.0125, rho, mu_r, omega[0])
 
     def power(grid: object) -> float:
         nodes = grid.nodes  # type: ignore[attr-defined]

@@ -1,7 +1,5 @@
 """Radial conduction: analytic steady state, stability with large steps, energy balance."""
 
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
 
@@ -10,48 +8,12 @@ from induction_sim.physics.grid import build_grid
 from induction_sim.physics.materials import GRADES
 from induction_sim.physics.metallurgy import austenite_step
 from induction_sim.physics.thermal import air_htc_w_m2k, conduction_step
-
-
-@dataclass(frozen=True)
-class ConstantMaterial:
-    density_kg_m3: float = 7850.0
-    k: float = 40.0
-    cp: float = 500.0
-
-    def conductivity_and_cp(self, temp_c, austenite):  # type: ignore[no-untyped-def]
-        return np.full_like(temp_c, self.k), np.full_like(temp_c, self.cp)
-
-    def enthalpy_j_kg(self, temp_c, austenite=0.0):  # type: ignore[no-untyped-def]
-        return self.cp * np.asarray(temp_c)
-
-    def temperature_from_enthalpy_c(self, enthalpy_j_kg, austenite, guess_c):  # type: ignore[no-untyped-def]
-        return enthalpy_j_kg / self.cp
+from induction_sim.validation import steady_uniform_generation
 
 
 def test_steady_uniform_generation_matches_analytic_parabola() -> None:
-    radius, q, h, t_inf = 0.02, 5.0e7, 2000.0, 25.0  # W/m³, W/m²K, °C
-    mat = ConstantMaterial()
-    grid = build_grid(np.array([radius]))
-    temp = np.full((grid.nodes, 1), t_inf)
-    enthalpy = mat.enthalpy_j_kg(temp)
-    source = q * grid.volume_m2
-    f = np.zeros_like(temp)
-    for _ in range(60):  # backward Euler with 100 s steps converges to steady state
-        t_lin, enthalpy, _ = conduction_step(
-            mat,
-            grid,
-            temp,
-            enthalpy,
-            f,
-            np.array([100.0]),
-            source,
-            np.array([h]),
-            np.array([t_inf]),
-        )
-        temp = mat.temperature_from_enthalpy_c(enthalpy, f, t_lin)
-    r = grid.r_m[:, 0]
-    exact = t_inf + q * radius / (2 * h) + q * (radius**2 - r**2) / (4 * mat.k)
-    assert np.max(np.abs(temp[:, 0] - exact)) < 1e-6 * np.max(exact)
+    _, temp, exact = steady_uniform_generation()
+    assert np.max(np.abs(temp - exact)) < 1e-6 * np.max(exact)
 
 
 def test_large_time_steps_stay_bounded_and_monotone_in_cooling() -> None:

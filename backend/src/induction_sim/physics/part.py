@@ -18,6 +18,7 @@ No randomness anywhere: the same inputs give the same outputs, bit for bit.
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
 
 import numpy as np
@@ -81,6 +82,32 @@ CARBON_RATE_DECADES_PER_PCT = 4.6
 ALLOY_TEMPER_SHIFT = {"4140": 1000.0}
 
 
+@dataclasses.dataclass
+class EnergyLedger:
+    """Energy accounts of one simulation, per metre of the tracked section — a read-only hook for
+    `induction-sim validate` (docs/physics.md, "Verification"); passing one changes no result.
+
+    All per part (N,), J/m unless stated: ``deposited_j_m`` the eddy-current heat the conduction
+    steps received; ``air_loss_j_m`` what left the surface while heating and during the delay
+    (air convection + radiation); ``quench_loss_j_m`` what the spray took. The state before and
+    after, node-major (M, N): ``enthalpy_start_j_kg`` / ``enthalpy_end_j_kg`` (the conserved
+    state variable), ``temp_start_c`` / ``temp_end_c`` and ``austenite_end`` (the fraction still
+    austenite, f in H(T, f)); ``volume_m2`` the grid's control volumes [m³/m] and
+    ``density_kg_m3``. Stored heat = ρ·Σ V·(H_end − H_start).
+    """
+
+    deposited_j_m: FloatArray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    air_loss_j_m: FloatArray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    quench_loss_j_m: FloatArray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    enthalpy_start_j_kg: FloatArray = dataclasses.field(default_factory=lambda: np.zeros((0, 0)))
+    enthalpy_end_j_kg: FloatArray = dataclasses.field(default_factory=lambda: np.zeros((0, 0)))
+    temp_start_c: FloatArray = dataclasses.field(default_factory=lambda: np.zeros((0, 0)))
+    temp_end_c: FloatArray = dataclasses.field(default_factory=lambda: np.zeros((0, 0)))
+    austenite_end: FloatArray = dataclasses.field(default_factory=lambda: np.zeros((0, 0)))
+    volume_m2: FloatArray = dataclasses.field(default_factory=lambda: np.zeros((0, 0)))
+    density_kg_m3: float = 0.0
+
+
 @lru_cache(maxsize=8)
 def _geometric_steps(first: float, total: float, count: int) -> FloatArray:
     lo, hi = 1.0 + 1e-9, 2.0
@@ -126,6 +153,19 @@ def simulate_part(
     return simulate_parts(inputs).part(0)
 
 
+def simulate_part_with_ledger(
+    recipe: ProcessSpec | SupportsProcessSpec, conditions: PartConditions | None = None
+) -> tuple[PartResult, EnergyLedger]:
+    """One part, as :func:`simulate_part`, with its energy accounts (:class:`EnergyLedger`).
+
+    The same code path and the same result bit for bit; the ledger only records what the steps
+    already compute (used by `induction_sim.validation`)."""
+    inputs = build_inputs(recipe, conditions or NOMINAL)
+    ledger = EnergyLedger()
+    grade = GRADES[inputs.grade_names[int(inputs.grade_code[0])]]
+    return _simulate_group(grade, inputs, ledger).part(0), ledger
+
+
 def _initial_field_guess(grade: SteelGrade, inp: PartInputs, h_eff_m: FloatArray) -> FloatArray:
     # Cold magnetic thick load at μr ≈ 10, 75 % of the set power into the part: only seeds μr(H).
     omega = 2.0 * np.pi * inp.frequency_set_hz
@@ -137,7 +177,9 @@ def _initial_field_guess(grade: SteelGrade, inp: PartInputs, h_eff_m: FloatArray
     )
 
 
-def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
+def _simulate_group(
+    grade: SteelGrade, inp: PartInputs, ledger: EnergyLedger | None = None
+) -> PartResults:
     n = inp.size
     # the surface cell follows the cold skin depth: fine enough above ≈100 kHz (physics.md §6)
     grid = build_grid(inp.radius_m, frequency_hz=inp.frequency_set_hz)
@@ -194,18 +236,35 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
     energy_dep = np.zeros(n)  # J per metre of the section
     energy_coil = np.zeros(n)  # J: coil power × time over the dwell
 
+    if ledger is not None:
+        ledger.air_loss_j_m = np.zeros(n)
+        ledger.quench_loss_j_m = np.zeros(n)
+        ledger.enthalpy_start_j_kg = enthalpy.copy()
+        ledger.temp_start_c = temp.copy()
+        ledger.volume_m2 = grid.volume_m2
+        ledger.density_kg_m3 = grade.density_kg_m3
+
     omega = 2.0 * np.pi * inp.frequency_set_hz
     field = _initial_field_guess(grade, inp, geom_el.effective_height_m)
     ambient = inp.ambient_c
     t_now = np.zeros(n)
 
     def advance(
-        dt: FloatArray, source: FloatArray | None, htc: FloatArray, sink: FloatArray
+        dt: FloatArray,
+        source: FloatArray | None,
+        htc: FloatArray,
+        sink: FloatArray,
+        quench: bool = False,
     ) -> FloatArray:
         nonlocal temp, enthalpy, rate_prev, austenite
-        t_lin, enthalpy, _ = conduction_step(
+        t_lin, enthalpy, loss = conduction_step(
             grade, grid, temp, enthalpy, austenite - transformed, dt, source, htc, sink
         )
+        if ledger is not None:
+            if quench:
+                ledger.quench_loss_j_m += loss * dt
+            else:
+                ledger.air_loss_j_m += loss * dt
         if t_lin.max() > ac1:  # no austenite can form below Ac1: skip the kinetics
             austenite = austenite_step(
                 austenite,
@@ -330,7 +389,7 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
     )
     for dtq in _geometric_steps(QUENCH_FIRST_STEP_S, QUENCH_WINDOW_S, QUENCH_STEPS).tolist():
         dt_q = np.full(n, dtq)
-        old = advance(dt_q, None, quench_htc_w_m2k(temp[-1], curve), inp.quench_temp_c)
+        old = advance(dt_q, None, quench_htc_w_m2k(temp[-1], curve), inp.quench_temp_c, True)
         _record_crossings(crossing_s, old, temp, t_now, dt_q)
         step += 1
         t_now = t_now + dt_q
@@ -338,6 +397,11 @@ def _simulate_group(grade: SteelGrade, inp: PartInputs) -> PartResults:
         time_hist[:, step] = t_now
         surf_hist[:, step] = temp[-1]
     cooling_rate = _cooling_rate(crossing_s, temp, t_now[None, :])
+    if ledger is not None:
+        ledger.deposited_j_m = energy_dep.copy()
+        ledger.enthalpy_end_j_kg = enthalpy.copy()
+        ledger.temp_end_c = temp.copy()
+        ledger.austenite_end = austenite - transformed
 
     hv, martensite = _hardness(
         grade, inp, carbon, ms, austenite, cooling_rate, rate_full, rate_half

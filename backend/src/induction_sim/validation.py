@@ -1,0 +1,867 @@
+"""`induction-sim validate`: the engine against exact solutions and against published points.
+
+Pure computation, no printing (the CLI prints). Three lists come back (docs/physics.md §13):
+
+* **Analytic checks** — the engine's own solvers against exact solutions, each with the tolerance
+  it must meet: skin depth vs 503·√(ρ/(μr f)); the radial eddy-current solve vs the exact Bessel
+  solution of a solid cylinder in a uniform axial field (power per length and |H(r)|, hot
+  non-magnetic and cold magnetic steel, 3–200 kHz); steady uniform generation vs the analytic
+  parabola; a constant surface flux into a cylinder vs the Carslaw–Jaeger series; the energy
+  balance of a whole simulated part (deposited = stored + lost to air and quench).
+* **Published points** — inputs, source key (physics.md §12.3; [D] derived, [E] estimate), the
+  published value or band, the engine's value, the difference and whether it lies inside. Nothing
+  is tuned to these: a point outside its band is reported as outside.
+* **Not found** — what issue 13 asks to compare with and the docs hold no published point for.
+
+Complex Bessel functions J0, J1 are computed here (power series for |z| ≤ 12, Hankel's
+asymptotic expansion beyond), so the command needs numpy only; the tests check them against
+scipy.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from induction_sim.physics.electromagnetics import (
+    FRINGE_GAPS,
+    eddy_current_profile,
+    skin_depth_m,
+)
+from induction_sim.physics.grid import RadialGrid, build_grid
+from induction_sim.physics.materials import GRADES, MU0
+from induction_sim.physics.metallurgy import (
+    _E140_HRC,
+    _E140_HV,
+    hv_to_hrc,
+    koistinen_marburger,
+    maynier_hv,
+)
+from induction_sim.physics.part import simulate_part, simulate_part_with_ledger
+from induction_sim.physics.quench import SPRAY_BAND_M, WATER, quench_curve
+from induction_sim.physics.results import PartResult
+from induction_sim.physics.thermal import conduction_step
+
+FloatArray = npt.NDArray[np.float64]
+ComplexArray = npt.NDArray[np.complex128]
+
+REFERENCE_RECIPE = "1045-shaft-scan"
+
+# --- complex Bessel functions J0, J1 -----------------------------------------------------------
+
+_SERIES_MAX_ABS = 12.0
+_SERIES_TERMS = 60
+_ASYMPTOTIC_TERMS = 30
+
+
+def _hankel_coefficients(nu: int) -> FloatArray:
+    """a_k(ν) = (4ν² − 1²)(4ν² − 3²)…(4ν² − (2k − 1)²) / (k! 8^k), k = 0…K − 1."""
+    mu = 4.0 * nu * nu
+    coeffs = [1.0]
+    for k in range(1, _ASYMPTOTIC_TERMS):
+        coeffs.append(coeffs[-1] * (mu - (2 * k - 1) ** 2) / (k * 8.0))
+    return np.array(coeffs)
+
+
+_A0 = _hankel_coefficients(0)
+_A1 = _hankel_coefficients(1)
+
+
+def bessel_j01_scaled(z: npt.ArrayLike) -> tuple[ComplexArray, ComplexArray]:
+    """J0(z)·e^(−|Im z|) and J1(z)·e^(−|Im z|) for complex z with Re z ≥ 0 (any shape).
+
+    Scaled so that arguments deep in a skin layer (|Im z| of hundreds) do not overflow; ratios of
+    two values need the factor e^(|Im z1| − |Im z2|)."""
+    z = np.asarray(z, dtype=np.complex128)
+    scale = np.exp(-np.abs(z.imag))
+    j0 = np.zeros_like(z)
+    j1 = np.zeros_like(z)
+    small = np.abs(z) <= _SERIES_MAX_ABS
+    if small.any():
+        zs = z[small]
+        x = -0.25 * zs * zs
+        term0 = np.ones_like(zs)
+        term1 = np.ones_like(zs)
+        s0 = term0.copy()
+        s1 = term1.copy()
+        for k in range(1, _SERIES_TERMS):
+            term0 = term0 * x / (k * k)
+            term1 = term1 * x / (k * (k + 1))
+            s0 += term0
+            s1 += term1
+        j0[small] = s0 * scale[small]
+        j1[small] = 0.5 * zs * s1 * scale[small]
+    large = ~small
+    if large.any():
+        zl = z[large]
+        abs_im = np.abs(zl.imag)
+        out = []
+        for nu, coeffs in ((0, _A0), (1, _A1)):
+            p = np.zeros_like(zl)
+            q = np.zeros_like(zl)
+            for k, a in enumerate(coeffs):
+                term = a / zl**k
+                if k % 2 == 0:
+                    p += (-1) ** (k // 2) * term
+                else:
+                    q += (-1) ** (k // 2) * term
+            chi = zl - (0.5 * nu + 0.25) * np.pi
+            # cos χ and sin χ times e^(−|Im χ|): both exponentials with non-positive real parts
+            plus = np.exp(1j * chi - abs_im)
+            minus = np.exp(-1j * chi - abs_im)
+            cos_s = 0.5 * (plus + minus)
+            sin_s = -0.5j * (plus - minus)
+            out.append(np.sqrt(2.0 / (np.pi * zl)) * (p * cos_s - q * sin_s))
+        j0[large], j1[large] = out
+    return j0, j1
+
+
+def bessel_j0(z: npt.ArrayLike) -> ComplexArray:
+    """J0(z) (unscaled; |Im z| below ≈ 700)."""
+    zz = np.asarray(z, dtype=np.complex128)
+    return np.asarray(bessel_j01_scaled(zz)[0] * np.exp(np.abs(zz.imag)), dtype=np.complex128)
+
+
+def bessel_j1(z: npt.ArrayLike) -> ComplexArray:
+    """J1(z) (unscaled; |Im z| below ≈ 700)."""
+    zz = np.asarray(z, dtype=np.complex128)
+    return np.asarray(bessel_j01_scaled(zz)[1] * np.exp(np.abs(zz.imag)), dtype=np.complex128)
+
+
+# --- exact solutions ---------------------------------------------------------------------------
+
+
+def bessel_power_per_length(radius_m: float, rho: float, mu_r: float, omega: float) -> float:
+    """Exact active power per unit length of a solid cylinder in a uniform axial field (1 A/m rms):
+    H = J0(kr)/J0(kR), k = √(−jωμ0μr/ρ); E_θ(R) = ρ k J1(kR)/J0(kR); inward Poynting flux."""
+    k = np.sqrt(-1j * omega * MU0 * mu_r / rho)
+    j0, j1 = bessel_j01_scaled(k * radius_m)
+    e_surface = rho * k * j1 / j0
+    return abs(float(np.real(2.0 * np.pi * radius_m * e_surface)))
+
+
+def bessel_field_ratio(
+    r_m: FloatArray, radius_m: float, rho: float, mu_r: float, omega: float
+) -> FloatArray:
+    """Exact |H(r)|/|H(R)| = |J0(kr)/J0(kR)| for the same problem."""
+    k = np.sqrt(-1j * omega * MU0 * mu_r / rho)
+    z_r = k * np.asarray(r_m, dtype=np.float64)
+    z_big = k * radius_m
+    j0_r = bessel_j01_scaled(z_r)[0]
+    j0_big = bessel_j01_scaled(z_big)[0]
+    ratio = np.abs(j0_r / j0_big) * np.exp(np.abs(z_r.imag) - abs(z_big.imag))
+    return np.asarray(ratio, dtype=np.float64)
+
+
+# Roots of J1 (β_n, n = 1…10): the eigenvalues of a cylinder with a flux boundary.
+_J1_ROOTS = np.array(
+    [
+        *(3.831705970, 7.015586670, 10.173468136, 13.323691936, 16.470630051),
+        *(19.615858510, 22.760084380, 25.903672087, 29.046828534, 32.189679911),
+    ]
+)
+
+
+def constant_flux_cylinder_rise(
+    r_m: FloatArray, radius_m: float, flux_w_m2: float, k: float, alpha: float, t_s: float
+) -> FloatArray:
+    """Temperature rise of a solid cylinder under a constant surface flux q from a uniform start
+    (Carslaw & Jaeger, *Conduction of Heat in Solids*, §7.6):
+
+    ΔT = (qR/k)·[2Fo + r²/(2R²) − 1/4 − 2 Σ e^(−β²Fo) J0(βr/R)/(β² J0(β))], Fo = αt/R².
+    """
+    fo = alpha * t_s / radius_m**2
+    rr = np.asarray(r_m, dtype=np.float64) / radius_m
+    series = np.zeros_like(rr)
+    for beta in _J1_ROOTS:
+        j0_r = bessel_j0(beta * rr).real
+        j0_b = float(bessel_j0(beta).real)
+        series += np.exp(-beta * beta * fo) * j0_r / (beta * beta * j0_b)
+    bracket = 2.0 * fo + 0.5 * rr * rr - 0.25 - 2.0 * series
+    return np.asarray(flux_w_m2 * radius_m / k * bracket, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class ConstantMaterial:
+    """A material with constant k and cp (no transformations): what analytic solutions assume.
+    Satisfies `physics.thermal.ThermalMaterial`."""
+
+    density_kg_m3: float = 7850.0
+    k: float = 40.0
+    cp: float = 500.0
+
+    def conductivity_and_cp(
+        self, temp_c: FloatArray, austenite: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        return np.full_like(temp_c, self.k), np.full_like(temp_c, self.cp)
+
+    def enthalpy_j_kg(self, temp_c: FloatArray, austenite: FloatArray | float = 0.0) -> FloatArray:
+        return np.asarray(self.cp * np.asarray(temp_c), dtype=np.float64)
+
+    def temperature_from_enthalpy_c(
+        self, enthalpy_j_kg: FloatArray, austenite: FloatArray, guess_c: FloatArray
+    ) -> FloatArray:
+        return np.asarray(enthalpy_j_kg / self.cp, dtype=np.float64)
+
+
+def steady_uniform_generation(
+    radius_m: float = 0.02, q_w_m3: float = 5.0e7, h_w_m2k: float = 2000.0, t_inf_c: float = 25.0
+) -> tuple[RadialGrid, FloatArray, FloatArray]:
+    """Backward Euler with 100 s steps to steady state under uniform generation q, convective
+    surface; returns (grid, engine T per node, exact T = T∞ + qR/(2h) + q(R² − r²)/(4k))."""
+    mat = ConstantMaterial()
+    grid = build_grid(np.array([radius_m]))
+    temp = np.full((grid.nodes, 1), t_inf_c)
+    enthalpy = mat.enthalpy_j_kg(temp)
+    source = q_w_m3 * grid.volume_m2
+    f = np.zeros_like(temp)
+    for _ in range(60):
+        t_lin, enthalpy, _ = conduction_step(
+            mat,
+            grid,
+            temp,
+            enthalpy,
+            f,
+            np.array([100.0]),
+            source,
+            np.array([h_w_m2k]),
+            np.array([t_inf_c]),
+        )
+        temp = mat.temperature_from_enthalpy_c(enthalpy, f, t_lin)
+    r = grid.r_m[:, 0]
+    exact = (
+        t_inf_c + q_w_m3 * radius_m / (2 * h_w_m2k) + q_w_m3 * (radius_m**2 - r**2) / (4 * mat.k)
+    )
+    return grid, temp[:, 0], np.asarray(exact, dtype=np.float64)
+
+
+def constant_flux_heating(
+    radius_m: float = 0.02, flux_w_m2: float = 1.0e6, t_s: float = 5.0, steps: int = 500
+) -> tuple[RadialGrid, FloatArray, FloatArray]:
+    """Constant surface flux into a cylinder (constant properties, no losses) on the production
+    grid; returns (grid, engine rise per node, exact rise) at ``t_s``."""
+    mat = ConstantMaterial()
+    grid = build_grid(np.array([radius_m]))
+    temp = np.zeros((grid.nodes, 1))
+    enthalpy = mat.enthalpy_j_kg(temp)
+    source = np.zeros_like(temp)
+    source[-1] = flux_w_m2 * grid.surface_area_m[0]  # W/m into the surface node
+    f = np.zeros_like(temp)
+    dt = np.array([t_s / steps])
+    for _ in range(steps):
+        t_lin, enthalpy, _ = conduction_step(
+            mat, grid, temp, enthalpy, f, dt, source, np.array([0.0]), np.array([0.0])
+        )
+        temp = mat.temperature_from_enthalpy_c(enthalpy, f, t_lin)
+    alpha = mat.k / (mat.density_kg_m3 * mat.cp)
+    exact = constant_flux_cylinder_rise(grid.r_m[:, 0], radius_m, flux_w_m2, mat.k, alpha, t_s)
+    return grid, temp[:, 0], exact
+
+
+# --- report rows -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnalyticCheck:
+    """Engine vs exact solution. ``error`` is compared with ``tolerance`` (``measure`` says how:
+    "rel" relative, "abs" absolute in ``unit``)."""
+
+    check: str
+    inputs: str
+    engine: float
+    exact: float
+    unit: str
+    measure: str
+    error: float
+    tolerance: float
+
+    @property
+    def passed(self) -> bool:
+        return bool(abs(self.error) <= self.tolerance)
+
+
+@dataclass(frozen=True)
+class PublishedPoint:
+    """Engine vs a published (or documented) value or band. ``difference`` = engine − nearest
+    band edge (0 inside); ``published`` is the text as the docs state it."""
+
+    quantity: str
+    inputs: str
+    source: str
+    published: str
+    low: float
+    high: float
+    engine: float
+    unit: str
+    note: str = ""
+
+    @property
+    def inside(self) -> bool:
+        return bool(self.low <= self.engine <= self.high)
+
+    @property
+    def difference(self) -> float:
+        if self.engine < self.low:
+            return self.engine - self.low
+        if self.engine > self.high:
+            return self.engine - self.high
+        return 0.0
+
+
+@dataclass(frozen=True)
+class NotFound:
+    item: str
+    where: str
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    analytic: tuple[AnalyticCheck, ...]
+    published: tuple[PublishedPoint, ...]
+    not_found: tuple[NotFound, ...]
+    seconds: float = field(default=0.0, compare=False)
+
+    @property
+    def all_analytic_passed(self) -> bool:
+        return all(c.passed for c in self.analytic)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "analytic": [{**asdict(c), "passed": c.passed} for c in self.analytic],
+            "published": [
+                {**asdict(p), "difference": p.difference, "inside": p.inside}
+                for p in self.published
+            ],
+            "not_found": [asdict(n) for n in self.not_found],
+            "all_analytic_passed": self.all_analytic_passed,
+            "published_inside": sum(p.inside for p in self.published),
+            "published_total": len(self.published),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# --- analytic checks ---------------------------------------------------------------------------
+
+# (ρe Ω·m, μr, f Hz): cold, hot and intermediate steel across the frequency range
+SKIN_DEPTH_CASES: tuple[tuple[float, float, float], ...] = (
+    (0.17e-6, 20.0, 1e3),
+    (1.12e-6, 1.0, 10e3),
+    (0.76e-6, 10.0, 30e3),
+    (1.12e-6, 1.0, 200e3),
+)
+EDDY_RADIUS_M = 0.02  # the reference shaft
+EDDY_FREQUENCIES_HZ = (3e3, 10e3, 30e3, 100e3, 200e3)
+# (label, ρe Ω·m, μr): hot 1045 above Curie (≈ 1.12 µΩ·m, physics.md §12.2 [H]); cold 1045
+# (0.165 µΩ·m at 20 °C [MW45, H]) at μr 15, the upper range of production surface fields.
+EDDY_MATERIALS = (("hot, non-magnetic", 1.12e-6, 1.0), ("cold, magnetic", 0.165e-6, 15.0))
+EDDY_POWER_TOLERANCE = 0.03  # physics.md §4: "tested against the Bessel solution to < 3 %"
+EDDY_FIELD_TOLERANCE = 0.01  # |ΔH|/H_s at any node
+ENERGY_BALANCE_TOLERANCE = 1e-9
+# T from H by one Newton step (physics.md §6) leaves a small residual in H(T, f).
+ENTHALPY_INVERSION_TOLERANCE = 1e-4
+
+
+def eddy_power_against_bessel(
+    radius_m: float, rho: float, mu_r: float, frequency_hz: float
+) -> tuple[float, float, float]:
+    """(engine power per length, exact power, max |ΔH|/H_s) on the production grid for
+    ``frequency_hz`` (`build_grid(..., frequency_hz=)`), uniform ρe and μr, 1 A/m at the surface."""
+    grid = build_grid(np.array([radius_m]), frequency_hz=np.array([frequency_hz]))
+    omega = 2.0 * np.pi * frequency_hz
+    profile = eddy_current_profile(
+        grid,
+        np.full((grid.nodes, 1), rho),
+        np.full((grid.nodes, 1), mu_r),
+        np.array([omega]),
+    )
+    exact = bessel_power_per_length(radius_m, rho, mu_r, omega)
+    field_exact = bessel_field_ratio(grid.r_m[:, 0], radius_m, rho, mu_r, omega)
+    field_error = float(np.max(np.abs(profile.field_ratio[:, 0] - field_exact)))
+    return float(profile.active_w_m[0]), exact, field_error
+
+
+def _analytic_checks() -> list[AnalyticCheck]:
+    rows: list[AnalyticCheck] = []
+    for rho, mu_r, freq in SKIN_DEPTH_CASES:
+        engine = float(skin_depth_m(rho, mu_r, freq)) * 1e3
+        exact = 503.0 * np.sqrt(rho / (mu_r * freq)) * 1e3
+        rows.append(
+            AnalyticCheck(
+                "skin depth vs 503·√(ρ/(μr f))",
+                f"ρ {rho * 1e6:g} µΩ·m, μr {mu_r:g}, {freq / 1e3:g} kHz",
+                engine,
+                float(exact),
+                "mm",
+                "rel",
+                engine / float(exact) - 1.0,
+                1e-3,  # 503 is 1/√(πμ0) = 503.3 rounded
+            )
+        )
+    for label, rho, mu_r in EDDY_MATERIALS:
+        worst_field = 0.0
+        for freq in EDDY_FREQUENCIES_HZ:
+            engine, exact, field_error = eddy_power_against_bessel(EDDY_RADIUS_M, rho, mu_r, freq)
+            worst_field = max(worst_field, field_error)
+            rows.append(
+                AnalyticCheck(
+                    "eddy power per length vs exact Bessel",
+                    f"Ø40 mm, {label} (ρ {rho * 1e6:g} µΩ·m, μr {mu_r:g}), {freq / 1e3:g} kHz",
+                    engine,
+                    exact,
+                    "W/m per (A/m)²",
+                    "rel",
+                    engine / exact - 1.0,
+                    EDDY_POWER_TOLERANCE,
+                )
+            )
+        rows.append(
+            AnalyticCheck(
+                "field |H(r)|/H_s vs |J0(kr)/J0(kR)|",
+                f"Ø40 mm, {label}, worst node over 3–200 kHz",
+                worst_field,
+                0.0,
+                "× H_s",
+                "abs",
+                worst_field,
+                EDDY_FIELD_TOLERANCE,
+            )
+        )
+
+    _, temp, exact = steady_uniform_generation()
+    err = float(np.max(np.abs(temp - exact)))
+    rows.append(
+        AnalyticCheck(
+            "steady uniform generation vs parabola",
+            "Ø40 mm, q 50 MW/m³, h 2000 W/m²K, k 40 W/m·K; axis T; error: worst node ÷ max T",
+            float(temp[0]),
+            float(exact[0]),
+            "°C",
+            "rel",
+            err / float(np.max(exact)),
+            1e-6,
+        )
+    )
+    grid, rise, exact = constant_flux_heating()
+    err = float(np.max(np.abs(rise - exact)))
+    rows.append(
+        AnalyticCheck(
+            "constant surface flux vs Carslaw–Jaeger series",
+            "Ø40 mm, 1 MW/m² for 5 s, k 40, ρc 3.9 MJ/m³K, 500 steps; surface rise;"
+            " error: worst node ÷ surface rise",
+            float(rise[-1]),
+            float(exact[-1]),
+            "K",
+            "rel",
+            err / float(exact[-1]),
+            0.01,
+        )
+    )
+    volume = grid.volume_m2[:, 0]
+    mat = ConstantMaterial()
+    stored = float((rise * volume).sum()) * mat.density_kg_m3 * mat.cp
+    put_in = 1.0e6 * float(grid.surface_area_m[0]) * 5.0
+    rows.append(
+        AnalyticCheck(
+            "constant surface flux: energy stored = q·2πR·t",
+            "same run",
+            stored,
+            put_in,
+            "J/m",
+            "rel",
+            stored / put_in - 1.0,
+            ENERGY_BALANCE_TOLERANCE,
+        )
+    )
+    return rows
+
+
+def _energy_balance_rows() -> tuple[list[AnalyticCheck], PartResult]:
+    from induction_sim.machine.recipe import builtin_recipes
+
+    recipe = builtin_recipes()[REFERENCE_RECIPE]
+    result, ledger = simulate_part_with_ledger(recipe)
+    grade = GRADES[recipe.steel_grade]
+    weight = ledger.density_kg_m3 * ledger.volume_m2
+    deposited = float(ledger.deposited_j_m[0])
+    lost = float(ledger.air_loss_j_m[0] + ledger.quench_loss_j_m[0])
+    stored_state = float((weight * (ledger.enthalpy_end_j_kg - ledger.enthalpy_start_j_kg)).sum())
+    h_end = grade.enthalpy_j_kg(ledger.temp_end_c, ledger.austenite_end)
+    h_start = grade.enthalpy_j_kg(ledger.temp_start_c, 0.0)
+    stored_t = float((weight * (h_end - h_start)).sum())
+    inputs = (
+        f"{REFERENCE_RECIPE}: heat, delay, spray; per metre of the section "
+        f"(air {ledger.air_loss_j_m[0] / 1e3:.1f} kJ/m, quench "
+        f"{ledger.quench_loss_j_m[0] / 1e3:.1f} kJ/m)"
+    )
+    rows = [
+        AnalyticCheck(
+            "whole part: deposited = stored (enthalpy state) + lost",
+            inputs,
+            stored_state + lost,
+            deposited,
+            "J/m",
+            "rel",
+            (stored_state + lost) / deposited - 1.0,
+            ENERGY_BALANCE_TOLERANCE,
+        ),
+        AnalyticCheck(
+            "whole part: deposited = stored (H(T, f) of the final T) + lost",
+            f"{REFERENCE_RECIPE}: stored from the grade's H(T, f) over the grid volumes",
+            stored_t + lost,
+            deposited,
+            "J/m",
+            "rel",
+            (stored_t + lost) / deposited - 1.0,
+            ENTHALPY_INVERSION_TOLERANCE,
+        ),
+    ]
+    return rows, result
+
+
+# --- published points --------------------------------------------------------------------------
+
+
+def _just_hrc(carbon_pct: float) -> float:
+    """Hardness of fully martensitic steel: 20 + 60·√C HRC (Just 1968) [Just]."""
+    return 20.0 + 60.0 * math.sqrt(carbon_pct)
+
+
+JUST_TOLERANCE_HRC = 1.5  # [E]: the tolerance of tests/physics/test_spray_quench.py
+WORKED_CHECK_FLUX_W_M2 = 1.1e7  # 1.1 kW/cm² absorbed (physics.md §12.2, worked check)
+WORKED_CHECK_HEAT_S = 2.0
+
+
+def _depth_below(depth_mm: FloatArray, values: FloatArray, level: float) -> float:
+    """Depth where a profile that falls with depth first drops below ``level`` (interpolated)."""
+    below = np.flatnonzero(values < level)
+    if below.size == 0:
+        return float(depth_mm[-1])
+    i = int(below[0])
+    if i == 0:
+        return 0.0
+    return float(np.interp(level, [values[i], values[i - 1]], [depth_mm[i], depth_mm[i - 1]]))
+
+
+def _worked_check() -> tuple[PartResult, float]:
+    """The worked check of physics.md §12.2 as a single shot of the reference shaft: coil power
+    set so the part absorbs 1.1 kW/cm² over the heated area (2πR × (coil height + 2 gaps)) for
+    2 s. Returns the result and the absorbed flux reached."""
+    from induction_sim.machine.recipe import builtin_recipes
+
+    base = builtin_recipes()[REFERENCE_RECIPE]
+    area_m2 = (
+        np.pi * base.diameter_mm * 1e-3 * (base.coil_height_mm + FRINGE_GAPS * base.coil_gap_mm)
+    ) * 1e-3
+    power_kw = float(base.power_kw)
+    result: PartResult | None = None
+    flux = 0.0
+    for _ in range(3):  # fixed point on the coil efficiency
+        recipe = base.model_copy(
+            update={
+                "process": "single_shot",
+                "scan_speed_mm_s": None,
+                "heat_time_s": WORKED_CHECK_HEAT_S,
+                "power_kw": power_kw,
+            }
+        )
+        result = simulate_part(recipe)
+        flux = result.mean_power_part_kw * 1e3 / float(area_m2)
+        power_kw *= WORKED_CHECK_FLUX_W_M2 / flux
+    assert result is not None
+    return result, flux
+
+
+def _published_points(reference: PartResult) -> list[PublishedPoint]:
+    from induction_sim.machine.recipe import builtin_recipes
+
+    rows: list[PublishedPoint] = []
+    recipes = builtin_recipes()
+    for name in sorted(recipes):
+        recipe = recipes[name]
+        water = recipe.model_copy(
+            update={"quench_medium": "water", "quench_concentration_pct": 0.0}
+        )
+        carbon = GRADES[recipe.steel_grade].composition.c
+        target = _just_hrc(carbon)
+        rows.append(
+            PublishedPoint(
+                "as-quenched martensite hardness",
+                f"{name} under a water spray ({recipe.steel_grade}, {carbon:g} % C)",
+                "[Just]; [Grange]; ±1.5 HRC [E]",
+                f"20 + 60·√C = {target:.1f} HRC",
+                target - JUST_TOLERANCE_HRC,
+                target + JUST_TOLERANCE_HRC,
+                float(simulate_part(water).surface_hrc),
+                "HRC",
+            )
+        )
+
+    ref = f"{REFERENCE_RECIPE} as specified"
+    rows += [
+        PublishedPoint(
+            "surface hardness",
+            ref,
+            "§12.1 [D]; 1045 '55+' [Zion]",
+            "57–60 HRC",
+            57.0,
+            60.0,
+            reference.surface_hrc,
+            "HRC",
+        ),
+        PublishedPoint(
+            "effective case depth (SAE J423)",
+            ref,
+            "§12.1 [D]",
+            "≈ 2.5 ± 0.5 mm",
+            2.0,
+            3.0,
+            reference.case_depth_mm,
+            "mm",
+        ),
+        PublishedPoint(
+            "peak surface temperature",
+            ref,
+            "§12.1 [E/D]",
+            "980–1020 °C",
+            980.0,
+            1020.0,
+            reference.peak_surface_temp_c,
+            "°C",
+            "physics.md §9 gives 1024 °C; the recipe's target is 950–1050 °C",
+        ),
+        PublishedPoint(
+            "energy at the coil per part",
+            ref,
+            "§12.1 [D] (37 kW × 20 s)",
+            "0.75–0.8 MJ",
+            750.0,
+            800.0,
+            reference.energy_coil_kj,
+            "kJ",
+            "the band's own sum, 37 kW × 200 mm ÷ 10 mm/s, is 740 kJ",
+        ),
+        PublishedPoint(
+            "surface martensite fraction",
+            ref,
+            "§12.1 [D] (KM at Ms 326 °C)",
+            "≈ 96 %",
+            95.5,
+            96.5,
+            100.0 * reference.surface_martensite_fraction,
+            "%",
+        ),
+        PublishedPoint(
+            "coil efficiency (part ÷ coil energy)",
+            ref,
+            "§12.2 [E] (single-turn scan inductors)",
+            "η 0.6–0.85",
+            0.6,
+            0.85,
+            reference.energy_part_kj / reference.energy_coil_kj,
+            "",
+        ),
+    ]
+
+    worked, flux = _worked_check()
+    depth_850 = _depth_below(worked.depth_mm, worked.peak_temp_c, 850.0)
+    inputs = (
+        f"Ø40 mm 1045, 10 kHz single shot, {flux / 1e7:.2f} kW/cm² absorbed for 2 s "
+        f"({worked.mean_power_coil_kw:.1f} kW at the coil)"
+    )
+    rows += [
+        PublishedPoint(
+            "worked check: peak surface temperature",
+            inputs,
+            "§12.2 worked check [D], ±20 %",
+            "≈ 1000–1020 °C",
+            1000.0,
+            1020.0,
+            worked.peak_surface_temp_c,
+            "°C",
+            "the check's ±20 % model uncertainty is not applied",
+        ),
+        PublishedPoint(
+            "worked check: depth above 850 °C (peak)",
+            inputs,
+            "§12.2 worked check [D], ±20 %",
+            "≈ 2.0–2.3 mm",
+            2.0,
+            2.3,
+            depth_850,
+            "mm",
+            "the check's ±20 % model uncertainty is not applied",
+        ),
+    ]
+
+    # Spray anchors: the heat flux at the water curve's peak anchor, h_peak·(T_peak − T_fluid).
+    def q_peak(flux_l_m2s: float) -> float:
+        # flow for the flux density on the reference Ø40 mm with the model's 25 mm band
+        flow_lpm = flux_l_m2s * np.pi * 0.040 * SPRAY_BAND_M * 60.0
+        curve = quench_curve(
+            np.array([WATER]),
+            np.array([0.0]),
+            np.array([flow_lpm]),
+            np.array([25.0]),
+            np.array([0.040]),
+        )
+        return float(curve.h_peak[0] * (curve.t_peak_c[0] - curve.fluid_temp_c[0]))
+
+    rows += [
+        PublishedPoint(
+            "water spray critical heat flux",
+            "17.5 ml/(min·cm²) = 2.92 l/(m²·s), water 25 °C",
+            "[Jiang-Dhir]",
+            "230 W/cm² = 2.3 MW/m²",
+            2.3e6 * 0.99,
+            2.3e6 * 1.01,
+            q_peak(2.92),
+            "W/m²",
+            "the curve's anchor: equal by construction",
+        ),
+        PublishedPoint(
+            "spray heat flux at ring flux densities",
+            "424 l/(m²·s) (80 l/min on Ø40 mm), water 25 °C",
+            "[Aamir]; ±10 % [E]",
+            "up to ≈ 10 MW/m²",
+            9.0e6,
+            11.0e6,
+            q_peak(80.0 / 60.0 / (np.pi * 0.040 * SPRAY_BAND_M)),
+            "W/m²",
+            "with [Jiang-Dhir] it sets the exponent 0.30",
+        ),
+    ]
+
+    g1045 = GRADES["1045"]
+    rows.append(
+        PublishedPoint(
+            "martensite fraction, 1045 quenched to 25 °C",
+            f"Koistinen–Marburger at Ms {g1045.ms_c:.0f} °C [Andrews]",
+            "[KM]; value [D]",
+            "≈ 96 %",
+            95.5,
+            96.5,
+            100.0 * float(koistinen_marburger(np.array([g1045.ms_c]), np.array([25.0]))[0]),
+            "%",
+        )
+    )
+    for name, low, high in (("1045", 690.0, 710.0), ("1050", 735.0, 755.0), ("4140", 655.0, 675.0)):
+        grade = GRADES[name]
+        hv_m, _, _ = maynier_hv(
+            np.array([grade.composition.c]), grade.composition, np.array([300.0])
+        )
+        rows.append(
+            PublishedPoint(
+                f"Maynier martensite hardness, {name}",
+                f"{grade.composition.c:g} % C, cooling 300 °C/s at 700 °C",
+                "[Maynier]; values [D]",
+                f"≈ {low:.0f}–{high:.0f} HV",
+                low,
+                high,
+                float(hv_m[0]),
+                "HV",
+            )
+        )
+    conversion_error = float(np.max(np.abs(hv_to_hrc(_E140_HV) - _E140_HRC)))
+    rows.append(
+        PublishedPoint(
+            "HV → HRC at the ASTM E140 points",
+            "238, 302, 392, 446, 513, 595, 653, 697, 746, 800, 940 HV (worst |ΔHRC|)",
+            "[ASTM E140]",
+            "20 … 68 HRC",
+            0.0,
+            0.05,
+            conversion_error,
+            "HRC",
+            "the engine's own table: equal by construction",
+        )
+    )
+    # physics.md §8: 1045 ≈ 56 % pearlite at 82 J/g [Hagel] plus ferrite's α→γ ≈ 16 J/g [D]
+    hagel = 0.56 * 82.0e3 + 0.44 * 16.0e3
+    engine_heat = g1045.magnetic_heat_j_kg + g1045.transformation_heat_j_kg
+    rows.append(
+        PublishedPoint(
+            "transformation heat, 1045 (magnetic + α→γ)",
+            "56 % pearlite × 82 J/g + 44 % ferrite × 16 J/g (physics.md §8)",
+            "[Hagel] 82 J/g eutectoid; 1045 share [D]; ±10 % [E]",
+            f"≈ {hagel / 1e3:.0f} kJ/kg",
+            0.9 * hagel / 1e3,
+            1.1 * hagel / 1e3,
+            engine_heat / 1e3,
+            "kJ/kg",
+            "physics.md §8: 6 % below",
+        )
+    )
+    return rows
+
+
+NOT_FOUND = (
+    NotFound(
+        "measured PAG spray boiling curves (film h, peak, rewetting) at 100–500 l/(m²·s)",
+        "physics.md §7: PAG anchors are the [E] table of §12.2 with the water spray's flux "
+        "dependence; only PAG immersion [Buczek] was found",
+    ),
+    NotFound(
+        "continuous-heating transformation (TTA / dilatometry) data for normalised 1045 and "
+        "quenched-and-tempered 4140",
+        "issue 13 §2; Leblond τ0, θ are [E] (physics.md §8, §12.2)",
+    ),
+    NotFound(
+        "a published hardness traverse (HV vs depth) of an induction-scanned 1045 shaft near "
+        "the reference settings",
+        "the reference case's 57–60 HRC, 2.5 ± 0.5 mm and 980–1020 °C are [D]/[E] (§12.1)",
+    ),
+    NotFound(
+        "critical cooling rates (CCT) of 1045, 1050, 4140 at induction austenitising",
+        "physics.md §8: 1045 70/220, 1050 55/180, 4140 7/25 °C/s are [E]",
+    ),
+    NotFound(
+        "conductivity and heat capacity of 1045 and 4140 above 200 °C",
+        "physics.md §12.2: [E] above the data-sheet temperatures",
+    ),
+    NotFound(
+        "spray rewetting temperature and film coefficient between a dilute spray and a jet",
+        "physics.md §7: the logarithm in flux density is [E]; [Leocadio-Passos] is a jet",
+    ),
+    NotFound(
+        "the as-quenched hardness scatter of Just's formula (a band, not a line)",
+        "the ±1.5 HRC used for the [Just] rows is [E]",
+    ),
+)
+
+
+def run_validation() -> ValidationReport:
+    """All checks; a few tens of milliseconds of engine time plus the table work."""
+    start = time.perf_counter()
+    analytic = _analytic_checks()
+    energy_rows, reference = _energy_balance_rows()
+    analytic += energy_rows
+    published = _published_points(reference)
+    return ValidationReport(
+        analytic=tuple(analytic),
+        published=tuple(published),
+        not_found=NOT_FOUND,
+        seconds=time.perf_counter() - start,
+    )
+
+
+__all__ = [
+    "AnalyticCheck",
+    "ConstantMaterial",
+    "NotFound",
+    "PublishedPoint",
+    "ValidationReport",
+    "bessel_field_ratio",
+    "bessel_j0",
+    "bessel_j01_scaled",
+    "bessel_j1",
+    "bessel_power_per_length",
+    "constant_flux_cylinder_rise",
+    "eddy_power_against_bessel",
+    "run_validation",
+    "steady_uniform_generation",
+]
