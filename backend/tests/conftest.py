@@ -8,45 +8,23 @@ and drops it at the end, so the server's own databases are left untouched.
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.storage.database import DatabaseInfo, create_engine, prepare
 from induction_sim.storage.embedded import EmbeddedPostgres
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-
-
-def _asyncpg_url(url: str) -> str:
-    return make_url(url).set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
-
-
-async def _admin(url: str, statement: str) -> None:
-    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(statement))
-    await engine.dispose()
+from server_process import TEST_DATABASE_URL, external_database
 
 
 @pytest.fixture(scope="session")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseInfo]:
     """A migrated database for this test session, on the embedded or the external server."""
     if TEST_DATABASE_URL:
-        admin_url = _asyncpg_url(TEST_DATABASE_URL)
-        name = f"induction_sim_test_{uuid.uuid4().hex[:8]}"
-        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        asyncio.run(_admin(admin_url, f'CREATE DATABASE "{name}"'))
-        try:
+        with external_database("induction_sim_test") as url:
             yield asyncio.run(prepare(url, "external"))
-        finally:
-            asyncio.run(_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
         with EmbeddedPostgres(tmp_path_factory.mktemp("pg")) as server:
             yield asyncio.run(

@@ -2,18 +2,63 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def asyncpg_url(url: str) -> str:
+    return make_url(url).set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+async def _admin(url: str, statement: str) -> None:
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(statement))
+    await engine.dispose()
+
+
+@contextmanager
+def external_database(prefix: str) -> Iterator[str]:
+    """A database of its own on the TEST_DATABASE_URL server (created, yielded as a URL, dropped):
+    tests running at the same time in other workers never see each other's rows."""
+    assert TEST_DATABASE_URL, "only with TEST_DATABASE_URL"
+    admin_url = asyncpg_url(TEST_DATABASE_URL)
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_admin(admin_url, f'CREATE DATABASE "{name}"'))
+    try:
+        yield url
+    finally:
+        asyncio.run(_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def server_database() -> Iterator[dict[str, str]]:
+    """The environment that puts a server subprocess on its own database: with TEST_DATABASE_URL
+    a fresh one on that server; without it nothing (it starts an embedded PostgreSQL in its
+    data dir)."""
+    if not TEST_DATABASE_URL:
+        yield {}
+        return
+    with external_database("induction_sim_server") as url:
+        yield {"DATABASE_URL": url}
 
 
 def _drain(stream: IO[str]) -> None:

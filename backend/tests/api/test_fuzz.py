@@ -23,7 +23,7 @@ import schemathesis
 from schemathesis.checks import load_all_checks
 from schemathesis.engine import events, from_schema
 
-from server_process import serving
+from server_process import server_database, serving
 
 TOKEN = "fuzz-operator-token-0123456789ab"  # noqa: S105 - a test fixture (32 characters)
 EXAMPLES_PER_OPERATION = 40
@@ -132,9 +132,7 @@ def test_all_schemathesis_checks_pass_with_and_without_the_token(
         "SIM_OPERATOR_TOKEN": TOKEN,
         "SIM_FRONTEND_DIST": str(dist),
     }
-    if url := os.environ.get("TEST_DATABASE_URL"):
-        extra["DATABASE_URL"] = url
-    with serving(tmp_path / "data", **extra) as (_, base):
+    with server_database() as db, serving(tmp_path / "data", **extra, **db) as (_, base):
         started = time.monotonic()
         cases, failures = _fuzz(base, seed, TOKEN if authenticated else None)
         took = time.monotonic() - started

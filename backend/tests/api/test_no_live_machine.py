@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 from induction_sim.api.app import create_app
 from induction_sim.settings import Settings
 from induction_sim.storage.database import DatabaseInfo
-from server_process import serving
+from server_process import server_database, serving
 
 pytestmark = pytest.mark.db
 LIVE_ENDPOINTS = [
@@ -79,9 +78,7 @@ async def _follow_a_job(base: str) -> tuple[list[tuple[str, dict[str, Any]]], in
 
 def test_the_stream_carries_jobs_and_the_factory_works(tmp_path: Path) -> None:
     extra = {"SIM_LIVE": "false"}
-    if url := os.environ.get("TEST_DATABASE_URL"):
-        extra["DATABASE_URL"] = url
-    with serving(tmp_path, **extra) as (_, base):
+    with server_database() as db, serving(tmp_path, **extra, **db) as (_, base):
         messages, job_id = asyncio.run(_follow_a_job(base))
     assert messages[0] == ("hello", {"run_id": None, "start_sim": None, "seq": -1})
     assert messages[-1][1]["id"] == job_id

@@ -6,7 +6,6 @@ real server and database (a NUL used to reach PostgreSQL and fail there: 500 or 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,7 @@ from hypothesis import strategies as st
 
 from induction_sim.machine.recipe import builtin_recipes
 from induction_sim.textfields import CONTROL_CHARACTERS
-from server_process import serving
+from server_process import server_database, serving
 
 pytestmark = pytest.mark.db
 
@@ -108,9 +107,10 @@ def poisoned(draw: st.DrawFn) -> tuple[TextField, str]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     extra = {"SIM_LIVE_SPEED": "5"}
-    if url := os.environ.get("TEST_DATABASE_URL"):
-        extra["DATABASE_URL"] = url
-    with serving(tmp_path_factory.mktemp("text-fields"), **extra) as (_, base):
+    with (
+        server_database() as db,
+        serving(tmp_path_factory.mktemp("text-fields"), **extra, **db) as (_, base),
+    ):
         yield base
 
 

@@ -8,7 +8,6 @@ along; the live run loses no sample; and the event loop's worst stall is reporte
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from server_process import serving
+from server_process import server_database, serving
 
 pytestmark = pytest.mark.db
 TOKEN = "flood-test-operator-token-0123456789"  # noqa: S105 - a test fixture
@@ -101,9 +100,7 @@ def test_fifty_concurrent_and_fifty_sequential_jobs_end_honestly(tmp_path: Path)
         "SIM_MAX_QUEUED_JOBS": str(QUEUED_JOBS),
         "SIM_LIVE_SPEED": "5",
     }
-    if url := os.environ.get("TEST_DATABASE_URL"):
-        env["DATABASE_URL"] = url
-    with serving(tmp_path, **env) as (_, base):
+    with server_database() as db, serving(tmp_path, **env, **db) as (_, base):
         result = asyncio.run(_flood(base))
     accepted, jobs = result["accepted"], result["jobs"]
     print(
