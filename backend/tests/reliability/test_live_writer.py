@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -248,3 +249,31 @@ async def test_rows_refused_for_their_data_are_set_aside_and_the_rest_written(
     entry = json.loads(lines[0])
     assert entry["table"] == "machine_events" and entry["row"]["seq"] == seq
     assert entry["run_id"] == writer.run_id
+
+
+@pytest.mark.db
+async def test_health_stops_blaming_the_writer_at_its_first_write_after_an_outage(
+    engine: AsyncEngine, writer: LiveWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an outage the queue is written back in batches; the database takes writes from the
+    first one on, so `failing_since` (health's 'live run writes failing') clears then, not after
+    the whole back-fill (a long back-fill kept health at 503 with the database back)."""
+    monkeypatch.setattr("induction_sim.drivers.live_writer.BATCH_ROWS", 50)
+    for chunk in samples(200):
+        writer.append(chunk)
+    writer.failing_since = time.monotonic() - 60.0  # writes failed for a minute
+    writer.last_error = "ConnectionRefusedError"
+    seen: list[tuple[float | None, int]] = []
+    write_batch = writer._write_batch
+
+    async def observed() -> None:
+        seen.append((writer.failing_since, writer.queued_rows))
+        await write_batch()
+
+    monkeypatch.setattr(writer, "_write_batch", observed)
+    await writer.step()
+    assert len(seen) == 4  # 200 samples in batches of 50
+    assert seen[0][0] is not None  # failing until the first write went through
+    assert all(since is None for since, _ in seen[1:])  # then the database is back
+    assert seen[1][1] > 0  # while samples were still queued
+    assert writer.last_error is None and writer.pending == []

@@ -271,25 +271,29 @@ class LiveWriter:
 
     async def step(self) -> None:
         """One attempt to write everything queued; failures are logged, never raised."""
-        queued = self.queued_rows
+        recovering = self.failing_since is not None
         try:
             await self.flush()
         except Exception as exc:
             self._failed(exc)
             return
-        recovered = self.failing_since is not None
-        if self.failing_since is not None:
-            down = time.monotonic() - self.failing_since
-            self.failing_since = None
-            self.last_error = None
-            log.warning(
-                "live run %s: database back after %.1f s, %d queued samples written",
-                self.run_id,
-                down,
-                queued,
-            )
         with contextlib.suppress(Exception):
-            await self._keep_lock(force=recovered)
+            await self._keep_lock(force=recovering)
+
+    def _written(self) -> None:
+        """A write went through: the database takes writes again, even if a back-fill of the
+        samples queued meanwhile goes on (health stops blaming the writer now, not at its end)."""
+        if self.failing_since is None:
+            return
+        down = time.monotonic() - self.failing_since
+        self.failing_since = None
+        self.last_error = None
+        log.warning(
+            "live run %s: database back after %.1f s; back-filling %d queued samples",
+            self.run_id,
+            down,
+            self.queued_rows,
+        )
 
     def _failed(self, exc: Exception) -> None:
         now = time.monotonic()
@@ -317,9 +321,11 @@ class LiveWriter:
         if self.pending_faults:
             async with self._flushing, asyncio.timeout(WRITE_TIMEOUT_S):
                 await self._write_faults()
+            self._written()
         while self.pending:
             async with self._flushing, asyncio.timeout(WRITE_TIMEOUT_S):
                 await self._write_batch()
+            self._written()
             await asyncio.sleep(0)  # let the tick loop in between batches of a back-fill
 
     async def _write_faults(self) -> None:
