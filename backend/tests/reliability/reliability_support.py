@@ -37,6 +37,15 @@ def status_of(url: str) -> int:
         return exc.code
 
 
+def health(url: str) -> tuple[int, str]:
+    """`GET /api/health`: the status and the body (its `reasons` say why when degraded)."""
+    try:
+        with urllib.request.urlopen(f"{url}/api/health", timeout=10) as response:  # noqa: S310
+            return int(response.status), response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
 def post_json(url: str, body: dict[str, Any]) -> tuple[int, Any]:
     request = urllib.request.Request(  # noqa: S310 - loopback
         url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"

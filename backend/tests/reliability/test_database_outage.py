@@ -20,6 +20,7 @@ from pg_control import start, stop
 from reliability_support import (
     address,
     get_json,
+    health,
     post_json,
     query,
     seq_summary,
@@ -95,7 +96,8 @@ def test_the_live_run_keeps_ticking_through_a_30_s_outage_and_back_fills_every_s
                     60,
                 )
                 back_filled_s = time.monotonic() - up
-                assert status_of(f"{url}/api/health") == 200
+                status, body = health(url)
+                assert status == 200, body
 
                 ended = wait_for(
                     "the job's end",
