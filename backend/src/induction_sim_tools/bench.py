@@ -65,7 +65,7 @@ from induction_sim.storage.database import DatabaseInfo, copy_payload, create_en
 from induction_sim.storage.repositories import runs as runs_repo
 from induction_sim.storage.tables import generation_jobs
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
-from induction_sim_tools.probe import Cadence, CadenceStats, Client, ProbeError, server
+from induction_sim_tools.probe import Cadence, CadenceStats, Client, ProbeError, finite_json, server
 
 
 @dataclass(frozen=True)
@@ -315,7 +315,7 @@ class BenchReport:
         def with_rate(item: CopyResult | FactoryResult) -> dict[str, Any]:
             return {**asdict(item), "rows_per_s": round(item.rows_per_s, 1)}
 
-        data: dict[str, Any] = _finite(
+        data: dict[str, Any] = finite_json(
             {
                 "database": {
                     "kind": self.database.kind,
@@ -335,17 +335,6 @@ class BenchReport:
             }
         )
         return data
-
-
-def _finite(data: Any) -> Any:
-    """NaN and infinities (a figure that could not be measured) become null."""
-    if isinstance(data, float):
-        return data if math.isfinite(data) else None
-    if isinstance(data, dict):
-        return {k: _finite(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_finite(v) for v in data]
-    return data
 
 
 # --- figures for the table ------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from induction_sim.settings import Settings
 from induction_sim.storage.database import create_engine, running_database
 from induction_sim.storage.repositories import runs as runs_repo
 from induction_sim_tools.bench import Figure, server_env
-from induction_sim_tools.probe import Cadence, Client, ProbeError, server
+from induction_sim_tools.probe import Cadence, Client, ProbeError, finite_json, server
 
 TARGET_P99_MS = 50.0
 MAX_SUBSCRIBERS = 200
@@ -174,7 +174,7 @@ class LoadReport:
         return _figures(self)
 
     def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = _finite(
+        data: dict[str, Any] = finite_json(
             {
                 "url": self.url,
                 "options": asdict(self.options),
@@ -196,16 +196,6 @@ class LoadReport:
             }
         )
         return data
-
-
-def _finite(data: Any) -> Any:
-    if isinstance(data, float):
-        return data if math.isfinite(data) else None
-    if isinstance(data, dict):
-        return {k: _finite(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_finite(v) for v in data]
-    return data
 
 
 # --- the run --------------------------------------------------------------------------------------

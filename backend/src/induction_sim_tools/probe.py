@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import re
 import signal
 import socket
@@ -253,3 +254,14 @@ class Cadence:
         self._thread.join(timeout=5)
         if self._conn is not None:
             self._conn.close()
+
+
+def finite_json(data: Any) -> Any:
+    """NaN and infinities (a figure that could not be measured) become null: JSON has neither."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: finite_json(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite_json(v) for v in data]
+    return data
