@@ -62,8 +62,8 @@ from induction_sim.physics.part import simulate_part
 from induction_sim.settings import Settings
 from induction_sim.storage import records
 from induction_sim.storage.database import DatabaseInfo, copy_payload, create_engine
+from induction_sim.storage.repositories import jobs as jobs_repo
 from induction_sim.storage.repositories import runs as runs_repo
-from induction_sim.storage.tables import generation_jobs
 from induction_sim.storage.telemetry_copy import TELEMETRY_FORMAT, telemetry_payload
 from induction_sim_tools.probe import Cadence, CadenceStats, Client, ProbeError, finite_json, server
 
@@ -948,9 +948,8 @@ async def _factory_job(
     await factory.run(job_id)
     seconds = time.perf_counter() - started
     async with engine.connect() as conn:
-        job = (
-            await conn.execute(generation_jobs.select().where(generation_jobs.c.id == job_id))
-        ).one()
+        job = await jobs_repo.get_job(conn, job_id)
+    assert job is not None  # created above; jobs are deleted only at the bench's clean-up
     return FactoryResult(
         scenario=scenario.name,
         rows=rows,
