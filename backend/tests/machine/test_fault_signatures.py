@@ -225,8 +225,8 @@ def test_quench_nozzles_clogged_lowers_flow_raises_pressure_and_makes_soft_parts
     assert mean(fault, "quench_pressure_bar", heating=True) > 1.2 * mean(
         base, "quench_pressure_bar", heating=True
     )
-    # less flux on the band: softer and shallower; a uniform loss this size keeps the 1045 skin
-    # martensitic under the spray curve of physics.md §7 (no SOFT above the interlock)
+    # a blocked sector, averaged by the turning shaft (200 rpm): softer and shallower, and the
+    # 2.8 mm case self-quenches into the core (physics.md §7.2): no SOFT part
     parts, parts0 = parts_loaded(fault), parts_loaded(base)
     assert quality(parts, "surface_hrc") < quality(parts0, "surface_hrc")
     assert quality(parts, "case_depth_mm") < quality(parts0, "case_depth_mm")

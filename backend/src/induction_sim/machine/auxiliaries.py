@@ -87,11 +87,21 @@ def quench_flow(
 ) -> QuenchFlow:
     resistance = 1.0 + 3.0 * clog  # system resistance / nominal
     ratio = pump_factor * np.sqrt(2.0 / (1.0 + resistance))
-    # Uneven spray from partly blocked holes cools less than the flow alone says [Thakur, E].
-    effective = ratio * (1.0 - 0.3 * clog)
     flow = np.where(valve_open, set_lpm * ratio, 0.0)
     pressure = np.where(valve_open, QUENCH_PRESSURE_NOMINAL_BAR * resistance * ratio**2, 0.0)
-    return QuenchFlow(flow, pressure, effective)
+    # the uneven spray is the part physics' coverage model (`blocked_hole_fraction`)
+    return QuenchFlow(flow, pressure, ratio)
+
+
+def blocked_hole_fraction(clog: FloatArray) -> FloatArray:
+    """Share of the ring's hole area blocked at clog severity `clog`.
+
+    The ring's holes are the system resistance that clogging raises (`quench_flow`: 1 + 3·clog);
+    an orifice's resistance goes as 1/area², so the open area is 1/√(1 + 3·clog) of nominal:
+    37 % blocked at severity 0.5, 50 % at 1 [D]. Debris gathers in one sector of the ring (where
+    the flow is slowest) [E]: the part physics takes it as one blocked sector.
+    """
+    return np.asarray(1.0 - 1.0 / np.sqrt(1.0 + 3.0 * np.maximum(clog, 0.0)), dtype=np.float64)
 
 
 def tank_temperature(

@@ -84,7 +84,9 @@ CATALOGUE: tuple[FaultType, ...] = (
         "quench",
         "Swarf or scale blocks ring holes: less flow at higher supply pressure, uneven spray.",
         "quench_flow_lpm ↓, quench_pressure_bar ↑",
-        "local low HTC → soft spots, lower HRC (SOFT)",
+        "a sector of the circumference unsprayed: on a turning part slightly softer and "
+        "shallower (rotation averages it); without rotation a soft axial stripe (SOFT on "
+        "deep cases)",
         alarm=AlarmCode.QUENCH_FLOW_LOW,
     ),
     FaultType(

@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from induction_sim.machine.auxiliaries import blocked_hole_fraction
 from induction_sim.machine.faults import FaultInstance
 from induction_sim.machine.modifiers import Modifiers, modifiers_for
 from induction_sim.machine.recipe import Recipe
@@ -264,6 +265,7 @@ def part_conditions(
         "mains_voltage_factor": _round(mods.mains_factor[at], 0.005),
         "eccentricity_mm": _round(mods.eccentricity_mm[at], 0.05),
         "quench_flow_factor": _round(quench_flow_factor[at], 0.005),
+        "quench_blocked_fraction": _round(blocked_hole_fraction(mods.quench_clog[at]), 0.01),
         "quench_concentration_pct": _round(
             recipe.quench_concentration_pct + mods.concentration_offset_pct[at], 0.05
         ),

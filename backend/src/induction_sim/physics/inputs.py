@@ -79,6 +79,8 @@ class PartConditions:
                             electrical state sees the mean gap
     rotation_rpm            actual spindle speed (None: recipe); 0 = rotation stopped
     quench_flow_factor      actual / set quench flow (pump wear, clogged nozzles)
+    quench_blocked_fraction share of the ring's holes blocked, gathered in one sector (clogged
+                            nozzles): reported results are the weakest point's (`quench`)
     quench_concentration_pct  actual polymer concentration (None: recipe)
     quench_temp_c           actual quenchant temperature (None: recipe)
     extra_quench_delay_s    added coil-exit → spray delay (valve, sequence)
@@ -96,6 +98,7 @@ class PartConditions:
     eccentricity_mm: float = 0.0
     rotation_rpm: float | None = None
     quench_flow_factor: float = 1.0
+    quench_blocked_fraction: float = 0.0
     quench_concentration_pct: float | None = None
     quench_temp_c: float | None = None
     extra_quench_delay_s: float = 0.0
@@ -142,6 +145,8 @@ class PartInputs:
     quench_concentration_pct: FloatArray
     quench_flow_lpm: FloatArray
     quench_temp_c: FloatArray
+    quench_blocked_fraction: FloatArray  # share of ring holes blocked (one sector)
+    rotation_rpm: FloatArray
     initial_temp_c: FloatArray
     ambient_c: FloatArray
     part_present: BoolArray
@@ -259,6 +264,8 @@ def build_inputs(
         quench_concentration_pct=col("quench_concentration_pct"),
         quench_flow_lpm=col("quench_flow_lpm"),
         quench_temp_c=col("quench_temp_c"),
+        quench_blocked_fraction=col("quench_blocked_fraction"),
+        rotation_rpm=col("rotation_rpm"),
         initial_temp_c=col("initial_temp_c"),
         ambient_c=col("ambient_c"),
         part_present=col("part_present") > 0.5,
@@ -323,6 +330,8 @@ def _row(spec: ProcessSpec, cond: PartConditions) -> dict[str, float]:
         "quench_concentration_pct": conc,
         "quench_flow_lpm": spec.quench_flow_lpm * max(cond.quench_flow_factor, 0.0),
         "quench_temp_c": spec.quench_temp_c if cond.quench_temp_c is None else cond.quench_temp_c,
+        "quench_blocked_fraction": float(np.clip(cond.quench_blocked_fraction, 0.0, 0.95)),
+        "rotation_rpm": max(rpm, 0.0),
         "initial_temp_c": AMBIENT_C if cond.initial_temp_c is None else cond.initial_temp_c,
         "ambient_c": AMBIENT_C,
         "part_present": 1.0 if cond.part_present else 0.0,

@@ -56,7 +56,13 @@ from .metallurgy import (
     maynier_hv,
     temper_keep_factor,
 )
-from .quench import quench_curve, quench_htc_w_m2k
+from .quench import (
+    SPRAY_BAND_M,
+    quench_curve,
+    quench_htc_w_m2k,
+    spray_coverage,
+    weakest_point_htc_w_m2k,
+)
 from .results import DEPTH_GRID_MM, CoilHistory, PartResult, PartResults
 from .thermal import air_htc_w_m2k, conduction_step
 
@@ -387,9 +393,29 @@ def _simulate_group(
         inp.quench_temp_c,
         2.0 * inp.radius_m,
     )
+    # Blocked ring holes: the reported point is the circumference's weakest (quench.py)
+    blocked = inp.quench_blocked_fraction > 0.0
+    coverage = None
+    if blocked.any():
+        coverage = spray_coverage(
+            curve,
+            inp.quench_medium,
+            inp.quench_concentration_pct,
+            inp.quench_flow_lpm,
+            2.0 * inp.radius_m,
+            inp.quench_blocked_fraction,
+            inp.rotation_rpm,
+            np.where(inp.is_scan, SPRAY_BAND_M / np.maximum(inp.scan_speed_m_s, 1e-9), np.inf),
+        )
+    t_spray = np.zeros(n)
     for dtq in _geometric_steps(QUENCH_FIRST_STEP_S, QUENCH_WINDOW_S, QUENCH_STEPS).tolist():
         dt_q = np.full(n, dtq)
-        old = advance(dt_q, None, quench_htc_w_m2k(temp[-1], curve), inp.quench_temp_c, True)
+        htc = quench_htc_w_m2k(temp[-1], curve)
+        if coverage is not None:
+            weakest = weakest_point_htc_w_m2k(temp[-1], t_spray, dt_q, coverage)
+            htc = np.where(blocked, weakest, htc)
+        t_spray = t_spray + dt_q
+        old = advance(dt_q, None, htc, inp.quench_temp_c, True)
         _record_crossings(crossing_s, old, temp, t_now, dt_q)
         step += 1
         t_now = t_now + dt_q

@@ -32,6 +32,14 @@ G = flow ÷ (circumference × spray band), l/(m²·s), with four anchors per par
   0.3 kW/m²K low) scaled by (G / G_ref)^0.7 [Buczek, E].
 * Warmer aqueous quenchant (less subcooling) lowers T_MFB by 3 K per K and the peak by 1 %/K
   above 25 °C [E] (the "quench temperature creep" fault).
+
+Coverage (docs/physics.md §7.2): blocked ring holes leave a sector of the circumference without
+direct spray. The holes still open carry the whole flow (flux G/(1 − b) on the open sector for a
+blocked share b); the blocked sector gets only run-off from its neighbours
+(``RUNOFF_FLUX_FRACTION`` of the mean flux [E]). A turning part carries each surface point
+through the blocked sector once per turn; the weakest point of the circumference is the one that
+enters the spray at the start of the blocked sector (:func:`first_pass_s`). Without rotation it
+stays in the run-off for its whole passage through the spray band: a soft axial stripe.
 """
 
 from __future__ import annotations
@@ -69,6 +77,9 @@ FILM_FLUX_L_M2S = 10.0
 CONV_H_W_M2K = 6.0e3  # at the reference flux [E]
 PAG_PEAK_H_W_M2K = 25.0e3  # × exp(−c/9.8 %): the estimated PAG spray table, §12.2 [E]
 MFB_CEILING_C = 1100.0  # no film at all above the hottest induction surface temperatures
+# Flux density an unsprayed sector gets from the run-off and splash of the jets beside it,
+# relative to the ring's mean flux [E] (physics.md §7.2).
+RUNOFF_FLUX_FRACTION = 0.1
 
 
 @dataclass(frozen=True)
@@ -162,3 +173,78 @@ def quench_htc_w_m2k(surface_temp_c: FloatArray, curve: QuenchCurve) -> FloatArr
     upper = curve.h_film + (curve.h_peak - curve.h_film) * falling
     lower = curve.h_conv + (curve.h_peak - curve.h_conv) * rising
     return np.asarray(np.where(t >= curve.t_peak_c, upper, lower), dtype=np.float64)
+
+
+def first_pass_s(
+    blocked_fraction: FloatArray, rotation_rpm: FloatArray, passage_s: FloatArray
+) -> FloatArray:
+    """How long the weakest surface point stays under the blocked sector when its quench begins:
+    it enters the spray at the start of the sector and leaves it after b of a turn (60·b/rpm),
+    or at the end of its passage through the spray band (``passage_s``: band ÷ scan speed;
+    infinite for a single shot) if that comes first — the whole passage when the part does not
+    turn."""
+    turn_s = 60.0 / np.maximum(rotation_rpm, 1e-9)
+    return np.asarray(np.minimum(blocked_fraction * turn_s, passage_s), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class SprayCoverage:
+    """A ring with blocked holes, arrays (N,): the curves of the weakest point's three
+    situations — under the open sector, under the blocked sector, and past the spray band (the
+    ring's mean flux: run-off from the whole ring) — and the schedule that switches them."""
+
+    open_sector: QuenchCurve
+    blocked_sector: QuenchCurve
+    mean: QuenchCurve
+    blocked_fraction: FloatArray
+    rotation_rpm: FloatArray
+    passage_s: FloatArray
+
+
+def spray_coverage(
+    mean: QuenchCurve,
+    medium: IntArray,
+    concentration_pct: FloatArray,
+    flow_lpm: FloatArray,
+    diameter_m: FloatArray,
+    blocked_fraction: FloatArray,
+    rotation_rpm: FloatArray,
+    passage_s: FloatArray,
+) -> SprayCoverage:
+    """The coverage of each part's ring (``mean`` is its curve at the mean flux)."""
+    open_share = np.maximum(1.0 - blocked_fraction, 0.05)
+    fluid = mean.fluid_temp_c
+    return SprayCoverage(
+        open_sector=quench_curve(
+            medium, concentration_pct, flow_lpm / open_share, fluid, diameter_m
+        ),
+        blocked_sector=quench_curve(
+            medium, concentration_pct, flow_lpm * RUNOFF_FLUX_FRACTION, fluid, diameter_m
+        ),
+        mean=mean,
+        blocked_fraction=blocked_fraction,
+        rotation_rpm=rotation_rpm,
+        passage_s=passage_s,
+    )
+
+
+def weakest_point_htc_w_m2k(
+    surface_temp_c: FloatArray, t0_s: FloatArray, dt_s: FloatArray, cov: SprayCoverage
+) -> FloatArray:
+    """h of the weakest point over the quench step [t0, t0 + dt), time-weighted over its
+    situations in the step: under the blocked sector (its first pass, :func:`first_pass_s`),
+    then turning in and out of it — the turn's mean h, b·h_blocked + (1 − b)·h_open (the
+    fine structure of each later turn is not followed [E]) — and past the spray band."""
+    t1 = t0_s + dt_s
+    first = first_pass_s(cov.blocked_fraction, cov.rotation_rpm, cov.passage_s)
+    blocked = (np.minimum(t1, first) - np.minimum(t0_s, first)) / dt_s
+    past = np.maximum(t1 - np.maximum(t0_s, cov.passage_s), 0.0) / dt_s
+    turning = np.maximum(1.0 - blocked - past, 0.0)
+    h_blocked = quench_htc_w_m2k(surface_temp_c, cov.blocked_sector)
+    h_open = quench_htc_w_m2k(surface_temp_c, cov.open_sector)
+    b = cov.blocked_fraction
+    h_turn = b * h_blocked + (1.0 - b) * h_open
+    return np.asarray(
+        blocked * h_blocked + turning * h_turn + past * quench_htc_w_m2k(surface_temp_c, cov.mean),
+        dtype=np.float64,
+    )
