@@ -381,36 +381,36 @@ _CP_BASE_4140 = ((0.0, 465.0), (20.0, 473.0), *_CP_BASE_1045[2:])
 # 1045/1050 Maynier FP at ≈1 °C/s [D]; the other supply states [E] (physics.md §8.1).
 _STRUCTURES_1045 = {
     "normalised": PriorStructure(
-        tau0_s=36.3, theta_k=19.7, initial_hv=196.0, carbon_partitioning=True
+        tau0_s=33.8, theta_k=19.9, initial_hv=196.0, carbon_partitioning=True
     ),
     "quenched_tempered": PriorStructure(
         tau0_s=161.0, theta_k=11.6, initial_hv=260.0, carbon_partitioning=False
     ),
     "annealed": PriorStructure(
-        tau0_s=24.7, theta_k=31.3, initial_hv=170.0, carbon_partitioning=True
+        tau0_s=23.6, theta_k=31.6, initial_hv=170.0, carbon_partitioning=True
     ),
 }
 # 1050: the 1045 kinetics (same structure family; its Ac3 follows its carbon) [E].
 _STRUCTURES_1050 = {
     "normalised": PriorStructure(
-        tau0_s=36.3, theta_k=19.7, initial_hv=207.0, carbon_partitioning=True
+        tau0_s=33.8, theta_k=19.9, initial_hv=207.0, carbon_partitioning=True
     ),
     "quenched_tempered": PriorStructure(
         tau0_s=161.0, theta_k=11.6, initial_hv=270.0, carbon_partitioning=False
     ),
     "annealed": PriorStructure(
-        tau0_s=24.7, theta_k=31.3, initial_hv=180.0, carbon_partitioning=True
+        tau0_s=23.6, theta_k=31.6, initial_hv=180.0, carbon_partitioning=True
     ),
 }
 _STRUCTURES_4140 = {
     "normalised": PriorStructure(
-        tau0_s=38.4, theta_k=20.5, initial_hv=310.0, carbon_partitioning=True
+        tau0_s=38.1, theta_k=20.5, initial_hv=310.0, carbon_partitioning=True
     ),
     "quenched_tempered": PriorStructure(
-        tau0_s=206.0, theta_k=11.7, initial_hv=290.0, carbon_partitioning=False
+        tau0_s=213.0, theta_k=11.7, initial_hv=290.0, carbon_partitioning=False
     ),
     "annealed": PriorStructure(
-        tau0_s=30.0, theta_k=31.1, initial_hv=205.0, carbon_partitioning=True
+        tau0_s=30.2, theta_k=31.1, initial_hv=205.0, carbon_partitioning=True
     ),
 }
 

@@ -87,33 +87,25 @@ def austenite_step(
 ) -> FloatArray:
     """One Leblond–Devaux step from ``temp_old_c`` to ``temp_c``; austenite only grows.
 
-    Exact for a temperature linear in time over the step: the exposure ∫dt/τ is integrated in
-    closed form and f relaxes exponentially towards f_eq taken at the exposure-weighted
-    temperature (τ falls e-fold every θ, so the hot end of the step dominates). An implicit Euler
-    step with τ at the end temperature would run ahead by ≈ 0.05 in f at 20–40 K steps and
-    detach the engine from its calibration. ``temp_old_c`` None: an isothermal step.
+    The exposure ∫dt/τ is integrated in closed form for a temperature linear in time over the
+    step and f relaxes exponentially towards f_eq(T_end): the same as the rate law solved with
+    3000 sub-steps to within 0.005 in f at the engine's 20–40 K heating steps (tested). An
+    implicit Euler step with τ(T_end) ran ≈ 0.05 ahead there and would detach the engine from
+    its calibration. ``temp_old_c`` None: an isothermal step.
     """
-    x1 = np.minimum(np.maximum(temp_c - ac1_c, 0.0), 700.0)
-    e1 = np.exp(x1 / theta_k)
+    inv_theta = 1.0 / np.asarray(theta_k)
+    x1 = np.maximum(temp_c - ac1_c, 0.0)
+    e1 = np.exp(x1 * inv_theta)
     if temp_old_c is None:
-        exposure = dt_s * e1 / tau0_s
-        x_w = x1
+        mean_e = e1
     else:
-        x0 = np.minimum(np.maximum(temp_old_c - ac1_c, 0.0), 700.0)
+        e0 = np.exp(np.maximum(temp_old_c - ac1_c, 0.0) * inv_theta)
         d_temp = temp_c - temp_old_c
-        flat = np.abs(d_temp) < 1e-6
-        # time spent at each temperature is dT/rate: ∫exp(x/θ)dt = dt·θ·(e1 − e0)/ΔT
-        ramp = theta_k * (e1 - np.exp(x0 / theta_k)) / np.where(flat, 1.0, d_temp)
-        exposure = dt_s * np.where(flat, e1, ramp) / tau0_s
-        hi = np.maximum(x0, x1)
-        span = hi - np.minimum(x0, x1)
-        wide = span > 1e-6
-        # mean of x weighted by exp(x/θ) over the step's range
-        x_w = hi - np.where(
-            wide, theta_k - span / np.expm1(np.where(wide, span, 1.0) / theta_k), 0.0
-        )
-    f_eq = np.minimum(x_w / (ac3_c - ac1_c), 1.0)
-    grown = f_eq + (fraction - f_eq) * np.exp(-exposure)
+        flat = d_temp == 0.0
+        # time-mean of exp(x/θ) over a linear ramp: θ·(e1 − e0)/ΔT (e1 when ΔT = 0)
+        mean_e = (e1 - e0) * theta_k / (d_temp + flat) + flat * e1
+    f_eq = np.minimum(x1 / (ac3_c - ac1_c), 1.0)
+    grown = f_eq + (fraction - f_eq) * np.exp(-(dt_s / tau0_s) * mean_e)
     # grown < fraction exactly when f_eq < fraction: the maximum keeps austenite from reverting.
     return np.asarray(np.maximum(grown, fraction), dtype=np.float64)
 

@@ -283,6 +283,7 @@ def _simulate_group(
     rate_full_mn = np.broadcast_to(rate_full, temp.shape)
     rate_half_mn = np.broadcast_to(rate_half, temp.shape)
     ms_max = float(ms.max())
+    ms_node: list[FloatArray] = [np.empty(0), ms[None, :]]  # [austenite it was computed from, Ms]
 
     def release_transformation_heat() -> None:
         """Austenite that transforms on cooling gives back its heat (docs/physics.md §8): the
@@ -299,7 +300,9 @@ def _simulate_group(
         if new.any():  # each node's capacity once: its crossings are final
             rate = _cooling_rate(crossing_s[:, new], temp[new], np.zeros(int(new.sum())))
             capacity[new] = martensite_capacity(rate, rate_full_mn[new], rate_half_mn[new])
-        km_now = koistinen_marburger(_austenite_ms(grade, carbon, austenite, kin), temp)
+        if ms_node[0] is not austenite:  # austenite grew since: its carbon, hence Ms, moved
+            ms_node[:] = [austenite, _austenite_ms(grade, carbon, austenite, kin)]
+        km_now = koistinen_marburger(ms_node[1], temp)
         target = np.where(passed, austenite * ((1.0 - capacity) + capacity * km_now), 0.0)
         changed = target > transformed
         if not changed.any():
