@@ -4,8 +4,8 @@
   by COMSOL's metal-processing module [COMSOL]): df/dt = (f_eq(T) − f)/τ(T) with f_eq from the
   lever rule between Ac1 and Ac3 and τ = τ0·exp(−(T − Ac1)/θ), τ0 and θ per grade and prior
   structure, fitted to the temperature of full austenite on continuous heating (physics.md
-  §8.1). The step integrates the law exactly for a temperature linear in the step, so the
-  calibration holds at the engine's 20–50 K heating steps.
+  §8.1). The step integrates the exposure ∫dt/τ exactly for a temperature linear in the step,
+  so the calibration holds at the engine's 20–50 K heating steps.
 * Carbon partitioning: austenite grown from pearlite/carbide colonies carries the eutectoid carbon
   until the ferrite dissolves (c_γ = min(c_eut, c_bulk/f)); the untransformed remainder keeps the
   rest of the carbon. Quenched-and-tempered structures austenitise at the bulk carbon.
