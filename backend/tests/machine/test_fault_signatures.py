@@ -250,7 +250,9 @@ def test_polymer_concentration_high_slows_the_quench_with_no_electrical_signatur
     # 20 % PAG: the film lasts to ≈300 °C and the peak is a third of 8 %'s (physics.md §7)
     parts, parts0 = parts_loaded(fault), parts_loaded(base)
     assert quality(parts, "surface_hrc") < quality(parts0, "surface_hrc") - 0.5
-    assert quality(parts, "case_depth_mm") < quality(parts0, "case_depth_mm") - 0.05
+    # −0.04 mm (−0.08 before issue 13 §2): the case edge now sits on the steep flank of a
+    # partially austenitised layer of eutectoid-carbon austenite (physics.md §8.1)
+    assert quality(parts, "case_depth_mm") < quality(parts0, "case_depth_mm") - 0.025
 
 
 def test_polymer_concentration_low_quenches_harder_and_keeps_full_hardness() -> None:

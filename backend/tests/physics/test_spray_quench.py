@@ -69,8 +69,14 @@ def test_a_longer_quench_delay_never_hardens_the_part(name: str) -> None:
     delays = (0.3, 0.6, 1.0, 1.3, 2.0, 3.0)
     results = [simulate_part(recipe.model_copy(update={"quench_delay_s": d})) for d in delays]
     depth = np.array([r.case_depth_mm for r in results])
+    austenitised = np.array([r.austenitised_depth_mm for r in results])
     hrc = np.array([r.surface_hrc for r in results])
-    assert np.all(np.diff(depth) < 0)
+    # The delay is also a soak: time at temperature adds austenite below the surface
+    # (physics.md §8.1), so it may deepen the case, but only by the austenite it adds (2 µm:
+    # node interpolation). The 1050 pin gains ≈ 0.01 mm up to 1 s before the slower
+    # self-quench wins.
+    assert np.all(np.diff(depth) <= np.maximum(np.diff(austenitised), 0.0) + 0.002)
+    assert depth[-1] < depth[0]
     assert np.all(hrc[1:] <= hrc[0] + TESTER_RESOLUTION_HRC)
     if GRADES[recipe.steel_grade].critical_rate_full_c_s > 100.0:  # plain carbon, shallow
         assert hrc[-1] < hrc[0] - 1.0  # hardening: 3 s in air costs the skin its martensite

@@ -1166,6 +1166,11 @@ export interface components {
              */
             power_kw: number;
             /**
+             * Prior Structure
+             * @description microstructure of the bar as supplied, before the induction heat; it sets how fast it austenitises (quenched_tempered fastest, annealed slowest). None: the grade's usual supply state (1045, 1050 normalised; 4140 quenched_tempered)
+             */
+            prior_structure?: ("normalised" | "quenched_tempered" | "annealed") | null;
+            /**
              * Process
              * @enum {string}
              */

@@ -99,6 +99,14 @@ class Recipe(BaseModel):
         json_schema_extra={"pattern": GRADE_PATTERN},
         description="AISI grade: 1045, 1050, 4140 (aliases C45, 42CrMo4; any case)",
     )
+    prior_structure: Literal["normalised", "quenched_tempered", "annealed"] | None = Field(
+        default=None,
+        description=(
+            "microstructure of the bar as supplied, before the induction heat; it sets how fast"
+            " it austenitises (quenched_tempered fastest, annealed slowest). None: the grade's"
+            " usual supply state (1045, 1050 normalised; 4140 quenched_tempered)"
+        ),
+    )
     diameter_mm: Number = Field(gt=0.0, le=400.0)
     hardened_length_mm: Number = Field(ge=0.1, le=5000.0)
     process: Literal["scan", "single_shot"]
@@ -191,6 +199,7 @@ class Recipe(BaseModel):
             temper_temp_c=self.temper_temp_c,
             temper_time_s=self.temper_time_s,
             surface_hv_min=float(hrc_to_hv(self.surface_hrc_min)),
+            prior_structure=self.prior_structure,
         )
 
 
@@ -213,6 +222,7 @@ _BUILTINS: dict[str, dict[str, Any]] = {
         ),
         "part_number": "SH-1045-40",
         "steel_grade": "1045",
+        "prior_structure": "normalised",
         "diameter_mm": 40.0,
         "hardened_length_mm": 200.0,
         "process": "scan",
@@ -239,6 +249,7 @@ _BUILTINS: dict[str, dict[str, Any]] = {
         "description": "AISI 4140 shaft Ø50, vertical scan hardening, deeper case",
         "part_number": "SH-4140-50",
         "steel_grade": "4140",
+        "prior_structure": "quenched_tempered",
         "diameter_mm": 50.0,
         "hardened_length_mm": 250.0,
         "process": "scan",
@@ -264,6 +275,7 @@ _BUILTINS: dict[str, dict[str, Any]] = {
         "description": "AISI 1050 pin Ø25, single-shot hardening, 30 kHz, thin case",
         "part_number": "PN-1050-25",
         "steel_grade": "1050",
+        "prior_structure": "normalised",
         "diameter_mm": 25.0,
         "hardened_length_mm": 30.0,
         "process": "single_shot",

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .electromagnetics import FRINGE_GAPS
-from .materials import resolve_grade
+from .materials import PRIOR_STRUCTURES, resolve_grade
 from .metallurgy import ISO_18203_FACTOR, hollomon_jaffe
 from .quench import MEDIUM_CODES
 
@@ -57,6 +57,8 @@ class ProcessSpec:
     temper_temp_c: float | None = None
     temper_time_s: float | None = None
     surface_hv_min: float | None = None  # specified minimum surface hardness (ISO 18203 basis)
+    # Prior microstructure as supplied (materials.PRIOR_STRUCTURES); None: the grade's usual one
+    prior_structure: str | None = None
 
 
 class SupportsProcessSpec(Protocol):
@@ -117,12 +119,13 @@ NOMINAL = PartConditions()
 class PartInputs:
     """The batch in SI arrays of shape (N,). Build with :func:`build_inputs`.
 
-    ``grade_code`` indexes ``grade_names``. Lengths in m, power in W, times in s,
-    temperatures in °C.
+    ``grade_code`` indexes ``grade_names``; ``structure_code`` indexes
+    ``materials.PRIOR_STRUCTURES``. Lengths in m, power in W, times in s, temperatures in °C.
     """
 
     grade_names: tuple[str, ...]
     grade_code: IntArray
+    structure_code: IntArray
     carbon_offset_pct: FloatArray
     radius_m: FloatArray
     gap_m: FloatArray  # actual mean gap (electrical)
@@ -228,12 +231,14 @@ def build_inputs(
 
     grade_names: list[str] = []
     codes: list[int] = []
+    structures: list[int] = []
     rows: list[dict[str, float]] = []
     for spec, cond in zip(recipe_list, cond_list, strict=True):
-        grade = resolve_grade(spec.steel_grade).name
-        if grade not in grade_names:
-            grade_names.append(grade)
-        codes.append(grade_names.index(grade))
+        grade = resolve_grade(spec.steel_grade)
+        if grade.name not in grade_names:
+            grade_names.append(grade.name)
+        codes.append(grade_names.index(grade.name))
+        structures.append(_structure_code(spec.prior_structure or grade.default_structure))
         rows.append(_row(spec, cond))
 
     def col(name: str) -> FloatArray:
@@ -242,6 +247,7 @@ def build_inputs(
     return PartInputs(
         grade_names=tuple(grade_names),
         grade_code=np.array(codes, dtype=np.int64),
+        structure_code=np.array(structures, dtype=np.int64),
         carbon_offset_pct=col("carbon_offset_pct"),
         radius_m=col("radius_m"),
         gap_m=col("gap_m"),
@@ -272,6 +278,13 @@ def build_inputs(
         iso_limit_hv=col("iso_limit_hv"),
         temper_parameter=col("temper_parameter"),
     )
+
+
+def _structure_code(name: str) -> int:
+    if name not in PRIOR_STRUCTURES:
+        known = ", ".join(PRIOR_STRUCTURES)
+        raise ValueError(f"prior_structure: unknown structure {name!r}; known: {known}")
+    return PRIOR_STRUCTURES.index(name)
 
 
 def _row(spec: ProcessSpec, cond: PartConditions) -> dict[str, float]:

@@ -11,6 +11,8 @@ Source keys (full entries in ``docs/physics.md`` §12.3; figures and tags in §1
   [Andrews] K.W. Andrews, JISI 203 (1965) 721 — Ac1, Ac3, Ms formulas
   [Curie]  iron Curie point 768–770 °C
   [Maynier] Maynier, Jungmann, Dollet (1978) — ferrite–pearlite hardness formula
+  [FS1954]  Feuerstein & Smith (1954): Ac3 of 1042 vs heating rate for three prior structures
+            (as reproduced in the induction-hardening literature; values here are [E] readings)
   [D]      derived here from sourced figures or standard formulas
   [E]      engineering estimate, not from a published source: to calibrate
 
@@ -97,6 +99,28 @@ ROW_CPB = 4  # baseline heat capacity, J/(kg·K)
 ROW_MPDF = 5  # d(ROW_MAG)/dT, 1/K
 
 
+# Prior microstructure as supplied, before the induction heat. The index is the code carried in
+# ``PartInputs.structure_code``; names are the recipe's ``prior_structure`` values.
+PRIOR_STRUCTURES: tuple[str, ...] = ("normalised", "quenched_tempered", "annealed")
+
+
+@dataclass(frozen=True)
+class PriorStructure:
+    """Austenitisation kinetics and as-supplied hardness of one prior microstructure of a grade.
+
+    Leblond–Devaux τ(T) = τ0·exp(−(T − Ac1)/θ) (docs/physics.md §8.1): ``tau0_s``, ``theta_k``
+    are fitted to the temperature of full austenite on continuous heating at 1–1000 °C/s.
+    ``carbon_partitioning``: the first austenite grows from pearlite/carbide colonies at the
+    eutectoid carbon (ferrite–pearlite and spheroidised structures); in tempered martensite the
+    carbides are fine and everywhere, so the austenite has the bulk carbon from the start.
+    """
+
+    tau0_s: float
+    theta_k: float
+    initial_hv: float
+    carbon_partitioning: bool
+
+
 @dataclass(frozen=True)
 class SteelGrade:
     """A steel grade with its property tables (°C → value).
@@ -126,11 +150,12 @@ class SteelGrade:
     transformation_heat_j_kg: float
     curie_c: float
     bs0_t: float
-    initial_hv: float
-    leblond_tau0_s: float
-    leblond_theta_k: float
+    structures: dict[str, PriorStructure]
+    default_structure: str  # how the grade is usually supplied for induction hardening
     critical_rate_full_c_s: float
     critical_rate_half_c_s: float
+    # Eutectoid carbon of plain carbon steel [Fe-C]; alloy shifts are not modelled [E]
+    eutectoid_carbon_pct: float = 0.77
     # Melting [E: ≈1450 °C solidus for these grades]; heat of fusion of iron, 13.8 kJ/mol [CRC]
     solidus_c: float = 1450.0
     liquidus_c: float = 1500.0
@@ -170,6 +195,10 @@ class SteelGrade:
     @property
     def ms_c(self) -> float:
         return float(andrews_ms_c(self.composition.c, self.composition))
+
+    def structure(self, name: str | None = None) -> PriorStructure:
+        """Kinetics of a prior structure (None: the grade's usual supply state)."""
+        return self.structures[self.default_structure if name is None else name]
 
     def melt_fraction(self, temp_c: FloatArray) -> FloatArray:
         """Liquid share at ``temp_c``: 0 below the solidus, 1 above the liquidus (lever rule
@@ -345,6 +374,46 @@ _K_4140 = (
 # 4140 cp ≈ 473 J/kg·K at 20 °C [hunker, weak]; otherwise like 1045 [E].
 _CP_BASE_4140 = ((0.0, 465.0), (20.0, 473.0), *_CP_BASE_1045[2:])
 
+# Austenitisation kinetics per prior structure (docs/physics.md §8.1): τ0, θ are least-squares
+# fits of the Leblond–Devaux law to the midpoints of the temperature-of-full-austenite bands at
+# 1, 10, 100, 300 and 1000 °C/s (`validation.FULL_AUSTENITE_BANDS_C`, [E] after [FS1954]),
+# rounded to 3 figures; `validation.fit_leblond` redoes the fit. Initial hardness: normalised
+# 1045/1050 Maynier FP at ≈1 °C/s [D]; the other supply states [E] (physics.md §8.1).
+_STRUCTURES_1045 = {
+    "normalised": PriorStructure(
+        tau0_s=33.8, theta_k=19.9, initial_hv=196.0, carbon_partitioning=True
+    ),
+    "quenched_tempered": PriorStructure(
+        tau0_s=161.0, theta_k=11.6, initial_hv=260.0, carbon_partitioning=False
+    ),
+    "annealed": PriorStructure(
+        tau0_s=23.6, theta_k=31.6, initial_hv=170.0, carbon_partitioning=True
+    ),
+}
+# 1050: the 1045 kinetics (same structure family; its Ac3 follows its carbon) [E].
+_STRUCTURES_1050 = {
+    "normalised": PriorStructure(
+        tau0_s=33.8, theta_k=19.9, initial_hv=207.0, carbon_partitioning=True
+    ),
+    "quenched_tempered": PriorStructure(
+        tau0_s=161.0, theta_k=11.6, initial_hv=270.0, carbon_partitioning=False
+    ),
+    "annealed": PriorStructure(
+        tau0_s=23.6, theta_k=31.6, initial_hv=180.0, carbon_partitioning=True
+    ),
+}
+_STRUCTURES_4140 = {
+    "normalised": PriorStructure(
+        tau0_s=38.1, theta_k=20.5, initial_hv=310.0, carbon_partitioning=True
+    ),
+    "quenched_tempered": PriorStructure(
+        tau0_s=213.0, theta_k=11.7, initial_hv=290.0, carbon_partitioning=False
+    ),
+    "annealed": PriorStructure(
+        tau0_s=30.2, theta_k=31.1, initial_hv=205.0, carbon_partitioning=True
+    ),
+}
+
 GRADES: dict[str, SteelGrade] = {
     "1045": SteelGrade(
         name="1045",
@@ -359,9 +428,8 @@ GRADES: dict[str, SteelGrade] = {
         transformation_heat_j_kg=25.0e3,
         curie_c=770.0,  # [Curie]
         bs0_t=1.8,  # Bs0 at 20 °C [D]
-        initial_hv=196.0,  # Maynier FP at ≈1 °C/s for normalised 1045 [D]
-        leblond_tau0_s=2.0,  # τ0 1–3 s, θ 30–50 K → full austenite ≈850–900 °C [E]
-        leblond_theta_k=40.0,
+        structures=_STRUCTURES_1045,
+        default_structure="normalised",  # shafts are bought normalised / as rolled [E]
         critical_rate_full_c_s=220.0,  # 150–300 °C/s for martensitic 1045 [E]
         critical_rate_half_c_s=70.0,  # 50 % martensite [E]
     ),
@@ -377,9 +445,8 @@ GRADES: dict[str, SteelGrade] = {
         transformation_heat_j_kg=25.0e3,
         curie_c=770.0,
         bs0_t=1.8,
-        initial_hv=207.0,  # Maynier FP at ≈1 °C/s, 0.50 C [D]
-        leblond_tau0_s=2.0,
-        leblond_theta_k=40.0,
+        structures=_STRUCTURES_1050,
+        default_structure="normalised",
         critical_rate_full_c_s=180.0,  # slightly more hardenable than 1045 (more C) [E]
         critical_rate_half_c_s=55.0,
     ),
@@ -395,9 +462,8 @@ GRADES: dict[str, SteelGrade] = {
         transformation_heat_j_kg=25.0e3,
         curie_c=770.0,
         bs0_t=1.75,  # alloying lowers Bs slightly [E]
-        initial_hv=290.0,  # usual pre-hardened (Q&T ≈ 28–30 HRC) bar for induction [E]
-        leblond_tau0_s=2.5,  # Cr/Mo carbides dissolve more slowly [E]
-        leblond_theta_k=40.0,
+        structures=_STRUCTURES_4140,
+        default_structure="quenched_tempered",  # usual pre-hardened bar for induction [E]
         critical_rate_full_c_s=25.0,  # 10–30 °C/s [E]
         critical_rate_half_c_s=7.0,
     ),

@@ -42,11 +42,12 @@ from .inputs import (
     SupportsProcessSpec,
     build_inputs,
 )
-from .materials import GRADES, SteelGrade, andrews_ac3_c, andrews_ms_c
+from .materials import GRADES, PRIOR_STRUCTURES, SteelGrade, andrews_ac3_c, andrews_ms_c
 from .metallurgy import (
     ISO_18203_FACTOR,
     RETAINED_AUSTENITE_HV,
     SAE_J423_LIMIT_HV,
+    austenite_carbon_pct,
     austenite_step,
     bainite_share,
     depth_to_limit_mm,
@@ -54,6 +55,7 @@ from .metallurgy import (
     koistinen_marburger,
     martensite_capacity,
     maynier_hv,
+    remainder_carbon_pct,
     temper_keep_factor,
 )
 from .quench import (
@@ -199,6 +201,7 @@ def _simulate_group(
     rate_half = grade.critical_rate_half_c_s * shift
     present = inp.part_present
     present_f = present.astype(np.float64)
+    kin = _structure_columns(grade, inp)
 
     geom_el = coil_geometry(inp.radius_m, inp.gap_m, inp.coil_height_m, inp.turns, present)
     geom_th = coil_geometry(inp.radius_m, inp.weak_gap_m, inp.coil_height_m, inp.turns, present)
@@ -273,13 +276,7 @@ def _simulate_group(
                 ledger.air_loss_j_m += loss * dt
         if t_lin.max() > ac1:  # no austenite can form below Ac1: skip the kinetics
             austenite = austenite_step(
-                austenite,
-                t_lin,
-                dt[None, :],
-                ac1,
-                ac3[None, :],
-                grade.leblond_tau0_s,
-                grade.leblond_theta_k,
+                austenite, t_lin, dt[None, :], ac1, ac3[None, :], kin.tau0_s, kin.theta_k, temp
             )
         new_temp = grade.temperature_from_enthalpy_c(enthalpy, austenite - transformed, t_lin)
         rate_prev = (new_temp - temp) / dt[None, :]
@@ -292,6 +289,7 @@ def _simulate_group(
     rate_full_mn = np.broadcast_to(rate_full, temp.shape)
     rate_half_mn = np.broadcast_to(rate_half, temp.shape)
     ms_max = float(ms.max())
+    ms_node: list[FloatArray] = [np.empty(0), ms[None, :]]  # [austenite it was computed from, Ms]
 
     def release_transformation_heat() -> None:
         """Austenite that transforms on cooling gives back its heat (docs/physics.md §8): the
@@ -308,7 +306,9 @@ def _simulate_group(
         if new.any():  # each node's capacity once: its crossings are final
             rate = _cooling_rate(crossing_s[:, new], temp[new], np.zeros(int(new.sum())))
             capacity[new] = martensite_capacity(rate, rate_full_mn[new], rate_half_mn[new])
-        km_now = koistinen_marburger(ms[None, :], temp)
+        if ms_node[0] is not austenite:  # austenite grew since: its carbon, hence Ms, moved
+            ms_node[:] = [austenite, _austenite_ms(grade, carbon, austenite, kin)]
+        km_now = koistinen_marburger(ms_node[1], temp)
         target = np.where(passed, austenite * ((1.0 - capacity) + capacity * km_now), 0.0)
         changed = target > transformed
         if not changed.any():
@@ -430,7 +430,7 @@ def _simulate_group(
         ledger.austenite_end = austenite - transformed
 
     hv, martensite = _hardness(
-        grade, inp, carbon, ms, austenite, cooling_rate, rate_full, rate_half
+        grade, inp, kin, carbon, austenite, cooling_rate, rate_full, rate_half
     )
     surface_hv = hv[-1]
     iso_limit = np.where(
@@ -528,35 +528,73 @@ def _cooling_rate(crossing_s: FloatArray, temp_end: FloatArray, t_end: FloatArra
     return np.asarray(rate, dtype=np.float64)
 
 
+@dataclasses.dataclass(frozen=True)
+class _StructureColumns:
+    """Per-part prior-structure data as (1, N) rows for the (M, N) node arrays."""
+
+    tau0_s: FloatArray
+    theta_k: FloatArray
+    initial_hv: FloatArray
+    partitioning: FloatArray  # bool as 0/1
+
+
+def _structure_columns(grade: SteelGrade, inp: PartInputs) -> _StructureColumns:
+    kinds = [grade.structure(PRIOR_STRUCTURES[int(c)]) for c in inp.structure_code]
+    return _StructureColumns(
+        tau0_s=np.array([[k.tau0_s for k in kinds]]),
+        theta_k=np.array([[k.theta_k for k in kinds]]),
+        initial_hv=np.array([k.initial_hv for k in kinds]),
+        partitioning=np.array([[k.carbon_partitioning for k in kinds]], dtype=np.float64),
+    )
+
+
+def _austenite_carbon(
+    grade: SteelGrade, carbon: FloatArray, austenite: FloatArray, kin: _StructureColumns
+) -> FloatArray:
+    return austenite_carbon_pct(
+        austenite, carbon[None, :], grade.eutectoid_carbon_pct, kin.partitioning > 0.5
+    )
+
+
+def _austenite_ms(
+    grade: SteelGrade, carbon: FloatArray, austenite: FloatArray, kin: _StructureColumns
+) -> FloatArray:
+    """Ms of each node's austenite (its own carbon, physics.md §8.1)."""
+    c_gamma = _austenite_carbon(grade, carbon, austenite, kin)
+    return np.asarray(andrews_ms_c(c_gamma, grade.composition), dtype=np.float64)
+
+
 def _hardness(
     grade: SteelGrade,
     inp: PartInputs,
+    kin: _StructureColumns,
     carbon: FloatArray,
-    ms: FloatArray,
     austenite: FloatArray,
     cooling_rate: FloatArray,
     rate_full: FloatArray,
     rate_half: FloatArray,
 ) -> tuple[FloatArray, FloatArray]:
-    """Phase fractions and mixed hardness per node (M, N); returns (HV, martensite fraction)."""
+    """Phase fractions and mixed hardness per node (M, N); returns (HV, martensite fraction).
+
+    The austenite's products take its own carbon (partitioned, physics.md §8.1) for Ms, KM and
+    Maynier; the untransformed remainder keeps the rest of the carbon."""
+    c_gamma = _austenite_carbon(grade, carbon, austenite, kin)
     capacity = martensite_capacity(cooling_rate, rate_full[None, :], rate_half[None, :])
-    km = koistinen_marburger(ms, inp.quench_temp_c)
-    f_m = austenite * capacity * km[None, :]
+    ms = np.asarray(andrews_ms_c(c_gamma, grade.composition), dtype=np.float64)
+    km = koistinen_marburger(ms, inp.quench_temp_c[None, :])
+    f_m = austenite * capacity * km
     f_ra = austenite * capacity - f_m
     f_diff = austenite * (1.0 - capacity)
     f_b = f_diff * bainite_share(cooling_rate, rate_half[None, :])
     f_fp = f_diff - f_b
-    hv_m, hv_b, hv_fp = maynier_hv(carbon[None, :], grade.composition, cooling_rate)
+    hv_m, hv_b, hv_fp = maynier_hv(c_gamma, grade.composition, cooling_rate)
     keep = temper_keep_factor(inp.temper_parameter, ALLOY_TEMPER_SHIFT.get(grade.name, 0.0))
-    base_hv = grade.initial_hv + 223.0 * inp.carbon_offset_pct  # Maynier FP carbon slope
+    base_hv = kin.initial_hv + 223.0 * inp.carbon_offset_pct  # Maynier FP carbon slope
+    c_rest = remainder_carbon_pct(austenite, carbon[None, :], c_gamma)
+    rest_hv = base_hv[None, :] + 223.0 * (c_rest - carbon[None, :])  # e.g. ferrite left behind
     hv_m = np.maximum(hv_m * keep[None, :], base_hv[None, :])
-    hv = (
-        f_m * hv_m
-        + f_ra * RETAINED_AUSTENITE_HV
-        + f_b * hv_b
-        + f_fp * hv_fp
-        + (1.0 - austenite) * base_hv[None, :]
-    )
+    hv = f_m * hv_m + f_ra * RETAINED_AUSTENITE_HV + f_b * hv_b + f_fp * hv_fp
+    hv = hv + (1.0 - austenite) * rest_hv
     return np.asarray(hv, dtype=np.float64), np.asarray(f_m, dtype=np.float64)
 
 
