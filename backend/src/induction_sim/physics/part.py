@@ -56,7 +56,7 @@ from .metallurgy import (
     maynier_hv,
     temper_keep_factor,
 )
-from .quench import quench_curve, quench_htc_w_m2k
+from .quench import QuenchCurve, quench_curve, quench_htc_w_m2k
 from .results import DEPTH_GRID_MM, CoilHistory, PartResult, PartResults
 from .thermal import air_htc_w_m2k, conduction_step
 
@@ -182,7 +182,10 @@ def _simulate_group(
 ) -> PartResults:
     n = inp.size
     # the surface cell follows the cold skin depth: fine enough above ≈100 kHz (physics.md §6)
-    grid = build_grid(inp.radius_m, frequency_hz=inp.frequency_set_hz)
+    grid = build_grid(
+        inp.radius_m, frequency_hz=inp.frequency_set_hz, inner_radius_m=inp.inner_radius_m
+    )
+    hollow = grid.hollow  # tubes in the group: bore boundary terms (physics.md §6.1)
     comp = grade.composition
     carbon = comp.c + inp.carbon_offset_pct
     ac1 = grade.ac1_c
@@ -255,10 +258,22 @@ def _simulate_group(
         htc: FloatArray,
         sink: FloatArray,
         quench: bool = False,
+        bore_spray: QuenchCurve | None = None,
     ) -> FloatArray:
         nonlocal temp, enthalpy, rate_prev, austenite
+        inner_htc, inner_sink = bore_boundary(bore_spray)
         t_lin, enthalpy, loss = conduction_step(
-            grade, grid, temp, enthalpy, austenite - transformed, dt, source, htc, sink
+            grade,
+            grid,
+            temp,
+            enthalpy,
+            austenite - transformed,
+            dt,
+            source,
+            htc,
+            sink,
+            inner_htc,
+            inner_sink,
         )
         if ledger is not None:
             if quench:
@@ -281,6 +296,20 @@ def _simulate_group(
         temp = new_temp
         np.maximum(peak, temp, out=peak)
         return old
+
+    def bore_boundary(spray: QuenchCurve | None) -> tuple[FloatArray | None, FloatArray | None]:
+        """The bore wall's h and sink (tubes only): still air at the shop temperature, or the
+        spray's boiling curve at the bore wall where the recipe sprays the bore in the quench."""
+        if not hollow:
+            return None, None
+        h_air = air_htc_w_m2k(temp[0], ambient)
+        if spray is None or not inp.inner_quench.any():
+            return h_air, ambient
+        sprayed = inp.inner_quench
+        return (
+            np.where(sprayed, quench_htc_w_m2k(temp[0], spray), h_air),
+            np.where(sprayed, inp.quench_temp_c, ambient),
+        )
 
     capacity = np.full_like(temp, np.nan)  # a node's martensite capacity, once it passed 550 °C
     rate_full_mn = np.broadcast_to(rate_full, temp.shape)
@@ -389,7 +418,7 @@ def _simulate_group(
     )
     for dtq in _geometric_steps(QUENCH_FIRST_STEP_S, QUENCH_WINDOW_S, QUENCH_STEPS).tolist():
         dt_q = np.full(n, dtq)
-        old = advance(dt_q, None, quench_htc_w_m2k(temp[-1], curve), inp.quench_temp_c, True)
+        old = advance(dt_q, None, quench_htc_w_m2k(temp[-1], curve), inp.quench_temp_c, True, curve)
         _record_crossings(crossing_s, old, temp, t_now, dt_q)
         step += 1
         t_now = t_now + dt_q
