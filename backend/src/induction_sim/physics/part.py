@@ -459,6 +459,7 @@ def _simulate_group(
         surface_martensite_fraction=martensite[-1].copy(),
         surface_cooling_rate_700_c_s=cooling_rate[-1].copy(),
         austenitised_depth_mm=aust_depth,
+        wall_mm=grid.depth_m[0] * 1e3,  # the wall of a tube, the radius of a solid part
         melted_depth_mm=melted_depth,
         heat_on_s=heat_on,
         dwell_s=dwell,
