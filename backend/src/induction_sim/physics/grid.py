@@ -57,11 +57,7 @@ class RadialGrid:
     inner_radius_m: FloatArray
     inner_area_m: FloatArray
     bore_area_m2: FloatArray
-
-    @property
-    def hollow(self) -> bool:
-        """Any part of the batch a tube (an annulus): the bore terms are then needed."""
-        return bool(np.any(self.inner_radius_m > 0.0))
+    hollow: bool  # any part of the batch a tube: the bore terms are needed (else skipped)
 
     @property
     def nodes(self) -> int:
@@ -169,4 +165,5 @@ def build_grid(
         inner_radius_m=inner,
         inner_area_m=2.0 * np.pi * inner,
         bore_area_m2=np.pi * inner * inner,
+        hollow=bool(np.any(inner > 0.0)),
     )

@@ -261,7 +261,7 @@ def _simulate_group(
         bore_spray: QuenchCurve | None = None,
     ) -> FloatArray:
         nonlocal temp, enthalpy, rate_prev, austenite
-        inner_htc, inner_sink = bore_boundary(bore_spray)
+        inner_htc, inner_sink = bore_boundary(bore_spray) if hollow else (None, None)
         t_lin, enthalpy, loss = conduction_step(
             grade,
             grid,
