@@ -132,6 +132,18 @@ def test_a_wall_much_thinner_than_the_skin_depth_is_a_shorted_turn_and_nearly_tr
     assert thinner.real < engine.real
 
 
+def test_the_tank_is_tuned_to_the_hot_tube_not_to_a_thick_load() -> None:
+    """The bank is tuned so a hot, non-magnetic load resonates at the set frequency (physics.md
+    §5). A tube's hot load is its own (wall ~ δ, bore flux in Q'): at the end of the heat, hot
+    and past Curie, a tube runs as close to its set frequency as the solid shaft does."""
+    for update in ({}, {"frequency_hz": 30e3, "power_kw": 50.0, "scan_speed_mm_s": 30.0}):
+        shaft = simulate_part(_shaft().model_copy(update=update))
+        tube = simulate_part(_tube(**update))
+        f_set = float(update.get("frequency_hz", 10e3))
+        assert abs(tube.frequency_hz[-1] / f_set - 1.0) < 0.03
+        assert abs(shaft.frequency_hz[-1] / f_set - 1.0) < 0.03
+
+
 # --- grid and energy -------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from .circuit import as_columns, design_tank, drive, operating_point
+from .circuit import DESIGN_RESISTIVITY_OHM_M, as_columns, design_tank, drive, operating_point
 from .electromagnetics import (
     coil_geometry,
     coil_impedance_ohm,
@@ -177,6 +177,18 @@ def _initial_field_guess(grade: SteelGrade, inp: PartInputs, h_eff_m: FloatArray
     )
 
 
+def _tube_design_load(
+    grid: RadialGrid, inp: PartInputs
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]] | None:
+    """The hot, non-magnetic load of tubes on their own grid, for tuning the tank
+    (`circuit.design_tank`); None for a group of solid parts (they keep the thick-load form)."""
+    if not grid.hollow:
+        return None
+    rho = np.full(grid.r_m.shape, DESIGN_RESISTIVITY_OHM_M)
+    hot = eddy_current_profile(grid, rho, np.ones_like(rho), 2.0 * np.pi * inp.frequency_set_hz)
+    return hot.active_w_m, hot.reactive_var_m, inp.inner_radius_m > 0.0
+
+
 def _simulate_group(
     grade: SteelGrade, inp: PartInputs, ledger: EnergyLedger | None = None
 ) -> PartResults:
@@ -202,7 +214,9 @@ def _simulate_group(
     geom_design = coil_geometry(
         inp.radius_m, inp.design_gap_m, inp.coil_height_m, inp.turns, np.ones(n, dtype=np.bool_)
     )
-    design = design_tank(geom_design, inp.frequency_set_hz, inp.power_nominal_w)
+    design = design_tank(
+        geom_design, inp.frequency_set_hz, inp.power_nominal_w, _tube_design_load(grid, inp)
+    )
     eccentric = bool(np.any(inp.weak_gap_m != inp.gap_m))
 
     h_eff = geom_design.effective_height_m
