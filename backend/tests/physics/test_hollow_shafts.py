@@ -310,3 +310,23 @@ def test_a_one_millimetre_wall_is_accepted_and_a_solid_recipe_stays_solid() -> N
     assert Recipe.model_validate(data).wall_mm == pytest.approx(1.0)
     assert _shaft().inner_diameter_mm is None and _shaft().wall_mm is None
     assert build_inputs(_shaft()).inner_radius_m[0] == 0.0
+
+
+def test_the_part_command_says_wall_and_bore_and_stops_the_profile_at_the_wall() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from induction_sim.cli import app
+
+    runner = CliRunner()
+    out = runner.invoke(app, ["part", "--recipe", "1045-tube-scan", "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["inner_diameter_mm"] == 34.0 and data["wall_mm"] == pytest.approx(3.0)
+    assert data["inner_cooling"] == "air" and data["hard_through"] is False
+    assert max(p["depth_mm"] for p in data["profile"]) == pytest.approx(3.0)
+    text = runner.invoke(app, ["part", "--recipe", "1045-tube-scan"], env={"COLUMNS": "200"})
+    assert "tube Ø40 × Ø34 mm: wall 3 mm, bore still air" in text.output
+    solid = json.loads(runner.invoke(app, ["part", "--recipe", "1045-shaft-scan", "--json"]).output)
+    assert "wall_mm" not in solid
