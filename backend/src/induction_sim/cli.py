@@ -24,6 +24,7 @@ from induction_sim.storage.export.formats import format_of_suffix
 
 if TYPE_CHECKING:
     from induction_sim.machine.scenario import Scenario
+    from induction_sim.physics.results import PartResult
 
 app = typer.Typer(
     help="Induction hardening machine simulator.", no_args_is_help=True, add_completion=False
@@ -163,14 +164,19 @@ def recipes() -> None:
 
     from induction_sim.machine.recipe import builtin_recipes
 
-    table = Table("name", "grade", "process", "Ø mm", "kW", "kHz", "mm/s | s", "HRC", "case mm")
+    table = Table(
+        "name", "grade", "process", "Ø mm (× bore)", "kW", "kHz", "mm/s | s", "HRC", "case mm"
+    )
     for name, r in builtin_recipes().items():
         speed = f"{r.scan_speed_mm_s:g} mm/s" if r.process == "scan" else f"{r.heat_time_s:g} s"
         table.add_row(
             name,
             r.steel_grade,
             r.process,
-            f"{r.diameter_mm:g}",
+            f"{r.diameter_mm:g}"
+            + (
+                "" if r.inner_diameter_mm is None else f" × {r.inner_diameter_mm:g}"
+            ),  # tube: OD × ID
             f"{r.power_kw:g}",
             f"{r.frequency_hz / 1000:g}",
             speed,
@@ -248,8 +254,15 @@ def part(
         "profile": [
             {"depth_mm": round(float(d), 2), "hv": round(float(h), 1)}
             for d, h in zip(result.depth_mm, result.hv, strict=True)
+            if d <= result.wall_mm + 1e-9  # a tube's profile stops at its wall
         ],
     }
+    tube = _tube_text(chosen.diameter_mm, chosen.inner_diameter_mm, chosen.inner_cooling, result)
+    if tube is not None:
+        summary["inner_diameter_mm"] = chosen.inner_diameter_mm
+        summary["wall_mm"] = round(result.wall_mm, 3)
+        summary["inner_cooling"] = chosen.inner_cooling
+        summary["hard_through"] = result.case_depth_mm >= result.wall_mm - 1e-6
     if as_json:
         typer.echo(json.dumps(summary))
         return
@@ -262,6 +275,8 @@ def part(
         f"{summary['peak_surface_temp_c']} °C · energy {summary['energy_coil_kj']} kJ at the coil\n"
         f"verdict [bold {colour}]{verdict.verdict}[/] {' '.join(verdict.reasons)}"
     )
+    if tube is not None:
+        out.print(tube)
     for note in outcome.notes:
         out.print(f"  · {escape(note)}")
     if stop is not None:
@@ -270,7 +285,29 @@ def part(
             f"stop {stop.when}; the part shown is {escape(outcome.shown)}"
         )
     for d, h in list(zip(result.depth_mm, result.hv, strict=True))[::5]:
+        if d > result.wall_mm + 1e-9:
+            break
         out.print(f"  {d:4.1f} mm  {h:6.0f} HV  " + "█" * int(h / 20))
+
+
+def _tube_text(
+    diameter_mm: float, inner_diameter_mm: float | None, inner_cooling: str, result: PartResult
+) -> str | None:
+    """One line on a hollow part: OD × ID, wall, bore cooling, hard through or not."""
+    if inner_diameter_mm is None:
+        return None
+    bore = "sprayed in the quench" if inner_cooling == "quench" else "still air"
+    if result.case_depth_mm >= result.wall_mm - 1e-6:
+        through = " · hard through the wall"
+    elif result.wall_mm <= float(result.depth_mm[-1]):
+        # the profile repeats the bore-wall node beyond the wall: its last value is the bore's
+        through = f" · bore wall {float(result.hv[-1]):.0f} HV"
+    else:
+        through = ""
+    return (
+        f"tube Ø{diameter_mm:g} × Ø{inner_diameter_mm:g} mm: wall {result.wall_mm:g} mm, "
+        f"bore {bore}{through}"
+    )
 
 
 def _num(value: float) -> str:

@@ -122,6 +122,66 @@ def bessel_j01_scaled(z: npt.ArrayLike) -> tuple[ComplexArray, ComplexArray]:
     return j0, j1
 
 
+_EULER_GAMMA = 0.5772156649015329
+
+
+def bessel_y01_scaled(z: npt.ArrayLike) -> tuple[ComplexArray, ComplexArray]:
+    """Y0(z)·e^(−|Im z|) and Y1(z)·e^(−|Im z|) for complex z with Re z > 0 (principal log).
+
+    Series for |z| ≤ 12 (A&S 9.1.13 and 9.1.11 with n = 1), Hankel's expansion beyond (A&S 9.2.6,
+    Y_ν = √(2/πz)·(P sin χ + Q cos χ)); the tests check them against scipy."""
+    z = np.asarray(z, dtype=np.complex128)
+    scale = np.exp(-np.abs(z.imag))
+    y0 = np.zeros_like(z)
+    y1 = np.zeros_like(z)
+    small = np.abs(z) <= _SERIES_MAX_ABS
+    if small.any():
+        zs = z[small]
+        j0, j1 = (v * np.exp(np.abs(zs.imag)) for v in bessel_j01_scaled(zs))
+        x = 0.25 * zs * zs
+        log_term = np.log(0.5 * zs)
+        # Y0 = (2/π)[(ln(z/2) + γ) J0 + Σ_{k≥1} (−1)^(k+1) H_k (z²/4)^k/(k!)²]
+        term0 = np.ones_like(zs)
+        sum0 = np.zeros_like(zs)
+        # Y1 = (2/π) ln(z/2) J1 − 2/(πz) − (1/π) Σ_{k≥0} (−1)^k [ψ(k+1) + ψ(k+2)] (z/2)^(2k+1)
+        #      /(k!(k+1)!),  ψ(k+1) = −γ + H_k
+        term1 = 0.5 * zs
+        sum1 = (2.0 * (-_EULER_GAMMA) + 1.0) * term1
+        harmonic = 0.0
+        for k in range(1, _SERIES_TERMS):
+            harmonic += 1.0 / k
+            term0 = -term0 * x / (k * k)
+            sum0 -= harmonic * term0
+            term1 = -term1 * x / (k * (k + 1))
+            sum1 += (2.0 * (harmonic - _EULER_GAMMA) + 1.0 / (k + 1)) * term1
+        y0_s = (2.0 / np.pi) * ((log_term + _EULER_GAMMA) * j0 + sum0)
+        y1_s = (2.0 / np.pi) * log_term * j1 - 2.0 / (np.pi * zs) - sum1 / np.pi
+        y0[small] = y0_s * scale[small]
+        y1[small] = y1_s * scale[small]
+    large = ~small
+    if large.any():
+        zl = z[large]
+        abs_im = np.abs(zl.imag)
+        out = []
+        for nu, coeffs in ((0, _A0), (1, _A1)):
+            p = np.zeros_like(zl)
+            q = np.zeros_like(zl)
+            for k, a in enumerate(coeffs):
+                term = a / zl**k
+                if k % 2 == 0:
+                    p += (-1) ** (k // 2) * term
+                else:
+                    q += (-1) ** (k // 2) * term
+            chi = zl - (0.5 * nu + 0.25) * np.pi
+            plus = np.exp(1j * chi - abs_im)
+            minus = np.exp(-1j * chi - abs_im)
+            cos_s = 0.5 * (plus + minus)
+            sin_s = -0.5j * (plus - minus)
+            out.append(np.sqrt(2.0 / (np.pi * zl)) * (p * sin_s + q * cos_s))
+        y0[large], y1[large] = out
+    return y0, y1
+
+
 def bessel_j0(z: npt.ArrayLike) -> ComplexArray:
     """J0(z) (unscaled; |Im z| below ≈ 700)."""
     zz = np.asarray(z, dtype=np.complex128)
@@ -157,6 +217,51 @@ def bessel_field_ratio(
     j0_big = bessel_j01_scaled(z_big)[0]
     ratio = np.abs(j0_r / j0_big) * np.exp(np.abs(z_r.imag) - abs(z_big.imag))
     return np.asarray(ratio, dtype=np.float64)
+
+
+def tube_exact(
+    r_m: FloatArray, inner_m: float, radius_m: float, rho: float, mu_r: float, omega: float
+) -> tuple[complex, FloatArray]:
+    """Exact complex power per unit length (1 A/m rms on the outer surface) and |H(r)|/|H(R)| of
+    a conducting tube r_i ≤ r ≤ R in a uniform axial field (docs/physics.md §4.1).
+
+    H = A J0(kr) + B Y0(kr), k = √(−jωμ0μr/ρ); H(R) = 1 and, from Faraday's law around the air
+    bore (uniform field H(r_i)), H'(r_i) = jωμ0 r_i H(r_i)/(2ρ). The complex power entering the
+    outer surface, 2πRρ·H'(R)·H*(R) = P + jQ: P the wall's loss, Q = ωμ0[μr ∫|H|² dA + π r_i²
+    |H(r_i)|²] including the bore's flux. Scaled Bessel values keep thick walls finite."""
+    k = np.sqrt(-1j * omega * MU0 * mu_r / rho)
+    c = 1j * omega * MU0 * inner_m / (2.0 * rho)
+    z_big, z_in = k * radius_m, k * inner_m
+    j0_o, j1_o = bessel_j01_scaled(z_big)
+    y0_o, y1_o = bessel_y01_scaled(z_big)
+    j0_i, j1_i = bessel_j01_scaled(z_in)
+    y0_i, y1_i = bessel_y01_scaled(z_in)
+    # rows: H(R) = 1 (scaled by e^|Im kR|), H'(r_i) − c H(r_i) = 0 (homogeneous: scale dropped)
+    matrix = np.array(
+        [
+            [complex(j0_o), complex(y0_o)],
+            [complex(-k * j1_i - c * j0_i), complex(-k * y1_i - c * y0_i)],
+        ]
+    )
+    a, b = np.linalg.solve(matrix, np.array([1.0 + 0j, 0.0 + 0j]))
+    z_r = k * np.asarray(r_m, dtype=np.float64)
+    j0_r = bessel_j01_scaled(z_r)[0]
+    y0_r = bessel_y01_scaled(z_r)[0]
+    h_r = (a * j0_r + b * y0_r) * np.exp(np.abs(z_r.imag) - abs(z_big.imag))
+    dh_outer = complex(-k * (a * j1_o + b * y1_o))
+    power = 2.0 * np.pi * radius_m * rho * dh_outer
+    return complex(power), np.asarray(np.abs(h_r), dtype=np.float64)
+
+
+def thin_shell_power_per_length(inner_m: float, radius_m: float, rho: float, omega: float) -> float:
+    """Loss per unit length of a wall much thinner than δ (a shorted turn): sheet current
+    K = H_s − H_i, Faraday around the bore ρK/t·2πr = ωμ0 πr² |H_i| at the mean radius r, so
+    H_i = H_s/(1 + jx), x = ωμ0 r t/(2ρ) = r t/δ², and P = 2πr (ρ/t) x²/(1 + x²) per (A/m)²;
+    for x ≪ 1 the tube is transparent and P → σ(ωμ0 r/2)² · 2πr t, the induced-EMF loss."""
+    t = radius_m - inner_m
+    r = 0.5 * (radius_m + inner_m)
+    x = omega * MU0 * r * t / (2.0 * rho)
+    return float(2.0 * np.pi * r * rho / t * x * x / (1.0 + x * x))
 
 
 # Roots of J1 (β_n, n = 1…10): the eigenvalues of a cylinder with a flux boundary.
@@ -363,6 +468,13 @@ EDDY_MATERIALS = (("hot, non-magnetic", 1.12e-6, 1.0), ("cold, magnetic", 0.165e
 EDDY_POWER_TOLERANCE = 0.03  # physics.md §4: "tested against the Bessel solution to < 3 %"
 EDDY_FIELD_TOLERANCE = 0.01  # |ΔH|/H_s at any node
 ENERGY_BALANCE_TOLERANCE = 1e-9
+# Tubes (docs/physics.md §4.1): Ø40 mm with a thin (3 mm) and a thick (10 mm) wall, hot steel
+# (above Curie, where a tube is heated through), 3–30 kHz; and a 1 mm wall (t ≪ δ) against the
+# thin-shell (shorted-turn) limit.
+TUBE_CASES = (("thin wall, Ø40 × 34 mm", 0.017), ("thick wall, Ø40 × 20 mm", 0.010))
+TUBE_FREQUENCIES_HZ = (3e3, 10e3, 30e3)
+THIN_SHELL_INNER_M = 0.019
+THIN_SHELL_FREQUENCIES_HZ = (3e3, 10e3)
 # T from H by one Newton step (physics.md §6) leaves a small residual in H(T, f).
 ENTHALPY_INVERSION_TOLERANCE = 1e-4
 
@@ -384,6 +496,26 @@ def eddy_power_against_bessel(
     field_exact = bessel_field_ratio(grid.r_m[:, 0], radius_m, rho, mu_r, omega)
     field_error = float(np.max(np.abs(profile.field_ratio[:, 0] - field_exact)))
     return float(profile.active_w_m[0]), exact, field_error
+
+
+def eddy_tube_against_exact(
+    inner_m: float, radius_m: float, rho: float, mu_r: float, frequency_hz: float
+) -> tuple[complex, complex, float]:
+    """(engine P + jQ per length, exact P + jQ, max |ΔH|/H_s) for a tube on the production grid
+    (`build_grid(..., frequency_hz=, inner_radius_m=)`), uniform ρe and μr, 1 A/m outside."""
+    grid = build_grid(
+        np.array([radius_m]),
+        frequency_hz=np.array([frequency_hz]),
+        inner_radius_m=np.array([inner_m]),
+    )
+    omega = 2.0 * np.pi * frequency_hz
+    profile = eddy_current_profile(
+        grid, np.full((grid.nodes, 1), rho), np.full((grid.nodes, 1), mu_r), np.array([omega])
+    )
+    exact, field_exact = tube_exact(grid.r_m[:, 0], inner_m, radius_m, rho, mu_r, omega)
+    field_error = float(np.max(np.abs(profile.field_ratio[:, 0] - field_exact)))
+    engine = complex(float(profile.active_w_m[0]), float(profile.reactive_var_m[0]))
+    return engine, exact, field_error
 
 
 def _analytic_checks() -> list[AnalyticCheck]:
@@ -432,6 +564,7 @@ def _analytic_checks() -> list[AnalyticCheck]:
                 EDDY_FIELD_TOLERANCE,
             )
         )
+    rows += _tube_checks()
 
     _, temp, exact = steady_uniform_generation()
     err = float(np.max(np.abs(temp - exact)))
@@ -478,6 +611,75 @@ def _analytic_checks() -> list[AnalyticCheck]:
             ENERGY_BALANCE_TOLERANCE,
         )
     )
+    return rows
+
+
+def _tube_checks() -> list[AnalyticCheck]:
+    """Hollow parts: the annular eddy-current solve against the exact tube solution."""
+    _, rho, mu_r = EDDY_MATERIALS[0]  # hot, non-magnetic
+    rows: list[AnalyticCheck] = []
+    for label, inner in TUBE_CASES:
+        worst_field = worst_reactive = 0.0
+        for freq in TUBE_FREQUENCIES_HZ:
+            engine, exact, field_error = eddy_tube_against_exact(
+                inner, EDDY_RADIUS_M, rho, mu_r, freq
+            )
+            worst_field = max(worst_field, field_error)
+            worst_reactive = max(worst_reactive, abs(engine.imag / exact.imag - 1.0))
+            rows.append(
+                AnalyticCheck(
+                    "tube: eddy power per length vs exact J0/Y0 solution",
+                    f"{label}, hot (ρ {rho * 1e6:g} µΩ·m, μr {mu_r:g}), {freq / 1e3:g} kHz",
+                    engine.real,
+                    exact.real,
+                    "W/m per (A/m)²",
+                    "rel",
+                    engine.real / exact.real - 1.0,
+                    EDDY_POWER_TOLERANCE,
+                )
+            )
+        rows.append(
+            AnalyticCheck(
+                "tube: reactive power incl. the bore's flux vs exact",
+                f"{label}, hot, worst over 3–30 kHz",
+                worst_reactive,
+                0.0,
+                "rel",
+                "abs",
+                worst_reactive,
+                EDDY_POWER_TOLERANCE,
+            )
+        )
+        rows.append(
+            AnalyticCheck(
+                "tube: field |H(r)|/H_s vs exact J0/Y0 solution",
+                f"{label}, hot, worst node over 3–30 kHz",
+                worst_field,
+                0.0,
+                "× H_s",
+                "abs",
+                worst_field,
+                EDDY_FIELD_TOLERANCE,
+            )
+        )
+    for freq in THIN_SHELL_FREQUENCIES_HZ:
+        engine, _, _ = eddy_tube_against_exact(THIN_SHELL_INNER_M, EDDY_RADIUS_M, rho, mu_r, freq)
+        shell = thin_shell_power_per_length(
+            THIN_SHELL_INNER_M, EDDY_RADIUS_M, rho, 2.0 * np.pi * freq
+        )
+        delta_mm = float(skin_depth_m(rho, mu_r, freq)) * 1e3
+        rows.append(
+            AnalyticCheck(
+                "tube: wall ≪ δ vs thin-shell (shorted-turn) limit",
+                f"Ø40 × 38 mm (1 mm wall, δ {delta_mm:.1f} mm), hot, {freq / 1e3:g} kHz",
+                engine.real,
+                shell,
+                "W/m per (A/m)²",
+                "rel",
+                engine.real / shell - 1.0,
+                EDDY_POWER_TOLERANCE,
+            )
+        )
     return rows
 
 
@@ -1013,13 +1215,17 @@ __all__ = [
     "bessel_j01_scaled",
     "bessel_j1",
     "bessel_power_per_length",
+    "bessel_y01_scaled",
     "constant_flux_cylinder_rise",
     "eddy_power_against_bessel",
+    "eddy_tube_against_exact",
     "engine_full_austenite_c",
     "fit_leblond",
     "frequency_case_table",
     "run_validation",
     "steady_uniform_generation",
+    "thin_shell_power_per_length",
+    "tube_exact",
 ]
 
 

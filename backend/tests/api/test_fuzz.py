@@ -23,6 +23,7 @@ import schemathesis
 from schemathesis.checks import load_all_checks
 from schemathesis.engine import events, from_schema
 
+from induction_sim.physics.inputs import MIN_WALL_MM
 from server_process import server_database, serving
 
 TOKEN = "fuzz-operator-token-0123456789ab"  # noqa: S105 - a test fixture (32 characters)
@@ -30,8 +31,9 @@ EXAMPLES_PER_OPERATION = 40
 SKIPPED_PATHS = ["/api/stream"]  # an endless event stream: covered by test_live and the e2e
 LAG_BOUND_MS = 1000.0  # generous: the goal is < 100 ms; the figure is printed to be reported
 
-# Rules JSON Schema cannot state (one field's bound is another field's value): positive cases
-# are brought within them, so that "schema-valid request rejected" means a real lie.
+# Rules JSON Schema cannot state (one field's bound is another field's value — also a tube's
+# bore against its diameter): positive cases are brought within them, so that "schema-valid
+# request rejected" means a real lie.
 ORDERED_PAIRS = (
     ("surface_hrc_min", "surface_hrc_max"),
     ("case_depth_min_mm", "case_depth_max_mm"),
@@ -43,12 +45,23 @@ def _is_number(value: object) -> bool:
 
 
 def _order_pairs(value: object) -> None:
-    """Swap every min/max pair found in `value` (recursively) that is in the wrong order."""
+    """Swap every min/max pair found in `value` (recursively) that is in the wrong order; bring a
+    bore within its part (a tube's wall ≥ MIN_WALL_MM) when both diameters are within their own
+    bounds (a case meant to break those bounds keeps breaking them)."""
     if isinstance(value, dict):
         for low, high in ORDERED_PAIRS:
             a, b = value.get(low), value.get(high)
             if _is_number(a) and _is_number(b) and a > b:  # type: ignore[operator]
                 value[low], value[high] = b, a
+        outer, inner = value.get("diameter_mm"), value.get("inner_diameter_mm")
+        if (
+            _is_number(outer)
+            and _is_number(inner)
+            and 0.0 < outer <= 400.0  # type: ignore[operator]
+            and 0.0 < inner < 400.0  # type: ignore[operator]
+            and inner > outer - 2.0 * MIN_WALL_MM  # type: ignore[operator]
+        ):
+            value.pop("inner_diameter_mm")  # no tube fits: a solid part
         for item in value.values():
             _order_pairs(item)
     elif isinstance(value, list):

@@ -63,7 +63,11 @@ def test_concentration_flow_and_quench_temperature_each_move_rate_and_hardness_o
         assert res.surface_hrc[-1] < res.surface_hrc[0], label
 
 
-@pytest.mark.parametrize("name", sorted(builtin_recipes()))
+# Solid parts: the core draws the heat away during the delay. A thin wall keeps it, and its
+# intercritical layer goes on austenitising (test_hollow_shafts.py, physics.md §6.1).
+@pytest.mark.parametrize(
+    "name", sorted(n for n, r in builtin_recipes().items() if r.inner_diameter_mm is None)
+)
 def test_a_longer_quench_delay_never_hardens_the_part(name: str) -> None:
     recipe = builtin_recipes()[name]
     delays = (0.3, 0.6, 1.0, 1.3, 2.0, 3.0)

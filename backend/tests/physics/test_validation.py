@@ -33,7 +33,8 @@ def test_every_analytic_check_passes(report: ValidationReport) -> None:
     failed = [(c.check, c.inputs, c.error, c.tolerance) for c in report.analytic if not c.passed]
     assert not failed
     checks = {c.check for c in report.analytic}
-    for kind in ("skin depth", "exact Bessel", "J0(kr)", "parabola", "Carslaw", "whole part"):
+    kinds = ("skin depth", "exact Bessel", "J0(kr)", "parabola", "Carslaw", "whole part", "tube")
+    for kind in kinds:
         assert any(kind in c for c in checks), kind
     assert len(report.analytic) >= 20
 

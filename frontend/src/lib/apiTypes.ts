@@ -1147,6 +1147,18 @@ export interface components {
             /** Heat Time S */
             heat_time_s?: number | null;
             /**
+             * Inner Cooling
+             * @description bore of a hollow part: still air throughout, or sprayed (a quench lance in the bore, same quenchant and spray flux as the outside) during the quench
+             * @default air
+             * @enum {string}
+             */
+            inner_cooling: "air" | "quench";
+            /**
+             * Inner Diameter Mm
+             * @description bore diameter of a hollow part (tube); absent: solid. Wall at least 1 mm
+             */
+            inner_diameter_mm?: number | null;
+            /**
              * Name
              * @description recipe identifier
              */
@@ -1227,7 +1239,7 @@ export interface components {
              * Recipe
              * @description built-in recipe name, or a recipe object
              */
-            recipe: ("1045-shaft-scan" | "1050-pin-single-shot" | "4140-shaft-scan") | components["schemas"]["Recipe"];
+            recipe: ("1045-shaft-scan" | "1045-tube-scan" | "1050-pin-single-shot" | "4140-shaft-scan") | components["schemas"]["Recipe"];
             /**
              * Weight
              * @default 1

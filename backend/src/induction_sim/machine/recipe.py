@@ -21,7 +21,13 @@ from typing import Any, Literal, cast
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
-from induction_sim.physics.inputs import PartConditions, PartInputs, ProcessSpec, build_inputs
+from induction_sim.physics.inputs import (
+    MIN_WALL_MM,
+    PartConditions,
+    PartInputs,
+    ProcessSpec,
+    build_inputs,
+)
 from induction_sim.physics.materials import GRADE_ALIASES, resolve_grade
 from induction_sim.physics.metallurgy import hrc_to_hv
 from induction_sim.textfields import FreeText, Integer, Name, Number
@@ -108,6 +114,21 @@ class Recipe(BaseModel):
         ),
     )
     diameter_mm: Number = Field(gt=0.0, le=400.0)
+    # Hollow parts (docs/physics.md §6.1): the bore diameter (absent: a solid part); the wall
+    # (diameter − inner diameter)/2 must be at least MIN_WALL_MM = 1 mm.
+    inner_diameter_mm: Number | None = Field(
+        default=None,
+        gt=0.0,
+        lt=400.0,
+        description="bore diameter of a hollow part (tube); absent: solid. Wall at least 1 mm",
+    )
+    inner_cooling: Literal["air", "quench"] = Field(
+        default="air",
+        description=(
+            "bore of a hollow part: still air throughout, or sprayed (a quench lance in the bore,"
+            " same quenchant and spray flux as the outside) during the quench"
+        ),
+    )
     hardened_length_mm: Number = Field(ge=0.1, le=5000.0)
     process: Literal["scan", "single_shot"]
     frequency_hz: Number = Field(gt=0.0, le=1.0e6, description="inverter frequency set point")
@@ -157,6 +178,15 @@ class Recipe(BaseModel):
             raise ValueError("surface_hrc_min must not exceed surface_hrc_max")
         if self.case_depth_min_mm > self.case_depth_max_mm:
             raise ValueError("case_depth_min_mm must not exceed case_depth_max_mm")
+        if (
+            self.inner_diameter_mm is not None
+            and 0.5 * (self.diameter_mm - self.inner_diameter_mm) < MIN_WALL_MM
+        ):
+            raise ValueError(
+                f"inner_diameter_mm must leave a wall of at least {MIN_WALL_MM:g} mm: "
+                f"(diameter_mm − inner_diameter_mm)/2 = "
+                f"{0.5 * (self.diameter_mm - self.inner_diameter_mm):g} mm"
+            )
         if self.quench_medium == "polymer" and self.quench_concentration_pct <= 0.0:
             raise ValueError("quench_concentration_pct must be > 0 for a polymer quench")
         if self.nominal_energy_kj is None:
@@ -200,7 +230,16 @@ class Recipe(BaseModel):
             temper_time_s=self.temper_time_s,
             surface_hv_min=float(hrc_to_hv(self.surface_hrc_min)),
             prior_structure=self.prior_structure,
+            inner_diameter_mm=self.inner_diameter_mm,
+            inner_cooling=self.inner_cooling,
         )
+
+    @property
+    def wall_mm(self) -> float | None:
+        """Wall thickness of a hollow part (None: solid)."""
+        if self.inner_diameter_mm is None:
+            return None
+        return 0.5 * (self.diameter_mm - self.inner_diameter_mm)
 
 
 def physics_inputs(
@@ -295,6 +334,38 @@ _BUILTINS: dict[str, dict[str, Any]] = {
         "case_depth_min_mm": 1.2,
         "case_depth_max_mm": 2.8,
         "energy_tolerance_pct": 4.0,
+    },
+    # 1045 tube Ø40 × 34 (3 mm wall), vertical scan (docs/physics.md §6.1): a thin wall holds
+    # the heat, so the shaft's 10 kHz / 10 mm/s would austenitise it through (and overheat it);
+    # a higher frequency, a shorter dwell and more power per length harden about half the wall
+    # and leave the bore side soft. Bore in still air.
+    "1045-tube-scan": {
+        "description": (
+            "AISI 1045 tube Ø40 × 34 (3 mm wall), vertical scan, 30 kHz: a case over a soft bore"
+        ),
+        "part_number": "TB-1045-40x34",
+        "steel_grade": "1045",
+        "diameter_mm": 40.0,
+        "inner_diameter_mm": 34.0,
+        "inner_cooling": "air",
+        "hardened_length_mm": 200.0,
+        "process": "scan",
+        "frequency_hz": 30_000.0,
+        "power_kw": 50.0,
+        "scan_speed_mm_s": 30.0,
+        "coil_height_mm": 20.0,
+        "coil_gap_mm": 2.0,
+        "rotation_rpm": 200.0,
+        "quench_medium": "polymer",
+        "quench_concentration_pct": 8.0,
+        "quench_flow_lpm": 80.0,
+        "quench_temp_c": 25.0,
+        "quench_delay_s": 0.3,
+        "surface_hrc_min": 55.0,
+        "surface_hrc_max": 62.0,
+        "case_depth_min_mm": 1.0,
+        "case_depth_max_mm": 2.2,
+        "energy_tolerance_pct": 5.0,
     },
 }
 

@@ -82,16 +82,25 @@ def design_tank(
     geometry: CoilGeometry,
     frequency_hz: FloatArray,
     power_w: FloatArray,
+    tube_load: tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]] | None = None,
 ) -> TankDesign:
     """Tune C to the recipe frequency and pick the transformer tap for the recipe power.
 
     Done once per recipe with the part in the coil at the nominal gap, so a missing part, a larger
     gap or lost capacitance later shows as a frequency shift rather than being re-tuned away.
+    ``tube_load`` = (P', Q', is_tube): the hot load per (A/m)² of tubes, solved on their grid
+    (a wall of the order of δ is no thick load, and the bore's flux adds to Q'); solid parts keep
+    the thick-load P' = Q' = 2πR·ρ/δ.
     """
     omega = 2.0 * np.pi * frequency_hz
     rho = np.full_like(frequency_hz, DESIGN_RESISTIVITY_OHM_M)
     p_s = thick_load_surface_power(rho, np.ones_like(rho), omega)
     per_length = 2.0 * np.pi * geometry.part_radius_m * p_s  # thick load: P' = Q'
+    active, reactive = per_length, per_length
+    if tube_load is not None:
+        tube_p, tube_q, is_tube = tube_load
+        active = np.where(is_tube, tube_p, per_length)
+        reactive = np.where(is_tube, tube_q, per_length)
     present = np.ones_like(geometry.part_present)
     tuned = CoilGeometry(
         part_radius_m=geometry.part_radius_m,
@@ -102,7 +111,7 @@ def design_tank(
         return_term_1_m=geometry.return_term_1_m,
         part_present=present,
     )
-    inv_area = interior_inverse_area(tuned, per_length, per_length, omega)
+    inv_area = interior_inverse_area(tuned, active, reactive, omega)
     z_c, _ = coil_impedance_ohm(tuned, inv_area, omega)
     stray = np.full_like(frequency_hz, STRAY_INDUCTANCE_H)
     lead = np.full_like(frequency_hz, LEAD_RESISTANCE_OHM)

@@ -8,6 +8,10 @@ Model (docs/physics.md §4; figures and sources in §12):
   tridiagonal solve per time step gives the "wave" profile [IH-wave]: once a
   hot non-magnetic skin sits over cold magnetic steel, power density dips below the surface and
   peaks again at the Curie front. A surface exponential e^(−2x/δ) cannot do that.
+* A tube (inner radius r_i > 0): the bore holds a uniform field equal to H(r_i), and Faraday's
+  law around the bore gives the inner condition 2π r_i ρe H'(r_i) = jωμ0 π r_i² H(r_i): the
+  bore's flux acts on the wall's inner node like an extra air "volume" π r_i² (μr = 1, no loss)
+  and adds its reactive power ωμ0 π r_i² |H(r_i)|² (docs/physics.md §4.1).
 * Discretisation is finite-volume on the thermal grid, so the power handed to each node sums
   exactly to the Poynting flux through the surface (discrete Green identity): no energy is made
   or lost between the electromagnetic and thermal models.
@@ -75,7 +79,8 @@ def eddy_current_profile(
     mu_r: FloatArray,
     omega_rad_s: FloatArray,
 ) -> EddyProfile:
-    """Solve (1/r)(r ρ H')' = jωμ0μr H with H(R) = 1, H'(0) = 0 on the grid (all parts at once)."""
+    """Solve (1/r)(r ρ H')' = jωμ0μr H with H(R) = 1, H'(0) = 0 on the grid (all parts at once);
+    for a tube H'(r_i) = jωμ0 r_i H(r_i)/(2ρe) (the bore's flux, module docstring)."""
     rho = resistivity_ohm_m
     rho_face = 2.0 * rho[1:] * rho[:-1] / (rho[1:] + rho[:-1])  # E_θ continuous → harmonic
     g_face = grid.face_geom_m * rho_face
@@ -90,6 +95,12 @@ def eddy_current_profile(
     diag.real[:-1] = g_face
     diag.real[1:-1] += g_face[:-1]
     diag.imag[:-1] = reactive_coeff[:-1]
+    bore_coeff = None
+    if grid.hollow:
+        # FV balance of the bore-side node: the inner face's flux 2π r_i ρe H'(r_i) is
+        # jωμ0 π r_i² H_0 (Faraday around the bore), ρe cancels (solid columns: + 0, unchanged)
+        bore_coeff = omega_rad_s * MU0 * grid.bore_area_m2
+        diag.imag[0] += bore_coeff
     diag[-1] = 1.0  # Dirichlet: H(R) = 1 A/m
     rhs[-1] = 1.0
     h = solve_tridiagonal(lower, diag, upper, rhs)
@@ -99,10 +110,13 @@ def eddy_current_profile(
     power[:-1] += seg_power * grid.split_inner
     power[1:] += seg_power * (1.0 - grid.split_inner)
     h_abs2 = h.real**2 + h.imag**2
+    reactive = (reactive_coeff * h_abs2).sum(axis=0)
+    if bore_coeff is not None:  # the bore's flux links the coil too (interior_inverse_area)
+        reactive = reactive + bore_coeff * h_abs2[0]
     return EddyProfile(
         power_w_m=power,
         active_w_m=seg_power.sum(axis=0),
-        reactive_var_m=(reactive_coeff * h_abs2).sum(axis=0),
+        reactive_var_m=reactive,
         field_ratio=np.sqrt(h_abs2),
     )
 
@@ -159,7 +173,8 @@ def interior_inverse_area(
     """1/Â of the coil bore, Â = A_gap + S'_part/(jωμ0) [m⁻²].
 
     Â is the complex "flux area" such that jωμ0·Â·|H_s|² is the complex power per unit length
-    entering the bore (air gap plus part). With no part the bore is all air: Â = π r_coil².
+    entering the bore (air gap plus part). With no part the bore is all air: Â = π r_coil². A
+    tube's own bore flux μ0·H(r_i)·π r_i² is in ``reactive_var_m`` (`eddy_current_profile`).
     """
     r_c = geometry.coil_radius_m
     r_p = geometry.part_radius_m

@@ -1,9 +1,12 @@
-"""Radial finite-volume grid for a solid cylinder, refined towards the surface.
+"""Radial finite-volume grid for a solid cylinder or a tube, refined towards the outer surface.
 
-Vertex-centred: node 0 sits on the axis, node M-1 on the surface, so the surface temperature is a
-node value. Control-volume faces are at the midpoints between nodes. Spacing grows geometrically
-from ``surface_cell_m`` at the surface inwards, so the outer ≈ 10 mm (skin depth, case) get fine
-cells while the core gets a few coarse ones. All arrays are node-major, shape (M, N).
+Vertex-centred: node 0 sits on the axis (solid) or on the bore wall (tube, inner radius r_i > 0),
+node M-1 on the outer surface, so both surface temperatures are node values. A tube's grid is the
+solid grid of a "cylinder" as deep as the wall: the same node count and outer cells, so a tube costs
+what a shaft costs (docs/physics.md §6.1). Control-volume faces are at the midpoints between
+nodes. Spacing grows geometrically from ``surface_cell_m`` at the surface inwards, so the outer
+≈ 10 mm (skin depth, case) get fine cells while the core gets a few coarse ones. All arrays are
+node-major, shape (M, N).
 """
 
 from __future__ import annotations
@@ -49,6 +52,12 @@ class RadialGrid:
     radius_m: FloatArray
     face_geom_m: FloatArray  # 2π r_face / Δr (M-1, N): conductance per unit conductivity
     surface_area_m: FloatArray  # 2π R (N,): surface per unit length
+    # r_i (N,), 0 for a solid part; 2π r_i (N,): bore surface per unit length; π r_i² (N,): bore
+    # cross-section, whose flux links the coil (electromagnetics.eddy_current_profile)
+    inner_radius_m: FloatArray
+    inner_area_m: FloatArray
+    bore_area_m2: FloatArray
+    hollow: bool  # any part of the batch a tube: the bore terms are needed (else skipped)
 
     @property
     def nodes(self) -> int:
@@ -57,7 +66,8 @@ class RadialGrid:
 
 @lru_cache(maxsize=256)
 def _depth_column(radius_m: float, nodes: int, surface_cell_m: float) -> FloatArray:
-    """Node depths (axis first, surface last) for one radius; cached, parts repeat radii."""
+    """Node depths (axis first, surface last) for one radius (a tube: its wall thickness);
+    cached, parts repeat radii."""
     cells = nodes - 1
     lo, hi = 0.5, 2.0
     for _ in range(60):  # bisection on first·(g^cells − 1)/(g − 1) = R
@@ -104,10 +114,18 @@ def build_grid(
     nodes: int = DEFAULT_NODES,
     surface_cell_m: float | FloatArray = DEFAULT_SURFACE_CELL_M,
     frequency_hz: FloatArray | None = None,
+    inner_radius_m: FloatArray | None = None,
 ) -> RadialGrid:
     """Grid for parts of radius ``radius_m`` (shape (N,)); with ``frequency_hz`` the surface cell
-    of each part follows its cold skin depth (`surface_cell_for_m`)."""
+    of each part follows its cold skin depth (`surface_cell_for_m`); ``inner_radius_m`` (N,)
+    makes a part a tube (0: solid, the grid bit for bit as without it)."""
     radius_m = np.asarray(radius_m, dtype=np.float64)
+    inner = (
+        np.zeros_like(radius_m)
+        if inner_radius_m is None
+        else np.asarray(inner_radius_m, dtype=np.float64)
+    )
+    wall = radius_m - inner  # the solid's radius exactly when inner = 0
     cell = (
         surface_cell_for_m(frequency_hz)
         if frequency_hz is not None
@@ -115,24 +133,24 @@ def build_grid(
     )
     cells = np.broadcast_to(cell, radius_m.shape)
     if bool(np.all(cells == cells.flat[0])):
-        radii, inverse = _unique(radius_m)
+        radii, inverse = _unique(wall)
         columns = np.column_stack(
             [_depth_column(float(r), nodes, float(cells.flat[0])) for r in radii.tolist()]
         )
     else:
-        pairs, inverse = np.unique(np.column_stack([radius_m, cells]), axis=0, return_inverse=True)
+        pairs, inverse = np.unique(np.column_stack([wall, cells]), axis=0, return_inverse=True)
         inverse = inverse.reshape(-1)
         columns = np.column_stack(
             [_depth_column(float(r), nodes, float(c)) for r, c in pairs.tolist()]
         )
     depth = columns[:, inverse]
     r = radius_m[None, :] - depth
-    r[0] = 0.0
+    r[0] = inner  # the axis (0.0) or the bore wall, exactly
     face_r = 0.5 * (r[1:] + r[:-1])
     face_dr = r[1:] - r[:-1]
-    outer = np.concatenate([face_r, radius_m[None, :]])
-    inner = np.concatenate([np.zeros((1, radius_m.size)), face_r])
-    volume = np.pi * (outer**2 - inner**2)
+    outer_faces = np.concatenate([face_r, radius_m[None, :]])
+    inner_faces = np.concatenate([inner[None, :], face_r])
+    volume = np.pi * (outer_faces**2 - inner_faces**2)
     split_inner = (face_r**2 - r[:-1] ** 2) / (r[1:] ** 2 - r[:-1] ** 2)
     return RadialGrid(
         r_m=r,
@@ -144,4 +162,8 @@ def build_grid(
         radius_m=radius_m,
         face_geom_m=2.0 * np.pi * face_r / face_dr,
         surface_area_m=2.0 * np.pi * radius_m,
+        inner_radius_m=inner,
+        inner_area_m=2.0 * np.pi * inner,
+        bore_area_m2=np.pi * inner * inner,
+        hollow=bool(np.any(inner > 0.0)),
     )

@@ -31,6 +31,9 @@ AMBIENT_C = 25.0  # shop air [E]
 # A stalled scan drive still creeps at 5 % of its set speed (servo creep under a following
 # error) [E]; the PLC's heat length uses the same floor (machine.sequence.heat_seconds).
 MIN_SCAN_SPEED_FACTOR = 0.05
+# Thinnest tube wall accepted (docs/physics.md §6.1): ≈ 10 surface cells of the grid and the
+# thinnest wall still hardened by induction as a tube rather than a sheet (1 mm) [E].
+MIN_WALL_MM = 1.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,10 @@ class ProcessSpec:
     surface_hv_min: float | None = None  # specified minimum surface hardness (ISO 18203 basis)
     # Prior microstructure as supplied (materials.PRIOR_STRUCTURES); None: the grade's usual one
     prior_structure: str | None = None
+    # Hollow parts (docs/physics.md §6.1): bore diameter (None: solid) and the bore's cooling —
+    # "air" (still air throughout) or "quench" (a bore spray during the quench, air before).
+    inner_diameter_mm: float | None = None
+    inner_cooling: str = "air"
 
 
 class SupportsProcessSpec(Protocol):
@@ -155,6 +162,9 @@ class PartInputs:
     part_present: BoolArray
     iso_limit_hv: FloatArray  # NaN: use 0.8 × surface HV reached
     temper_parameter: FloatArray  # Hollomon–Jaffe P, NaN: no temper
+    # hollow parts (docs/physics.md §6.1): bore radius (0: solid); bore sprayed in the quench
+    inner_radius_m: FloatArray
+    inner_quench: BoolArray
 
     @property
     def size(self) -> int:
@@ -277,6 +287,8 @@ def build_inputs(
         part_present=col("part_present") > 0.5,
         iso_limit_hv=col("iso_limit_hv"),
         temper_parameter=col("temper_parameter"),
+        inner_radius_m=col("inner_radius_m"),
+        inner_quench=col("inner_quench") > 0.5,
     )
 
 
@@ -314,6 +326,7 @@ def _row(spec: ProcessSpec, cond: PartConditions) -> dict[str, float]:
     if spec.temper_temp_c is not None and spec.temper_time_s:
         temper_p = float(hollomon_jaffe(np.array(spec.temper_temp_c), np.array(spec.temper_time_s)))
     interrupted = cond.heat_interrupted_at
+    inner_radius_m = _inner_radius_m(spec)
     return {
         "carbon_offset_pct": cond.carbon_offset_pct,
         "radius_m": 0.5e-3 * spec.diameter_mm,
@@ -352,4 +365,21 @@ def _row(spec: ProcessSpec, cond: PartConditions) -> dict[str, float]:
             float("nan") if spec.surface_hv_min is None else ISO_18203_FACTOR * spec.surface_hv_min
         ),
         "temper_parameter": temper_p,
+        "inner_radius_m": inner_radius_m,
+        "inner_quench": 1.0 if inner_radius_m > 0.0 and spec.inner_cooling == "quench" else 0.0,
     }
+
+
+def _inner_radius_m(spec: ProcessSpec) -> float:
+    """The bore radius of a hollow part (0 for a solid one); the wall must be at least
+    ``MIN_WALL_MM`` (the recipe validates it with the field's name; this guards direct use)."""
+    if spec.inner_diameter_mm is None or spec.inner_diameter_mm <= 0.0:
+        return 0.0
+    if spec.inner_cooling not in ("air", "quench"):
+        raise ValueError(f"inner_cooling: unknown bore cooling {spec.inner_cooling!r}")
+    if 0.5 * (spec.diameter_mm - spec.inner_diameter_mm) < MIN_WALL_MM:
+        raise ValueError(
+            f"inner_diameter_mm: the wall must be at least {MIN_WALL_MM:g} mm "
+            f"(outer {spec.diameter_mm:g} mm, inner {spec.inner_diameter_mm:g} mm)"
+        )
+    return 0.5e-3 * spec.inner_diameter_mm

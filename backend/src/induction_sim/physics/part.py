@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from .circuit import as_columns, design_tank, drive, operating_point
+from .circuit import DESIGN_RESISTIVITY_OHM_M, as_columns, design_tank, drive, operating_point
 from .electromagnetics import (
     coil_geometry,
     coil_impedance_ohm,
@@ -60,6 +60,7 @@ from .metallurgy import (
 )
 from .quench import (
     SPRAY_BAND_M,
+    QuenchCurve,
     quench_curve,
     quench_htc_w_m2k,
     spray_coverage,
@@ -185,12 +186,27 @@ def _initial_field_guess(grade: SteelGrade, inp: PartInputs, h_eff_m: FloatArray
     )
 
 
+def _tube_design_load(
+    grid: RadialGrid, inp: PartInputs
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]] | None:
+    """The hot, non-magnetic load of tubes on their own grid, for tuning the tank
+    (`circuit.design_tank`); None for a group of solid parts (they keep the thick-load form)."""
+    if not grid.hollow:
+        return None
+    rho = np.full(grid.r_m.shape, DESIGN_RESISTIVITY_OHM_M)
+    hot = eddy_current_profile(grid, rho, np.ones_like(rho), 2.0 * np.pi * inp.frequency_set_hz)
+    return hot.active_w_m, hot.reactive_var_m, inp.inner_radius_m > 0.0
+
+
 def _simulate_group(
     grade: SteelGrade, inp: PartInputs, ledger: EnergyLedger | None = None
 ) -> PartResults:
     n = inp.size
     # the surface cell follows the cold skin depth: fine enough above ≈100 kHz (physics.md §6)
-    grid = build_grid(inp.radius_m, frequency_hz=inp.frequency_set_hz)
+    grid = build_grid(
+        inp.radius_m, frequency_hz=inp.frequency_set_hz, inner_radius_m=inp.inner_radius_m
+    )
+    hollow = grid.hollow  # tubes in the group: bore boundary terms (physics.md §6.1)
     comp = grade.composition
     carbon = comp.c + inp.carbon_offset_pct
     ac1 = grade.ac1_c
@@ -208,7 +224,9 @@ def _simulate_group(
     geom_design = coil_geometry(
         inp.radius_m, inp.design_gap_m, inp.coil_height_m, inp.turns, np.ones(n, dtype=np.bool_)
     )
-    design = design_tank(geom_design, inp.frequency_set_hz, inp.power_nominal_w)
+    design = design_tank(
+        geom_design, inp.frequency_set_hz, inp.power_nominal_w, _tube_design_load(grid, inp)
+    )
     eccentric = bool(np.any(inp.weak_gap_m != inp.gap_m))
 
     h_eff = geom_design.effective_height_m
@@ -264,10 +282,22 @@ def _simulate_group(
         htc: FloatArray,
         sink: FloatArray,
         quench: bool = False,
+        bore_spray: QuenchCurve | None = None,
     ) -> FloatArray:
         nonlocal temp, enthalpy, rate_prev, austenite
+        inner_htc, inner_sink = bore_boundary(bore_spray) if hollow else (None, None)
         t_lin, enthalpy, loss = conduction_step(
-            grade, grid, temp, enthalpy, austenite - transformed, dt, source, htc, sink
+            grade,
+            grid,
+            temp,
+            enthalpy,
+            austenite - transformed,
+            dt,
+            source,
+            htc,
+            sink,
+            inner_htc,
+            inner_sink,
         )
         if ledger is not None:
             if quench:
@@ -284,6 +314,20 @@ def _simulate_group(
         temp = new_temp
         np.maximum(peak, temp, out=peak)
         return old
+
+    def bore_boundary(spray: QuenchCurve | None) -> tuple[FloatArray | None, FloatArray | None]:
+        """The bore wall's h and sink (tubes only): still air at the shop temperature, or the
+        spray's boiling curve at the bore wall where the recipe sprays the bore in the quench."""
+        if not hollow:
+            return None, None
+        h_air = air_htc_w_m2k(temp[0], ambient)
+        if spray is None or not inp.inner_quench.any():
+            return h_air, ambient
+        sprayed = inp.inner_quench
+        return (
+            np.where(sprayed, quench_htc_w_m2k(temp[0], spray), h_air),
+            np.where(sprayed, inp.quench_temp_c, ambient),
+        )
 
     capacity = np.full_like(temp, np.nan)  # a node's martensite capacity, once it passed 550 °C
     rate_full_mn = np.broadcast_to(rate_full, temp.shape)
@@ -415,7 +459,7 @@ def _simulate_group(
             weakest = weakest_point_htc_w_m2k(temp[-1], t_spray, dt_q, coverage)
             htc = np.where(blocked, weakest, htc)
         t_spray = t_spray + dt_q
-        old = advance(dt_q, None, htc, inp.quench_temp_c, True)
+        old = advance(dt_q, None, htc, inp.quench_temp_c, True, curve)
         _record_crossings(crossing_s, old, temp, t_now, dt_q)
         step += 1
         t_now = t_now + dt_q
@@ -456,6 +500,7 @@ def _simulate_group(
         surface_martensite_fraction=martensite[-1].copy(),
         surface_cooling_rate_700_c_s=cooling_rate[-1].copy(),
         austenitised_depth_mm=aust_depth,
+        wall_mm=grid.depth_m[0] * 1e3,  # the wall of a tube, the radius of a solid part
         melted_depth_mm=melted_depth,
         heat_on_s=heat_on,
         dwell_s=dwell,

@@ -60,6 +60,10 @@ class PartResults:
       energy_part_kj, energy_coil_kj    energy into the part / delivered to the coil, per part
       surface_martensite_fraction, surface_cooling_rate_700_c_s
       austenitised_depth_mm             depth where the austenite fraction reached 0.5
+      wall_mm                           material under the surface: a tube's wall, a solid
+                                        part's radius; case depths stop there ("hard through"),
+                                        and the profiles on ``depth_mm`` repeat their last node
+                                        value beyond it
       melted_depth_mm                   depth where the peak reached the solidus (0: no melting)
       heat_on_s, dwell_s, quench_start_s  coil-on time per part; heating time of one section;
                                         time from section heat start to spray
@@ -87,6 +91,7 @@ class PartResults:
     surface_martensite_fraction: FloatArray
     surface_cooling_rate_700_c_s: FloatArray
     austenitised_depth_mm: FloatArray
+    wall_mm: FloatArray
     melted_depth_mm: FloatArray
     heat_on_s: FloatArray
     dwell_s: FloatArray
@@ -193,6 +198,7 @@ class PartResult:
     surface_martensite_fraction: float
     surface_cooling_rate_700_c_s: float
     austenitised_depth_mm: float
+    wall_mm: float
     melted_depth_mm: float
     heat_on_s: float
     dwell_s: float

@@ -1,7 +1,8 @@
-"""Radial heat conduction in a solid cylinder: implicit, enthalpy-conserving, batched.
+"""Radial heat conduction in a solid cylinder or a tube: implicit, enthalpy-conserving, batched.
 
-    ρ ∂H/∂t = (1/r) ∂/∂r (k r ∂T/∂r) + q(r, t),   ∂T/∂r = 0 at r = 0,
-    −k ∂T/∂r = h_s (T_s − T_∞) at r = R                       (docs/physics.md §6)
+    ρ ∂H/∂t = (1/r) ∂/∂r (k r ∂T/∂r) + q(r, t),   ∂T/∂r = 0 at r = 0 (solid),
+    k ∂T/∂r = h_i (T_i − T_bore) at r = r_i (tube),
+    −k ∂T/∂r = h_s (T_s − T_∞) at r = R                       (docs/physics.md §6, §6.1)
 
 Finite volumes on :class:`RadialGrid`, backward Euler in time (unconditionally stable, so 5–50 ms
 steps and longer are fine). The enthalpy H is the state (Pham's method): each step linearises
@@ -68,13 +69,17 @@ def conduction_step(
     source_w_m: FloatArray | None,
     surface_htc_w_m2k: FloatArray,
     sink_temp_c: FloatArray,
+    inner_htc_w_m2k: FloatArray | None = None,
+    inner_sink_c: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Advance one backward-Euler step for all parts (energy part only).
 
     temp_c, enthalpy_j_kg, austenite: state (M, N); dt_s (N,); source_w_m: heat per node per
-    unit length (M, N) [W/m] or None; surface_htc_w_m2k, sink_temp_c (N,).
+    unit length (M, N) [W/m] or None; surface_htc_w_m2k, sink_temp_c (N,); for tubes the bore
+    wall's inner_htc_w_m2k and inner_sink_c (N,) (ignored where the grid's inner radius is 0).
 
-    Returns (linearised end temperature, new enthalpy, surface heat loss per unit length [W/m]).
+    Returns (linearised end temperature, new enthalpy, heat loss per unit length through both
+    surfaces [W/m]).
     The caller updates the austenite fraction and then recovers the temperature with
     ``material.temperature_from_enthalpy_c(new_enthalpy, new_austenite, guess=linearised T)``.
     Energy is conserved exactly: Σ ρ V ΔH = dt·(Σ source − loss).
@@ -102,7 +107,14 @@ def conduction_step(
     if source_w_m is not None:
         rhs += source_w_m
     rhs[-1] += surface_g * sink_temp_c
+    inner_g = None
+    if inner_htc_w_m2k is not None and inner_sink_c is not None:
+        inner_g = grid.inner_area_m * inner_htc_w_m2k  # 0 for a solid column: no change there
+        diag[0] += inner_g
+        rhs[0] += inner_g * inner_sink_c
     t_lin = solve_tridiagonal(lower, diag, upper, rhs)
     enthalpy_new = enthalpy_j_kg + c_eff * (t_lin - temp_c)
     loss = surface_g * (t_lin[-1] - sink_temp_c)
+    if inner_g is not None and inner_sink_c is not None:
+        loss = loss + inner_g * (t_lin[0] - inner_sink_c)
     return t_lin, enthalpy_new, loss
