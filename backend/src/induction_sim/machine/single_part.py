@@ -59,7 +59,7 @@ class SinglePart:
 
 def part_under_faults(recipe: Recipe, faults: tuple[FaultInstance, ...] = ()) -> SinglePart:
     physics = CyclePhysics(recipe)
-    conditions = _conditions(recipe, physics, list(faults))
+    conditions = conditions_under_faults(recipe, physics, list(faults))
     result, per_second = physics.simulate_one(conditions)
     stop = _interlock_stop(recipe, list(faults), conditions, result, per_second)
     notes = tuple(_note(recipe, physics, f, conditions, result, per_second) for f in faults)
@@ -79,7 +79,7 @@ def part_under_faults(recipe: Recipe, faults: tuple[FaultInstance, ...] = ()) ->
     shown = (
         "the part with the interlock bypassed — the machine would unload it unheated "
         "(these faults do not change the part itself)"
-        if conditions == _conditions(recipe, physics, [])
+        if conditions == conditions_under_faults(recipe, physics, [])
         else "the part with the interlock bypassed — the machine would unload it unheated"
     )
     return SinglePart(result, QualityVerdict("NOK", ("INTERRUPTED",)), stop, shown, notes)
@@ -101,9 +101,11 @@ def _modifiers(
     )
 
 
-def _conditions(
+def conditions_under_faults(
     recipe: Recipe, physics: CyclePhysics, faults: list[FaultInstance]
 ) -> PartConditions:
+    """The part's physics conditions under steady faults, as the machine maps them (the
+    interlocks aside)."""
     mods = _modifiers(recipe, faults, 1, np.ones(1, dtype=bool))
     at = np.zeros(1, dtype=np.int64)
     spray = aux.quench_flow(
@@ -195,8 +197,8 @@ def _note(
     label = f"{fault.fault_id}:{fault.severity:g}"
     if kind.sensor_only:
         return f"{label}: symptom only — an instrument reads wrong; the part is unaffected"
-    alone = build_inputs(recipe, _conditions(recipe, physics, [fault])).as_matrix()
-    nominal = build_inputs(recipe, _conditions(recipe, physics, [])).as_matrix()
+    alone = build_inputs(recipe, conditions_under_faults(recipe, physics, [fault])).as_matrix()
+    nominal = build_inputs(recipe, conditions_under_faults(recipe, physics, [])).as_matrix()
     on_part = not np.array_equal(alone, nominal, equal_nan=True)
     stop = _interlock_stop(recipe, [fault], conditions, result, per_second)
     if stop is not None:
