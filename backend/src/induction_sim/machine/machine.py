@@ -488,13 +488,15 @@ class Machine:
         result = self.physics.result(part_id)
         verdict = evaluate(self.recipe, result, interrupted=interrupted)
         testable = result.part_present and not (interrupted or result.interrupted)
+        # a section ends at the bore: the shared depth grid runs past a tube's wall
+        in_wall = result.depth_mm <= result.wall_mm + 1e-9
         measured = inspect(
             self.config.inspection,
             self.config.seed,
             part_id,
             result.surface_hrc,
-            result.depth_mm,
-            result.hv,
+            result.depth_mm[in_wall],
+            result.hv[in_wall],
             testable,
         )
         plant = evaluate_plant(self.recipe, verdict, measured)
