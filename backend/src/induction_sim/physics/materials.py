@@ -44,7 +44,9 @@ _T_STEP_C = 1.0
 def _locate(x: FloatArray) -> tuple[npt.NDArray[np.intp], FloatArray]:
     """Index and fraction of ``x`` on the 1 K grid (clamped)."""
     # minimum/maximum ufuncs: np.clip's Python wrapper costs more than the work on small arrays.
-    u = np.minimum(np.maximum(x, _T_MIN_C), _T_MAX_C - 1e-9) - _T_MIN_C
+    u = np.minimum(np.maximum(x, _T_MIN_C), _T_MAX_C - 1e-9)
+    if _T_MIN_C:  # the table starts at 0 °C: no offset to take off
+        u = u - _T_MIN_C
     i = u.astype(np.intp)
     return i, u - i
 
@@ -54,6 +56,14 @@ def _at(
 ) -> FloatArray:
     # np.take on 1-D tables is the fastest gather numpy offers for large index arrays.
     out: FloatArray = row.take(i) + slope.take(i) * frac
+    return out
+
+
+def _at_all(packed: FloatArray, i: npt.NDArray[np.intp], frac: FloatArray) -> FloatArray:
+    """Every row at once from a packed table (value, slope side by side): shape (*i.shape, rows),
+    each element computed as :func:`_at` computes it. Two ufuncs instead of two per row."""
+    v = packed.take(i, axis=0)
+    out: FloatArray = v[..., 0::2] + v[..., 1::2] * frac[..., None]
     return out
 
 
@@ -162,6 +172,8 @@ class SteelGrade:
     fusion_heat_j_kg: float = 247.0e3
     _rows: tuple[FloatArray, ...] = field(init=False, repr=False, compare=False)
     _slopes: tuple[FloatArray, ...] = field(init=False, repr=False, compare=False)
+    # every row and its slope side by side, (T, 12): one gather serves a whole property set
+    _packed: FloatArray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         t = np.arange(_T_MIN_C, _T_MAX_C + 0.5 * _T_STEP_C, _T_STEP_C)
@@ -182,6 +194,10 @@ class SteelGrade:
         slope[:, :-1] = np.diff(table, axis=1) / _T_STEP_C
         object.__setattr__(self, "_rows", tuple(np.ascontiguousarray(r) for r in table))
         object.__setattr__(self, "_slopes", tuple(np.ascontiguousarray(r) for r in slope))
+        packed = np.empty((t.size, 2 * table.shape[0]))
+        packed[:, 0::2] = table.T
+        packed[:, 1::2] = slope.T
+        object.__setattr__(self, "_packed", packed)
 
     # --- critical temperatures -------------------------------------------------------------
     @property
@@ -229,9 +245,9 @@ class SteelGrade:
     ) -> tuple[FloatArray, FloatArray]:
         """k(T) and ∂H/∂T at fixed austenite fraction, sharing one index computation."""
         i, frac = _locate(temp_c)
-        cp = self._prop(ROW_CPB, i, frac)
-        cp += self.magnetic_heat_j_kg * (1.0 - austenite) * self._prop(ROW_MPDF, i, frac)
-        return self._prop(ROW_K, i, frac), cp
+        v = _at_all(self._packed, i, frac)
+        cp = v[..., ROW_CPB] + self.magnetic_heat_j_kg * (1.0 - austenite) * v[..., ROW_MPDF]
+        return v[..., ROW_K], cp
 
     def enthalpy_j_kg(self, temp_c: FloatArray, austenite: FloatArray | float = 0.0) -> FloatArray:
         """H(T, f) relative to 0 °C ferrite–pearlite (see class docstring)."""
@@ -267,9 +283,10 @@ class SteelGrade:
         t = guess_c
         for _ in range(1):
             i, frac = _locate(t)
-            g = self._prop(ROW_HB, i, frac) + w * self._prop(ROW_MAG, i, frac) - target
-            dg = self._prop(ROW_CPB, i, frac) + w * self._prop(ROW_MPDF, i, frac)
-            t = np.clip(t - g / dg, _T_MIN_C, _T_MAX_C)
+            v = _at_all(self._packed, i, frac)
+            g = v[..., ROW_HB] + w * v[..., ROW_MAG] - target
+            dg = v[..., ROW_CPB] + w * v[..., ROW_MPDF]
+            t = np.minimum(np.maximum(t - g / dg, _T_MIN_C), _T_MAX_C)
         return np.asarray(t, dtype=np.float64)
 
     def saturation_flux_t(self, temp_c: FloatArray) -> FloatArray:
@@ -277,7 +294,7 @@ class SteelGrade:
 
         [D/E], docs/physics.md §12.2: the exponent 4–6 makes μr fall mostly across ≈700–770 °C.
         """
-        ratio = np.clip(temp_c / self.curie_c, 0.0, 1.0)
+        ratio = np.minimum(np.maximum(temp_c / self.curie_c, 0.0), 1.0)
         return np.asarray(self.bs0_t * (1.0 - ratio**6), dtype=np.float64)
 
     def relative_permeability(self, field_a_m: FloatArray, temp_c: FloatArray) -> FloatArray:

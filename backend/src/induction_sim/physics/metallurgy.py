@@ -185,13 +185,13 @@ def martensite_capacity(
     x = np.log(np.maximum(cooling_rate_c_s, 1e-6) / rate_half_c_s) / np.log(
         rate_full_c_s / rate_half_c_s
     )
-    return np.asarray(np.clip(0.5 + 0.5 * x, 0.0, 1.0), dtype=np.float64)
+    return np.asarray(np.minimum(np.maximum(0.5 + 0.5 * x, 0.0), 1.0), dtype=np.float64)
 
 
 def bainite_share(cooling_rate_c_s: FloatArray, rate_half_c_s: FloatArray) -> FloatArray:
     """Bainite share of the diffusional products: 1 near the 50 % rate, 0 ten times slower [E]."""
     x = np.log10(np.maximum(cooling_rate_c_s, 1e-6) / (0.1 * rate_half_c_s))
-    return np.asarray(np.clip(x, 0.0, 1.0), dtype=np.float64)
+    return np.asarray(np.minimum(np.maximum(x, 0.0), 1.0), dtype=np.float64)
 
 
 def koistinen_marburger(ms_c: FloatArray, final_temp_c: FloatArray) -> FloatArray:

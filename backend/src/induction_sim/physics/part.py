@@ -309,7 +309,8 @@ def _simulate_group(
                 austenite, t_lin, dt[None, :], ac1, ac3[None, :], kin.tau0_s, kin.theta_k, temp
             )
         new_temp = grade.temperature_from_enthalpy_c(enthalpy, austenite - transformed, t_lin)
-        rate_prev = (new_temp - temp) / dt[None, :]
+        if source is not None:  # only the heating's field solve predicts with it
+            rate_prev = (new_temp - temp) / dt[None, :]
         old = temp
         temp = new_temp
         np.maximum(peak, temp, out=peak)

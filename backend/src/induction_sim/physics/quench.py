@@ -168,8 +168,13 @@ def quench_curve(
 def quench_htc_w_m2k(surface_temp_c: FloatArray, curve: QuenchCurve) -> FloatArray:
     """h(T_s) from the piecewise-linear boiling curve (see the module docstring)."""
     t = surface_temp_c
-    falling = np.clip((curve.t_mfb_c - t) / (curve.t_mfb_c - curve.t_peak_c), 0.0, 1.0)
-    rising = np.clip((t - curve.t_low_c) / (curve.t_peak_c - curve.t_low_c), 0.0, 1.0)
+    # minimum/maximum: np.clip's Python wrapper costs more than the work on small arrays
+    falling = np.minimum(
+        np.maximum((curve.t_mfb_c - t) / (curve.t_mfb_c - curve.t_peak_c), 0.0), 1.0
+    )
+    rising = np.minimum(
+        np.maximum((t - curve.t_low_c) / (curve.t_peak_c - curve.t_low_c), 0.0), 1.0
+    )
     upper = curve.h_film + (curve.h_peak - curve.h_film) * falling
     lower = curve.h_conv + (curve.h_peak - curve.h_conv) * rising
     return np.asarray(np.where(t >= curve.t_peak_c, upper, lower), dtype=np.float64)

@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from .grid import RadialGrid
 from .materials import KELVIN, STEFAN_BOLTZMANN
-from .tridiagonal import solve_tridiagonal
+from .tridiagonal import solve_symmetric_tridiagonal
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -97,12 +97,6 @@ def conduction_step(
     diag[1:] += g_face
     diag[-1] += surface_g
     off = -g_face
-    lower = np.empty_like(diag)
-    upper = np.empty_like(diag)
-    lower[1:] = off
-    upper[:-1] = off
-    lower[0] = 0.0
-    upper[-1] = 0.0
     rhs = cap * temp_c
     if source_w_m is not None:
         rhs += source_w_m
@@ -112,7 +106,7 @@ def conduction_step(
         inner_g = grid.inner_area_m * inner_htc_w_m2k  # 0 for a solid column: no change there
         diag[0] += inner_g
         rhs[0] += inner_g * inner_sink_c
-    t_lin = solve_tridiagonal(lower, diag, upper, rhs)
+    t_lin = solve_symmetric_tridiagonal(off, diag, rhs)
     enthalpy_new = enthalpy_j_kg + c_eff * (t_lin - temp_c)
     loss = surface_g * (t_lin[-1] - sink_temp_c)
     if inner_g is not None and inner_sink_c is not None:

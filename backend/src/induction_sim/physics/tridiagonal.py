@@ -39,20 +39,48 @@ def solve_tridiagonal(
     return _solve_thomas(lower, diag, upper, rhs, m)
 
 
+def solve_symmetric_tridiagonal(
+    off: npt.NDArray[ScalarT], diag: npt.NDArray[ScalarT], rhs: npt.NDArray[ScalarT]
+) -> npt.NDArray[ScalarT]:
+    """:func:`solve_tridiagonal` for symmetric systems given by their off-diagonal ``off``
+    (M-1, N): the same operations, without building the two (M, N) bands first."""
+    m, n = diag.shape
+    if n <= _SCALAR_MAX_BATCH:
+        out = np.empty_like(rhs)
+        for j in range(n):
+            o: list[Any] = off[:, j].tolist()
+            out[:, j] = _thomas_scalar(
+                [0.0, *o], diag[:, j].tolist(), [*o, 0.0], rhs[:, j].tolist()
+            )
+        return out
+    lower = np.empty_like(diag)
+    upper = np.empty_like(diag)
+    lower[0] = 0.0
+    lower[1:] = off
+    upper[:-1] = off
+    upper[-1] = 0.0
+    return _solve_thomas(lower, diag, upper, rhs, m)
+
+
 def _thomas_scalar(a: list[Any], b: list[Any], c: list[Any], d: list[Any]) -> list[Any]:
+    # the previous row's values ride in locals: fewer list reads than cp[i - 1], same operations
     m = len(b)
-    cp = [0.0] * m
-    dp = [0.0] * m
-    cp[0] = c[0] / b[0]
-    dp[0] = d[0] / b[0]
+    c_prev = c[0] / b[0]
+    d_prev = d[0] / b[0]
+    cp = [c_prev] * m
+    dp = [d_prev] * m
     for i in range(1, m):
-        den = b[i] - a[i] * cp[i - 1]
-        cp[i] = c[i] / den
-        dp[i] = (d[i] - a[i] * dp[i - 1]) / den
-    x = dp[:]
+        a_i = a[i]
+        den = b[i] - a_i * c_prev
+        c_prev = c[i] / den
+        d_prev = (d[i] - a_i * d_prev) / den
+        cp[i] = c_prev
+        dp[i] = d_prev
+    x_next = d_prev
     for i in range(m - 2, -1, -1):
-        x[i] = dp[i] - cp[i] * x[i + 1]
-    return x
+        x_next = dp[i] - cp[i] * x_next
+        dp[i] = x_next
+    return dp
 
 
 def _solve_thomas(
