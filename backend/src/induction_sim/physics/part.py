@@ -5,7 +5,7 @@ scan it is heated while the coil passes (dwell = effective coil height ÷ scan s
 cools for the quench delay, then is sprayed; a single shot is the same with dwell = heat time.
 Every part takes the same number of steps per phase with its own step sizes, so the batch advances
 in lock-step (one tridiagonal solve for all parts per step) and a part's result does not depend
-on which other parts share the batch.
+on which other parts share the batch (to rounding, ≈ 1e-12: docs/physics.md §2).
 
 Per heating step: eddy-current solve with the local ρe(T), μr(H, T) → coil impedance → tank
 operating point (frequency, current, voltage-limited power) → heat source → implicit enthalpy
