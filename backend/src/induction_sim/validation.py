@@ -99,27 +99,37 @@ def bessel_j01_scaled(z: npt.ArrayLike) -> tuple[ComplexArray, ComplexArray]:
         j1[small] = 0.5 * zs * s1 * scale[small]
     large = ~small
     if large.any():
-        zl = z[large]
-        abs_im = np.abs(zl.imag)
-        out = []
-        for nu, coeffs in ((0, _A0), (1, _A1)):
-            p = np.zeros_like(zl)
-            q = np.zeros_like(zl)
-            for k, a in enumerate(coeffs):
-                term = a / zl**k
-                if k % 2 == 0:
-                    p += (-1) ** (k // 2) * term
-                else:
-                    q += (-1) ** (k // 2) * term
-            chi = zl - (0.5 * nu + 0.25) * np.pi
-            # cos χ and sin χ times e^(−|Im χ|): both exponentials with non-positive real parts
-            plus = np.exp(1j * chi - abs_im)
-            minus = np.exp(-1j * chi - abs_im)
-            cos_s = 0.5 * (plus + minus)
-            sin_s = -0.5j * (plus - minus)
-            out.append(np.sqrt(2.0 / (np.pi * zl)) * (p * cos_s - q * sin_s))
-        j0[large], j1[large] = out
+        j0[large], j1[large] = (
+            amp * (p * cos_s - q * sin_s) for amp, p, q, cos_s, sin_s in _hankel_terms(z[large])
+        )
     return j0, j1
+
+
+def _hankel_terms(
+    z: ComplexArray,
+) -> list[tuple[ComplexArray, ComplexArray, ComplexArray, ComplexArray, ComplexArray]]:
+    """Hankel's large-argument expansion for ν = 0, 1 (A&S 9.2.5–9.2.6): √(2/πz), P, Q and
+    cos χ, sin χ scaled by e^(−|Im z|) (both exponentials with non-positive real parts), so that
+    J_ν = √(2/πz)(P cos χ − Q sin χ) and Y_ν = √(2/πz)(P sin χ + Q cos χ)."""
+    abs_im = np.abs(z.imag)
+    amp: ComplexArray = np.sqrt(2.0 / (np.pi * z))
+    terms = []
+    for nu, coeffs in ((0, _A0), (1, _A1)):
+        p = np.zeros_like(z)
+        q = np.zeros_like(z)
+        for k, a in enumerate(coeffs):
+            term = a / z**k
+            if k % 2 == 0:
+                p += (-1) ** (k // 2) * term
+            else:
+                q += (-1) ** (k // 2) * term
+        chi = z - (0.5 * nu + 0.25) * np.pi
+        plus = np.exp(1j * chi - abs_im)
+        minus = np.exp(-1j * chi - abs_im)
+        cos_s = np.asarray(0.5 * (plus + minus), dtype=np.complex128)
+        sin_s = np.asarray(-0.5j * (plus - minus), dtype=np.complex128)
+        terms.append((amp, p, q, cos_s, sin_s))
+    return terms
 
 
 _EULER_GAMMA = 0.5772156649015329
@@ -160,24 +170,7 @@ def bessel_y01_scaled(z: npt.ArrayLike) -> tuple[ComplexArray, ComplexArray]:
         y1[small] = y1_s * scale[small]
     large = ~small
     if large.any():
-        zl = z[large]
-        abs_im = np.abs(zl.imag)
-        out = []
-        for nu, coeffs in ((0, _A0), (1, _A1)):
-            p = np.zeros_like(zl)
-            q = np.zeros_like(zl)
-            for k, a in enumerate(coeffs):
-                term = a / zl**k
-                if k % 2 == 0:
-                    p += (-1) ** (k // 2) * term
-                else:
-                    q += (-1) ** (k // 2) * term
-            chi = zl - (0.5 * nu + 0.25) * np.pi
-            plus = np.exp(1j * chi - abs_im)
-            minus = np.exp(-1j * chi - abs_im)
-            cos_s = 0.5 * (plus + minus)
-            sin_s = -0.5j * (plus - minus)
-            out.append(np.sqrt(2.0 / (np.pi * zl)) * (p * sin_s + q * cos_s))
+        out = [amp * (p * sin_s + q * cos_s) for amp, p, q, cos_s, sin_s in _hankel_terms(z[large])]
         y0[large], y1[large] = out
     return y0, y1
 

@@ -335,38 +335,24 @@ _BUILTINS: dict[str, dict[str, Any]] = {
         "case_depth_max_mm": 2.8,
         "energy_tolerance_pct": 4.0,
     },
-    # 1045 tube Ø40 × 34 (3 mm wall), vertical scan (docs/physics.md §6.1): a thin wall holds
-    # the heat, so the shaft's 10 kHz / 10 mm/s would austenitise it through (and overheat it);
-    # a higher frequency, a shorter dwell and more power per length harden about half the wall
-    # and leave the bore side soft. Bore in still air.
-    "1045-tube-scan": {
-        "description": (
-            "AISI 1045 tube Ø40 × 34 (3 mm wall), vertical scan, 30 kHz: a case over a soft bore"
-        ),
-        "part_number": "TB-1045-40x34",
-        "steel_grade": "1045",
-        "diameter_mm": 40.0,
-        "inner_diameter_mm": 34.0,
-        "inner_cooling": "air",
-        "hardened_length_mm": 200.0,
-        "process": "scan",
-        "frequency_hz": 30_000.0,
-        "power_kw": 50.0,
-        "scan_speed_mm_s": 30.0,
-        "coil_height_mm": 20.0,
-        "coil_gap_mm": 2.0,
-        "rotation_rpm": 200.0,
-        "quench_medium": "polymer",
-        "quench_concentration_pct": 8.0,
-        "quench_flow_lpm": 80.0,
-        "quench_temp_c": 25.0,
-        "quench_delay_s": 0.3,
-        "surface_hrc_min": 55.0,
-        "surface_hrc_max": 62.0,
-        "case_depth_min_mm": 1.0,
-        "case_depth_max_mm": 2.2,
-        "energy_tolerance_pct": 5.0,
-    },
+}
+# 1045 tube Ø40 × 34 (3 mm wall), vertical scan (docs/physics.md §6.1): the shaft's ring and
+# quench; a thin wall holds the heat, so the shaft's 10 kHz / 10 mm/s would austenitise it through
+# (and overheat it); a higher frequency, a shorter dwell and more power per length harden about
+# half the wall and leave the bore side soft. Bore in still air.
+_BUILTINS["1045-tube-scan"] = {
+    **_BUILTINS["1045-shaft-scan"],
+    "description": (
+        "AISI 1045 tube Ø40 × 34 (3 mm wall), vertical scan, 30 kHz: a case over a soft bore"
+    ),
+    "part_number": "TB-1045-40x34",
+    "inner_diameter_mm": 34.0,
+    "inner_cooling": "air",
+    "frequency_hz": 30_000.0,
+    "power_kw": 50.0,
+    "scan_speed_mm_s": 30.0,
+    "case_depth_min_mm": 1.0,
+    "case_depth_max_mm": 2.2,
 }
 
 DEFAULT_RECIPE = "1045-shaft-scan"

@@ -23,7 +23,7 @@ can take large steps through the Curie range without a spiky cp and without losi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -407,17 +407,11 @@ _STRUCTURES_1045 = {
         tau0_s=23.6, theta_k=31.6, initial_hv=170.0, carbon_partitioning=True
     ),
 }
-# 1050: the 1045 kinetics (same structure family; its Ac3 follows its carbon) [E].
+# 1050: the 1045 kinetics (same structure family; its Ac3 follows its carbon) [E], its own
+# initial hardness.
 _STRUCTURES_1050 = {
-    "normalised": PriorStructure(
-        tau0_s=33.8, theta_k=19.9, initial_hv=207.0, carbon_partitioning=True
-    ),
-    "quenched_tempered": PriorStructure(
-        tau0_s=161.0, theta_k=11.6, initial_hv=270.0, carbon_partitioning=False
-    ),
-    "annealed": PriorStructure(
-        tau0_s=23.6, theta_k=31.6, initial_hv=180.0, carbon_partitioning=True
-    ),
+    name: replace(_STRUCTURES_1045[name], initial_hv=hv)
+    for name, hv in (("normalised", 207.0), ("quenched_tempered", 270.0), ("annealed", 180.0))
 }
 _STRUCTURES_4140 = {
     "normalised": PriorStructure(
