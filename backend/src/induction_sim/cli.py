@@ -630,7 +630,10 @@ def export_run(
     output: Annotated[
         Path,
         typer.Option(
-            "--output", "-o", help="File to write; the manifest goes to PATH.manifest.json."
+            "--output",
+            "-o",
+            help="File to write; the parts table goes to PATH's stem + .parts.<suffix>, the "
+            "manifest to PATH.manifest.json.",
         ),
     ],
     format: Annotated[
@@ -676,7 +679,8 @@ def export_run(
     warning = f"  [yellow]warning: {summary['warning']}[/]" if summary["warning"] else ""
     console.print(
         f"run {run}: {summary['rows']:,} rows → {output} ({summary['bytes'] / 1e6:.1f} MB, "
-        f"{summary['rows_per_s']:,.0f} rows/s), manifest → {summary['manifest']}{warning}",
+        f"{summary['rows_per_s']:,.0f} rows/s), parts → {summary['parts']}, "
+        f"manifest → {summary['manifest']}{warning}",
         soft_wrap=True,
         highlight=False,
     )
@@ -697,6 +701,8 @@ async def _export(url: str, run_id: int, fmt: str, path: Path) -> dict[str, Any]
     engine = create_engine(url, pool_size=1)
     partial = path.with_name(path.name + ".part")
     manifest_path = path.with_name(path.name + ".manifest.json")
+    chosen = exporting.file_format(fmt)
+    parts_path = path.with_name(f"{path.stem}.parts.{chosen.suffix}")
     digest = hashlib.sha256()
     size = 0
     started = time.perf_counter()
@@ -722,7 +728,9 @@ async def _export(url: str, run_id: int, fmt: str, path: Path) -> dict[str, Any]
                         out.write(chunk)
                         digest.update(chunk)
                         size += len(chunk)
+                parts_bytes = exporting.encode(await exporting.parts_table(conn, run_id), chosen)
         partial.replace(path)
+        parts_path.write_bytes(parts_bytes)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -730,12 +738,18 @@ async def _export(url: str, run_id: int, fmt: str, path: Path) -> dict[str, Any]
         await engine.dispose()
     seconds = time.perf_counter() - started
     card["file"] = {"name": path.name, "format": fmt, "bytes": size, "sha256": digest.hexdigest()}
+    card["parts"]["file"] |= {
+        "name": parts_path.name,
+        "bytes": len(parts_bytes),
+        "sha256": hashlib.sha256(parts_bytes).hexdigest(),
+    }
     manifest_path.write_text(json.dumps(card, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     return {
         "rows": card["run"]["rows"],
         "bytes": size,
         "rows_per_s": card["run"]["rows"] / max(seconds, 1e-9),
         "manifest": manifest_path,
+        "parts": parts_path,
         "warning": card["run"]["warning"],
     }
 

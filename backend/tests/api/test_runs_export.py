@@ -229,7 +229,14 @@ async def test_the_manifest_balances_and_describes(
     observed = {o["fault"]: o for o in card["fault_onsets"]["observed"]}
     assert observed["coil_water_inlet_hot"]["first_seq"] == 1_000
     assert card["run"]["seed"] == 5 and card["run"]["scenario"]["name"] == "api_export_test"
-    assert len(card["parts"]["data"]) == card["verdicts"]["parts"]
+    assert card["parts"]["rows"] == card["verdicts"]["parts"]
+    parts = await api.get(f"/api/runs/{made['completed']}/export/parts", params={"format": "csv"})
+    assert parts.status_code == 200 and parts.headers["content-type"].startswith("text/csv")
+    assert f"run-{made['completed']}.parts.csv" in parts.headers["content-disposition"]
+    lines = parts.text.splitlines()
+    assert lines[0].split(",")[0] == '"part_id"' and len(lines) == card["parts"]["rows"] + 1
+    missing = await api.get("/api/runs/987654321/export/parts")
+    assert missing.status_code == 404
 
 
 async def test_unknown_runs_and_bad_formats_are_clear_errors(
@@ -275,6 +282,9 @@ def test_the_cli_exports_a_run_and_its_manifest(
     assert card["file"]["bytes"] == target.stat().st_size
     assert card["file"]["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
     assert not list(tmp_path.glob("*.part"))
+    parts = pq.read_table(tmp_path / "data.parts.parquet")
+    assert parts.num_rows == card["parts"]["rows"] == card["verdicts"]["parts"]
+    assert card["parts"]["file"]["name"] == "data.parts.parquet"
 
     csv = tmp_path / "data.txt"
     args = ("export", "--run", str(run_id), "--format", "csv", "-o", str(csv))

@@ -10,9 +10,12 @@ from induction_sim.machine.faults import BY_ID, CATALOGUE, FaultInstance, OnsetM
 from induction_sim.machine.machine import Machine, MachineConfig
 from induction_sim.machine.recipe import DEFAULT_RECIPE, builtin_recipes
 from induction_sim.machine.sample_schema import (
+    ACTING,
     JSON_FIELDS,
     MASKS,
     SAMPLE_COLUMNS,
+    SETPOINT_SIGNALS,
+    SIGNAL_ROLES,
     Role,
     columns_of,
     fault_labels,
@@ -29,8 +32,9 @@ def test_the_contract_holds_every_engine_column_signal_and_true_value() -> None:
     assert set(KEY_COLUMNS) | set(SIGNAL_NAMES) | {true_column(s) for s in TRUE_VALUE_SIGNALS} == (
         set(engine)
     )
-    assert [c.name for c in columns_of(Role.MEASURED)] == list(SIGNAL_NAMES)
-    assert [c.name for c in columns_of(Role.LABEL)] == [mask for _, mask in MASKS]
+    assert [c.name for c in columns_of(*SIGNAL_ROLES)] == list(SIGNAL_NAMES)
+    assert [c.name for c in columns_of(Role.SETPOINT)] == sorted(SETPOINT_SIGNALS)
+    assert [c.name for c in columns_of(Role.LABEL)] == [mask for _, mask in MASKS] + [ACTING]
     for c in SAMPLE_COLUMNS:
         if c.name in KEY_COLUMNS:
             assert np.dtype(KEY_COLUMNS[c.name]) == c.dtype, c.name

@@ -296,8 +296,9 @@ async def test_the_manifest_describes_and_balances_the_run(
         assert datetime.fromisoformat(seen["first_timestamp_sim"]) == expected
 
     table = card["parts"]
-    assert table["columns"][0] == "part_id" and "verdict" in table["columns"]
-    assert len(table["data"]) == part_count > 50
+    columns = [c["name"] for c in table["columns"]]
+    assert columns[0] == "part_id" and "verdict" in columns and "data" not in table
+    assert table["rows"] == part_count > 50
     verdicts = card["verdicts"]
     assert verdicts["parts"] == verdicts["OK"] + verdicts["NOK"] == part_count
     assert card["join"]["key"] == "part_id"
@@ -337,7 +338,13 @@ async def test_an_empty_run_exports_a_header_and_an_empty_table(conn: AsyncConne
     assert table.num_rows == 0
     assert table.schema.remove_metadata() == export.SCHEMA
     card = await export.manifest(conn, run_id)
-    assert card["class_balance"]["rows"] == 0 and card["parts"]["data"] == []
+    assert card["class_balance"]["rows"] == 0 and card["parts"]["rows"] == 0
+    parts_file = pq.read_table(
+        io.BytesIO(export.encode(await export.parts_table(conn, run_id), export.FORMATS["parquet"]))
+    )
+    assert parts_file.num_rows == 0 and parts_file.schema.names == [
+        c["name"] for c in card["parts"]["columns"]
+    ]
     assert card["verdicts"]["ok_rate"] is None
 
 
@@ -358,3 +365,152 @@ def test_decode_copy_rejects_a_foreign_stream() -> None:
     assert export.decode_copy(header + b"\xff\xff").size == 0
     with pytest.raises(ValueError, match="row layout"):
         export.decode_copy(header + b"\x00\x01" + b"\xff\xff")
+
+
+# --- labels that say what a fault did (issue 14 §4) -------------------------------------------
+
+
+async def test_effective_severity_is_the_schedule_where_the_fault_acts(
+    engine: AsyncEngine, runs_made: dict[str, int]
+) -> None:
+    """The pump (step 0.6, 1,500–2,400 s) acts while the spray runs; the lens (ramp to 0.5
+    over 300 s from 2,600 s, never ending) on every reading."""
+    table = read_parquet(await collect(engine, runs_made["a"], "parquet"))
+    seq = np.asarray(table.column("seq"))
+    pump = np.asarray(table.column("severity_quench_pump_wear"))
+    flow = np.asarray(table.column("quench_flow_lpm"))
+    spraying = flow > 0.1 * flow.max()  # the meter reads noise around 0 with the valve shut
+    inside = (seq >= 1_500) & (seq < 2_400)
+    assert np.array_equal(pump > 0, inside & spraying)
+    assert np.allclose(pump[pump > 0], 0.6)
+    assert (pump[~inside] == 0).all() and (pump[inside & ~spraying] == 0).all()
+    lens = np.asarray(table.column("severity_pyrometer_dirty_lens"))
+    expected = np.where(seq >= 2_600, 0.5 * np.clip((seq - 2_600) / 300, 0, 1), 0.0)
+    assert np.allclose(lens, expected, atol=1e-6)
+    for f in CATALOGUE:  # every other fault: absent, 0 everywhere
+        if f.id not in ("quench_pump_wear", "pyrometer_dirty_lens"):
+            assert not np.asarray(table.column(f"severity_{f.id}")).any(), f.id
+    assert set(table.column("recipe").to_pylist()) == {"1045-shaft-scan"}
+
+
+async def test_the_manifest_states_roles_recipes_code_version_and_full_schedules(
+    engine: AsyncEngine, runs_made: dict[str, int]
+) -> None:
+    from induction_sim import ENGINE_VERSION
+    from induction_sim.code_version import code_version
+
+    run_id = runs_made["a"]
+    async with engine.connect() as conn:
+        card = await export.manifest(conn, run_id)
+    roles = {c["name"]: c["role"] for c in card["samples"]["columns"]}
+    assert (
+        set(roles.values())
+        == set(card["samples"]["roles"])
+        == {"id", "state", "measured", "setpoint", "true", "label"}
+    )
+    assert roles["seq"] == "id" and roles["recipe"] == "state"
+    assert roles["power_setpoint_kw"] == "setpoint" and roles["power_kw"] == "measured"
+    assert roles["surface_temp_true_c"] == "true"
+    assert roles["fault_quench_pump_wear"] == roles["severity_quench_pump_wear"] == "label"
+    (recipe,) = card["recipes"]
+    assert recipe["name"] == "1045-shaft-scan"
+    assert recipe["surface_hrc_min"] < recipe["surface_hrc_max"]
+    assert recipe["case_depth_min_mm"] < recipe["case_depth_max_mm"]
+    assert card["run"]["code_version"] == code_version()
+    assert card["run"]["code_version"].startswith(ENGINE_VERSION + "+")
+    for instance in card["fault_onsets"]["scheduled"]:
+        for name in ("ramp_s", "period_s", "duty", "onset_window_s", "recovery_s"):
+            assert isinstance(instance[name], float), name
+        assert "every_nth_heat" in instance
+    lens = next(
+        s for s in card["fault_onsets"]["scheduled"] if s["fault"] == "pyrometer_dirty_lens"
+    )
+    assert lens["ramp_s"] == 300.0 and lens["mode"] == "ramp"
+    faults = {f["id"]: f for f in card["labels"]["faults"]}
+    assert faults["inverter_igbt_fault"]["acts_when"] == "heating"
+    assert faults["scan_drive_error"]["needs"] == ["scan"]
+
+
+async def test_onset_seq_is_the_first_sample_whose_mask_has_the_bit(conn: AsyncConnection) -> None:
+    """Stochastic onsets fall at fractions of a second: onset_seq is still the first labelled
+    sample (any phase mask)."""
+    scenario = Scenario(
+        name="fractional_onsets",
+        faults=[
+            FaultRule(fault="ground_fault", severity=0.1, rate_per_h=6.0, duration_s=60),
+            FaultRule(fault="mains_voltage_sag", severity=0.1, rate_per_h=6.0, duration_s=60),
+        ],
+    )
+    rows = 3_600
+    run_id = await write_run(conn, scenario, rows, seed=11)
+    scheduled = (
+        await conn.execute(
+            select(fault_injections.c.fault_type, fault_injections.c.onset_seq).where(
+                fault_injections.c.run_id == run_id
+            )
+        )
+    ).all()
+    assert len(scheduled) >= 4
+    masks = (
+        await conn.execute(
+            select(
+                telemetry.c.seq,
+                telemetry.c.faults_onset.op("|")(telemetry.c.faults_active).op("|")(
+                    telemetry.c.faults_recovering
+                ),
+            )
+            .where(telemetry.c.run_id == run_id)
+            .order_by(telemetry.c.seq)
+        )
+    ).all()
+    seq = np.array([m[0] for m in masks])
+    mask = np.array([m[1] for m in masks])
+    by_id = {f.id: f for f in CATALOGUE}
+    for fault, onset_seq in scheduled:
+        bit = (mask & (1 << by_id[fault].bit)) != 0
+        first = int(seq[np.argmax(bit & (seq >= onset_seq - 1))])
+        assert first == onset_seq, fault
+
+
+async def test_the_parts_file_round_trips_in_every_format(
+    engine: AsyncEngine, runs_made: dict[str, int]
+) -> None:
+    run_id = runs_made["a"]
+    async with engine.connect() as conn:
+        table = await export.parts_table(conn, run_id)
+        stored = (
+            await conn.execute(
+                select(parts.c.part_id, parts.c.verdict, parts.c.reasons)
+                .where(parts.c.run_id == run_id)
+                .order_by(parts.c.part_id)
+            )
+        ).all()
+    assert table.num_rows == len(stored) > 50
+    assert table.column("part_id").to_pylist() == [r[0] for r in stored]
+    assert table.column("reasons").to_pylist() == [";".join(r[2]) for r in stored]
+    parquet = pq.read_table(io.BytesIO(export.encode(table, export.FORMATS["parquet"])))
+    assert parquet.equals(table)
+    csv = pa_csv.read_csv(io.BytesIO(export.encode(table, export.FORMATS["csv"])))
+    assert csv.column("part_id").to_pylist() == table.column("part_id").to_pylist()
+    assert csv.column("verdict").to_pylist() == table.column("verdict").to_pylist()
+    assert csv.column("started_seq").to_pylist() == table.column("started_seq").to_pylist()
+
+
+async def test_the_dataset_card_rebuilds_the_run_bit_for_bit(
+    engine: AsyncEngine, runs_made: dict[str, int]
+) -> None:
+    """Scenario, seed and rows from the card alone make the same export again."""
+    async with engine.connect() as conn:
+        card = await export.manifest(conn, runs_made["a"])
+    scenario = Scenario.model_validate(card["run"]["scenario"])
+    async with engine.begin() as conn:
+        again = await write_run(conn, scenario, card["run"]["rows_expected"], card["run"]["seed"])
+    try:
+        a, b = [
+            csv_fingerprint(b"".join(await collect(engine, run_id, "csv")))
+            for run_id in (runs_made["a"], again)
+        ]
+        assert a == b
+    finally:
+        async with engine.begin() as conn:
+            await runs_repo.delete_runs(conn, [again])

@@ -76,7 +76,7 @@ async def test_reference_tables_name_every_code_and_the_view_decodes_labels(
     assert await conn.scalar(text("SELECT count(*) FROM machine_states")) == len(MachineState)
     assert await conn.scalar(text("SELECT count(*) FROM fault_types")) == len(CATALOGUE)
     await conn.execute(
-        text("INSERT INTO telemetry SELECT 99, 0, now(), 3, 1, 101, 1, 4, 0" + ", 0" * 23)
+        text("INSERT INTO telemetry SELECT 99, 0, now(), 3, 1, 101, 1, 4, 0" + ", 0" * 24)
     )
     row = (
         await conn.execute(

@@ -87,12 +87,14 @@ async def test_the_card_counts_true_and_plant_verdicts_and_what_was_inspected(
     await records.copy_parts(conn, run_id, START, made)
     card = await export.manifest(conn, run_id)
 
-    table = card["parts"]
-    columns = table["columns"]
+    columns = [c["name"] for c in card["parts"]["columns"]]
     for name in ("surface_hrc_measured", "hardness_inspected", "plant_verdict", "plant_reasons"):
         assert name in columns
-    first = dict(zip(columns, table["data"][tested[0]], strict=True))
+    table = await export.parts_table(conn, run_id)
+    assert table.column_names == columns and card["parts"]["rows"] == table.num_rows
+    first = table.slice(tested[0], 1).to_pylist()[0]
     assert first["plant_verdict"] == "NOK" and first["hardness_inspected"] is True
+    assert first["plant_reasons"] == "SOFT"
 
     v = card["verdicts"]
     n = len(made)
@@ -141,7 +143,7 @@ async def test_migration_0007_gives_older_parts_their_readings_and_plant_verdict
         command.upgrade(alembic_config(sync), "head")
 
     await conn.run_sync(down_insert_up)
-    assert head_revision() == "0007"
+    assert head_revision() == "0008"
     rows = (
         (await conn.execute(select(parts).where(parts.c.run_id == -7).order_by(parts.c.part_id)))
         .mappings()

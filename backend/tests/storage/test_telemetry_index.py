@@ -28,8 +28,10 @@ async def _fill(conn: AsyncConnection) -> None:
     await conn.execute(
         text(
             "INSERT INTO telemetry (run_id, seq, timestamp_sim, machine_state, part_id, alarm_code,"  # noqa: S608 - constant column names
-            f" faults_onset, faults_active, faults_recovering, {', '.join(signals)}) "
-            "SELECT r, s, timestamp '2026-01-01' + s * interval '1 second', 3, s / 40, 0, 0, 0, 0, "
+            " faults_onset, faults_active, faults_recovering, faults_acting, "
+            f"{', '.join(signals)}) "
+            "SELECT r, s, timestamp '2026-01-01' + s * interval '1 second', 3, s / 40, 0, "
+            "0, 0, 0, 0, "
             f"{values} "
             "FROM generate_series(-CAST(:runs AS int), -1) r, generate_series(0, :rows - 1) s"
         ),
@@ -37,7 +39,7 @@ async def _fill(conn: AsyncConnection) -> None:
     )
     rest = (
         "machine_state, part_id, alarm_code, faults_onset, faults_active, faults_recovering, "
-        + ", ".join(signals)
+        "faults_acting, " + ", ".join(signals)
     )
     await conn.execute(  # a later run: every one of its rows is newer than runs -1 and -2
         text(

@@ -17,6 +17,7 @@ KEY_COLUMNS: dict[str, type[np.generic]] = {
     "faults_onset": np.int64,  # bitmask over FaultType.bit
     "faults_active": np.int64,
     "faults_recovering": np.int64,
+    "faults_acting": np.int64,  # faults whose effect reaches the machine or a part
 }
 
 

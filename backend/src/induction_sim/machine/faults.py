@@ -25,6 +25,32 @@ class OnsetMode(StrEnum):
     INTERMITTENT = "intermittent"  # on/off with `period_s` and `duty` (loose contact, bad seating)
 
 
+class ActsWhen(StrEnum):
+    """When a fault's effect can reach a signal or a part: the one rule behind the
+    effective-severity label (`effective_severity`, the `faults_acting` mask)."""
+
+    ALWAYS = "always"  # a state of the plant or an instrument (water, tank, supply, reading)
+    HEATING = "heating"  # through the energised coil or the scan drive: heating samples only
+    SPRAYING = "spraying"  # through the quench spray: while the quench valve is open
+
+
+class Needs(StrEnum):
+    """A mechanism a fault needs in the recipe to exist at all."""
+
+    SCAN = "scan"  # a scanning axis (no scan drive on a single-shot machine)
+    POLYMER = "polymer"  # a polymer (PAG) quench: a concentration that can drift
+
+
+def mechanisms(process: str, quench_medium: str) -> frozenset[Needs]:
+    """The mechanisms a recipe offers (its `process` and `quench_medium`)."""
+    offered = set()
+    if process == "scan":
+        offered.add(Needs.SCAN)
+    if quench_medium == "polymer":
+        offered.add(Needs.POLYMER)
+    return frozenset(offered)
+
+
 class Phase(StrEnum):
     ONSET = "onset"
     ACTIVE = "active"
@@ -42,6 +68,12 @@ class FaultType:
     outcome: str  # what it does to parts
     sensor_only: bool = False
     alarm: AlarmCode | None = None  # the interlock it usually trips at high severity
+    acts_when: ActsWhen = ActsWhen.ALWAYS  # machine states in which its effect reaches anything
+    needs: frozenset[Needs] = frozenset()  # mechanisms the recipe must have
+
+    def can_act_on(self, offered: frozenset[Needs]) -> bool:
+        """Whether the fault's mechanism exists on a recipe offering `offered`."""
+        return self.needs <= offered
 
 
 # Signatures and outcomes (failure mode → telemetry → part quality) and the sources behind each
@@ -76,6 +108,7 @@ CATALOGUE: tuple[FaultType, ...] = (
         "quench_flow_lpm ↓, quench_pressure_bar ↓ (∝ flow²)",
         "lower quench HTC → softer surface, shallower case (SOFT/SHALLOW)",
         alarm=AlarmCode.QUENCH_FLOW_LOW,
+        acts_when=ActsWhen.SPRAYING,
     ),
     FaultType(
         "quench_nozzles_clogged",
@@ -88,6 +121,7 @@ CATALOGUE: tuple[FaultType, ...] = (
         "shallower (rotation averages it); without rotation a soft axial stripe (SOFT on "
         "deep cases)",
         alarm=AlarmCode.QUENCH_FLOW_LOW,
+        acts_when=ActsWhen.SPRAYING,
     ),
     FaultType(
         "polymer_concentration_high",
@@ -97,6 +131,7 @@ CATALOGUE: tuple[FaultType, ...] = (
         "Evaporation raises PAG concentration.",
         "quench_concentration_pct ↑; no electrical signature",
         "slower quench → lower hardness, shallower case (SOFT/SHALLOW)",
+        needs=frozenset({Needs.POLYMER}),
     ),
     FaultType(
         "polymer_concentration_low",
@@ -106,6 +141,7 @@ CATALOGUE: tuple[FaultType, ...] = (
         "Drag-out and water top-up dilute the PAG.",
         "quench_concentration_pct ↓",
         "harsher quench → full hardness but crack/distortion risk",
+        needs=frozenset({Needs.POLYMER}),
     ),
     FaultType(
         "quench_temp_creep",
@@ -127,6 +163,7 @@ CATALOGUE: tuple[FaultType, ...] = (
         "within the inverter's voltage headroom power is held and the part barely changes (a few "
         "°C hotter, case ≈ 1 % deeper: the higher frequency keeps more heat inside the case); at "
         "the voltage limit (e.g. with a mains sag) power falls short → shallower case (SHALLOW)",
+        acts_when=ActsWhen.HEATING,
     ),
     FaultType(
         "inverter_igbt_fault",
@@ -137,6 +174,7 @@ CATALOGUE: tuple[FaultType, ...] = (
         "power_kw → 0 mid-heat; alarm 301",
         "partial heat → INTERRUPTED / ENERGY_OUT_OF_WINDOW",
         alarm=AlarmCode.INVERTER_FAULT,
+        acts_when=ActsWhen.HEATING,
     ),
     FaultType(
         "mains_voltage_sag",
@@ -168,6 +206,7 @@ CATALOGUE: tuple[FaultType, ...] = (
         "lop-sided case (SHALLOW); a turning spindle averages it out; off-centre by the gap or "
         "more the part touches the coil → arcing to earth → INTERRUPTED",
         alarm=AlarmCode.GROUND_FAULT,
+        acts_when=ActsWhen.HEATING,
     ),
     FaultType(
         "scan_drive_error",
@@ -178,6 +217,8 @@ CATALOGUE: tuple[FaultType, ...] = (
         "scan_speed_mm_s ↓, energy_coil_kj ↑, surface_temp_c ↑",
         "more energy per mm → deep case, overheating (DEEP/OVERHEAT); near a stall the soaked "
         "section self-quenches too slowly → SOFT",
+        acts_when=ActsWhen.HEATING,
+        needs=frozenset({Needs.SCAN}),
     ),
     FaultType(
         "pyrometer_dirty_lens",
@@ -284,3 +325,31 @@ class FaultInstance:
         active = inside & ~onset
         recovering = (t_s >= self.end_s) & (t_s < self.end_s + self.recovery_s)
         return onset, active, recovering
+
+
+def acts_at(
+    fault: FaultType, heating: NDArray[np.bool_], spraying: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """Samples at which `fault`'s effect can reach a signal or a part (its `acts_when`)."""
+    if fault.acts_when is ActsWhen.HEATING:
+        return heating
+    if fault.acts_when is ActsWhen.SPRAYING:
+        return spraying
+    return np.ones(heating.shape, dtype=np.bool_)
+
+
+def effective_severity(
+    instance: FaultInstance,
+    t_s: FloatArray,
+    part: NDArray[np.int64],
+    heating: NDArray[np.bool_],
+    spraying: NDArray[np.bool_],
+    offered: frozenset[Needs],
+) -> FloatArray:
+    """What the fault does at each sample: its scheduled severity where it can act (mechanism
+    on the recipe, machine state, intermittent on, every-Nth heat), 0 elsewhere."""
+    fault = BY_ID[instance.fault_id]
+    if not fault.can_act_on(offered):
+        return np.zeros(t_s.shape)
+    level = instance.severity_at(t_s, part, heating)
+    return np.where(acts_at(fault, heating, spraying), level, 0.0)

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from induction_sim.machine import auxiliaries as aux
 from induction_sim.machine.chunk import EventRecord, PartRecord, SampleChunk
-from induction_sim.machine.faults import BY_ID, FaultInstance
+from induction_sim.machine.faults import BY_ID, FaultInstance, effective_severity, mechanisms
 from induction_sim.machine.heating import CyclePhysics, scan_heat_planner
 from induction_sim.machine.inspection import DEFAULT_PLAN, InspectionPlan, inspect
 from induction_sim.machine.interlocks import PlcView, first_trip, still_active
@@ -110,6 +110,7 @@ class Machine:
         self.alarm: LatchedAlarm | None = None
         self.faults: list[FaultInstance] = list(config.faults)
         self.physics = CyclePhysics(config.recipe, config.seed)
+        self.offered = mechanisms(config.recipe.process, config.recipe.quench_medium)
         self.part_started_seq: dict[int, int] = {}
         self.interrupted: set[int] = set()
         self.parts_finished = 0  # parts unloaded since this machine started (counter, no limit)
@@ -287,7 +288,12 @@ class Machine:
         heating = state == int(S.HEATING)
         self._plan_faults = self._resolve_conditional(part, seq0)
         mods = modifiers_for(
-            self._plan_faults, t_s, part, heating, coil_gap_mm=self.recipe.coil_gap_mm
+            self._plan_faults,
+            t_s,
+            part,
+            heating,
+            coil_gap_mm=self.recipe.coil_gap_mm,
+            offered=self.offered,
         )
         quenching = state == int(S.QUENCHING)
         r = self.recipe
@@ -379,6 +385,7 @@ class Machine:
             measured["coil_water_flow_lpm"] = np.where(stuck, held, measured["coil_water_flow_lpm"])
 
         onset, active, recovering = self._fault_masks(t_s, part, heating)
+        acting = self._acting_mask(t_s, part, heating, quench_on)
         columns: dict[str, NDArray[np.generic]] = {
             "seq": seq,
             "machine_state": state,
@@ -390,6 +397,7 @@ class Machine:
             "faults_active": active,
             "faults_recovering": recovering,
             **measured,
+            "faults_acting": acting,
         }
         step_s = np.repeat(np.array([r.step_s for r in runs], dtype=np.int64), lengths)
         plc = PlcView(state, in_state, step_s, quench_on, mods.inverter_fault, self.door_open)
@@ -411,6 +419,22 @@ class Machine:
             for mask, phase in zip(masks, f.phase_at(t_s, part, heating), strict=True):
                 mask[phase] |= bit
         return masks
+
+    def _acting_mask(
+        self,
+        t_s: FloatArray,
+        part: IntArray,
+        heating: NDArray[np.bool_],
+        spraying: NDArray[np.bool_],
+    ) -> IntArray:
+        """Bit set where the fault's effective severity is > 0 (`faults.effective_severity`)."""
+        mask = np.zeros(t_s.shape[0], dtype=np.int64)
+        for f in self._plan_faults:
+            if f.from_part is not None or f.onset_s > t_s[-1] or f.end_s < t_s[0]:
+                continue
+            s = effective_severity(f, t_s, part, heating, spraying, self.offered)
+            mask[s > 0] |= np.int64(1) << np.int64(BY_ID[f.fault_id].bit)
+        return mask
 
     def _resolve_conditional(self, part: IntArray, seq0: int) -> list[FaultInstance]:
         """This plan's faults, aligned with `self.faults`: a "from part N" fault gets its onset

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import NDArray
 
-from induction_sim.machine.faults import FaultInstance
+from induction_sim.machine.faults import BY_ID, FaultInstance, Needs
 
 FloatArray = NDArray[np.float64]
 
@@ -60,6 +60,7 @@ def modifiers_for(
     part: NDArray[np.int64] | None = None,
     heating: NDArray[np.bool_] | None = None,
     coil_gap_mm: float | None = None,
+    offered: frozenset[Needs] | None = None,
 ) -> Modifiers:
     """Combine all fault instances over the sample times `t_s` (s since the run's start);
     `part` and `heating` per sample let every-Nth-heat faults act on their heats only.
@@ -67,10 +68,16 @@ def modifiers_for(
     With the recipe's `coil_gap_mm`, a part pushed off-centre by at least the gap touches the
     copper: while the coil is energised (`heating`) the coil's potential arcs to the part and
     through the centres to earth — a hard earth path (ground-fault severity 1, 60 mA: the
-    ground-fault interlock 302 trips), not a deeper weak side [E]."""
+    ground-fault interlock 302 trips), not a deeper weak side [E].
+
+    With the recipe's mechanisms `offered`, a fault whose mechanism the recipe lacks (a
+    polymer fault on a water quench, a scan-drive fault on a single-shot machine) changes
+    nothing (`faults.FaultType.needs`)."""
     m = Modifiers.nominal(t_s.shape[0])
     for fault in faults:
         if fault.onset_s > t_s[-1] or fault.end_s < t_s[0]:
+            continue
+        if offered is not None and not BY_ID[fault.fault_id].can_act_on(offered):
             continue
         s = fault.severity_at(t_s, part, heating)
         match fault.fault_id:

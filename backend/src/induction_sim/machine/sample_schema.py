@@ -8,8 +8,11 @@ label means the same thing everywhere:
   binary COPY layout, `storage/export/` the export columns and the manifest's column list,
   `storage/labelled_view.py` the readable SQL view.
 - Roles: `id` (run, sample number, sim time), `state` (PLC state, part, alarm), `measured`
-  (the catalogue's signals as instruments read them), `true` (the true value behind a
-  measured signal that sensor-only faults act on), `label` (the fault phase bitmasks).
+  (the catalogue's signals as instruments read them), `setpoint` (a catalogue signal that is
+  what the PLC asks for, not a reading: `SETPOINT_SIGNALS`), `true` (the true value behind a
+  measured signal that sensor-only faults act on), `label` (the fault phase bitmasks and
+  `faults_acting`: the faults whose effect reaches the machine or a part at that sample, i.e.
+  effective severity > 0 — `faults.effective_severity`, one rule per fault `acts_when`).
 - Fault labels: three bitmasks per sample (`MASKS`, over `FaultType.bit`). A fault's bit can be
   set in two masks at once (an instance injected again while the last one recovers); it then
   has ONE phase, the first of `MASKS` in which it is set (onset > active > recovering). That
@@ -39,9 +42,12 @@ from induction_sim.machine.signals import SIGNALS, TRUE_VALUE_SIGNALS, true_colu
 from induction_sim.machine.states import MachineState
 
 __all__ = [
+    "ACTING",
     "MASKS",
     "PHASE_CODES",
     "SAMPLE_COLUMNS",
+    "SETPOINT_SIGNALS",
+    "SIGNAL_ROLES",
     "Role",
     "SampleColumn",
     "fault_labels",
@@ -55,8 +61,15 @@ class Role(StrEnum):
     ID = "id"
     STATE = "state"
     MEASURED = "measured"
+    SETPOINT = "setpoint"
     TRUE = "true"
     LABEL = "label"
+
+
+# Catalogue signals that are the PLC's set points, not instrument readings.
+SETPOINT_SIGNALS: Final[frozenset[str]] = frozenset({"power_setpoint_kw"})
+# The catalogue's signals as the samples carry them (readings and set points, catalogue order).
+SIGNAL_ROLES: Final = (Role.MEASURED, Role.SETPOINT)
 
 
 # stored SQL type → numpy dtype of the stored value
@@ -94,6 +107,7 @@ MASKS: Final[tuple[tuple[Phase, str], ...]] = (
     (Phase.ACTIVE, "faults_active"),
     (Phase.RECOVERING, "faults_recovering"),
 )
+ACTING: Final = "faults_acting"
 # `fault_phase_codes` values: 0 absent, then 1, 2, … in `MASKS` order
 PHASE_CODES: Final[dict[Phase, int]] = {phase: i + 1 for i, (phase, _) in enumerate(MASKS)}
 
@@ -112,12 +126,30 @@ SAMPLE_COLUMNS: Final[tuple[SampleColumn, ...]] = (
         SampleColumn(column, Role.LABEL, "int8", None, f"fault_types.bit mask, {phase}")
         for phase, column in MASKS
     ),
-    *(SampleColumn(s.name, Role.MEASURED, "float4", s.unit, s.description) for s in SIGNALS),
+    *(
+        SampleColumn(
+            s.name,
+            Role.SETPOINT if s.name in SETPOINT_SIGNALS else Role.MEASURED,
+            "float4",
+            s.unit,
+            s.description,
+        )
+        for s in SIGNALS
+    ),
     *(
         SampleColumn(
             true_column(name), Role.TRUE, "float4", _SIGNAL_UNITS[name], "true value", name
         )
         for name in TRUE_VALUE_SIGNALS
+    ),
+    # Added by migration 0008, so stored last (rows before it hold 0: unknown, not "none").
+    SampleColumn(
+        ACTING,
+        Role.LABEL,
+        "int8",
+        None,
+        "fault_types.bit mask: faults whose effect reaches the machine or a part at this sample "
+        "(effective severity > 0)",
     ),
 )
 
@@ -171,7 +203,7 @@ JSON_FIELDS: Final[tuple[str, ...]] = (
     "part_id",
     "alarm_code",
     "fault_labels",
-    *(c.name for c in columns_of(Role.MEASURED)),
+    *(c.name for c in columns_of(*SIGNAL_ROLES)),
 )
 
 
@@ -196,7 +228,7 @@ def json_sample(
         "alarm_code": int(columns["alarm_code"][i]) or None,
         "fault_labels": fault_labels(*(int(columns[mask][i]) for _, mask in MASKS)),
     }
-    for c in columns_of(Role.MEASURED):
+    for c in columns_of(*SIGNAL_ROLES):
         sample[c.name] = _number(float(columns[c.name][i]), digits)
     return sample
 
@@ -227,7 +259,7 @@ def json_columns(
             labels_of(m) for m in zip(*(ints(mask) for _, mask in MASKS), strict=True)
         ],
     }
-    for c in columns_of(Role.MEASURED):
+    for c in columns_of(*SIGNAL_ROLES):
         values: list[float] = np.asarray(columns[c.name], dtype=np.float64).tolist()
         out[c.name] = [_number(v, digits) for v in values]
     return out

@@ -26,11 +26,11 @@ from pydantic import (
     model_validator,
 )
 
-from induction_sim.machine.faults import FaultInstance, OnsetMode
+from induction_sim.machine.faults import BY_ID, FaultInstance, Needs, OnsetMode, mechanisms
 from induction_sim.machine.inspection import InspectionPlan
 from induction_sim.machine.machine import MachineConfig, OperatorModel
 from induction_sim.machine.recipe import DEFAULT_RECIPE, Recipe, builtin_recipes, load_recipe
-from induction_sim.machine.schedule import MAX_SECONDS, FaultRule, expand
+from induction_sim.machine.schedule import MAX_SECONDS, FaultRule
 from induction_sim.machine.sensors import SENSORS, Impairment, ImpairmentKind
 from induction_sim.textfields import (
     AS_OBJECT,
@@ -149,17 +149,41 @@ class Scenario(BaseModel):
     def shards(self, rows: int) -> int:
         return math.ceil(rows / self.shift_rows)
 
-    def fault_instances(self, rows: int, seed: int) -> tuple[FaultInstance, ...]:
-        """All faults of a dataset of `rows` samples: drawn once, for the whole run."""
-        return expand(self.faults, float(rows), seed)
-
-    def machine_config(self, rows: int, seed: int, shard: int) -> MachineConfig:
-        """The machine of shard `shard` (one shift): fresh start at its own sample offset."""
+    def shift_recipe(self, seed: int, shard: int) -> Recipe:
+        """The recipe shift `shard` runs: drawn from the weighted mix by (seed, shard)."""
         weights = np.array([s.weight for s in self.recipes])
         draw = np.random.default_rng([seed, RECIPE_STREAM, shard]).random()
         pick = int(np.searchsorted(np.cumsum(weights) / weights.sum(), draw, side="right"))
+        return self.recipes[min(pick, len(self.recipes) - 1)].resolved()
+
+    def fault_instances(self, rows: int, seed: int) -> tuple[FaultInstance, ...]:
+        """All faults of a dataset of `rows` samples: drawn once, for the whole run.
+
+        A stochastic rule draws only faults that can act: an arrival in a shift whose recipe
+        lacks the fault's mechanism (`FaultType.needs`: a scan-drive fault on a single-shot
+        recipe, a polymer fault on a water quench) is dropped. Thinning a Poisson process by
+        a rule of the arrival time leaves it Poisson: the rate holds per hour of the shifts
+        that can host the fault. Timed and conditional rules are taken as written."""
+        offered: dict[int, frozenset[Needs]] = {}
+
+        def hosts(f: FaultInstance) -> bool:
+            shard = int(f.onset_s // self.shift_rows)
+            if shard not in offered:
+                r = self.shift_recipe(seed, shard)
+                offered[shard] = mechanisms(r.process, r.quench_medium)
+            return BY_ID[f.fault_id].can_act_on(offered[shard])
+
+        return tuple(
+            f
+            for i, rule in enumerate(self.faults)
+            for f in rule.instances(float(rows), seed, i)
+            if rule.rate_per_h is None or hosts(f)
+        )
+
+    def machine_config(self, rows: int, seed: int, shard: int) -> MachineConfig:
+        """The machine of shard `shard` (one shift): fresh start at its own sample offset."""
         return MachineConfig(
-            recipe=self.recipes[min(pick, len(self.recipes) - 1)].resolved(),
+            recipe=self.shift_recipe(seed, shard),
             seed=seed,
             faults=self.fault_instances(rows, seed),
             impairments=tuple(i.impairment() for i in self.impairments),
@@ -219,19 +243,19 @@ def _builtin() -> dict[str, Scenario]:
             faults=[
                 FaultRule(fault=f, severity=s, rate_per_h=r, duration_s=d, mode=OnsetMode(m))
                 for f, s, r, d, m in (
-                    ("coil_water_flow_loss", 1.0, 0.08, 300, "step"),
-                    ("quench_pump_wear", 0.4, 0.05, 5400, "ramp"),
-                    ("quench_nozzles_clogged", 0.5, 0.05, 3600, "ramp"),
-                    ("polymer_concentration_high", 0.6, 0.04, 7200, "ramp"),
-                    ("polymer_concentration_low", 0.6, 0.04, 7200, "ramp"),
-                    ("capacitor_degradation", 0.5, 0.04, 7200, "ramp"),
-                    ("inverter_igbt_fault", 1.0, 0.05, 30, "step"),
-                    ("mains_voltage_sag", 0.5, 0.1, 120, "step"),
-                    ("part_misseated", 0.8, 0.1, 600, "intermittent"),
-                    ("scan_drive_error", 0.3, 0.05, 900, "step"),
-                    ("pyrometer_dirty_lens", 0.6, 0.05, 3600, "ramp"),
-                    ("flow_sensor_stuck", 1.0, 0.04, 1800, "step"),
-                    ("ground_fault", 0.8, 0.03, 60, "step"),
+                    ("coil_water_flow_loss", 1.0, 0.2, 300, "step"),
+                    ("quench_pump_wear", 0.4, 0.2, 1200, "ramp"),
+                    ("quench_nozzles_clogged", 0.5, 0.2, 1200, "ramp"),
+                    ("polymer_concentration_high", 0.6, 0.2, 1200, "ramp"),
+                    ("polymer_concentration_low", 0.6, 0.2, 1200, "ramp"),
+                    ("capacitor_degradation", 0.5, 0.2, 1200, "ramp"),
+                    ("inverter_igbt_fault", 1.0, 0.2, 30, "step"),
+                    ("mains_voltage_sag", 0.5, 0.2, 120, "step"),
+                    ("part_misseated", 0.8, 0.2, 600, "intermittent"),
+                    ("scan_drive_error", 0.3, 0.24, 900, "step"),
+                    ("pyrometer_dirty_lens", 0.6, 0.2, 1200, "ramp"),
+                    ("flow_sensor_stuck", 1.0, 0.2, 1800, "step"),
+                    ("ground_fault", 0.8, 0.2, 60, "step"),
                 )
             ],
             impairments=[

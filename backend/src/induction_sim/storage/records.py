@@ -3,6 +3,7 @@ by the factory's shards, the live writer and the bench), and a run's fault injec
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -25,6 +26,7 @@ from induction_sim.storage.binary_copy import (
 )
 from induction_sim.storage.database import copy_payload
 from induction_sim.storage.tables import (
+    SCHEDULE_FIELDS,
     fault_injections,
     machine_events,
     parts,
@@ -174,6 +176,19 @@ def _event_texts(*texts: str | None) -> bytes:
 FAULT_ROWS_PER_STATEMENT = 1_000
 
 
+def first_sample(onset_s: float) -> int:
+    """The first sample (at k s since the run's start) at or after `onset_s`."""
+    return math.ceil(onset_s)
+
+
+def schedule_fields(f: FaultInstance) -> dict[str, float | int | None]:
+    """The `fault_injections` schedule columns of an instance (`tables.SCHEDULE_FIELDS`)."""
+    return {
+        **{name: float(getattr(f, name)) for name in SCHEDULE_FIELDS},
+        "every_nth_heat": f.every_nth_heat,
+    }
+
+
 async def insert_fault_injections(
     conn: AsyncConnection,
     run_id: int,
@@ -181,6 +196,10 @@ async def insert_fault_injections(
     faults: Sequence[FaultInstance],
     source: str,
 ) -> None:
+    """The run's scheduled fault instances with every schedule field. `onset_seq` is the first
+    sample the instance labels: sample k is at k s, so an onset drawn at 1234.4 s is first seen
+    at sample 1235, while `onset_sim` keeps the scheduled instant. A "from part N" fault has no
+    onset before the machine meets part N: it shows in the labels only."""
     rows = [
         {
             "run_id": run_id,
@@ -188,10 +207,11 @@ async def insert_fault_injections(
             "severity": f.severity,
             "mode": str(f.mode),
             "source": source,
-            "onset_seq": int(f.onset_s),
-            "onset_sim": sim_time(start_sim, f.onset_s),
+            "onset_seq": first_sample(f.onset_s),
+            "onset_sim": sim_time(start_sim, f.onset_s),  # the scheduled instant
             "duration_s": f.duration_s,
             "cleared_sim": None if f.duration_s is None else sim_time(start_sim, f.end_s),
+            **schedule_fields(f),
         }
         for f in faults
         if f.from_part is None

@@ -8,7 +8,7 @@ migrations and these tables agree. Time-series tables are append-only: typed col
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import (
     REAL,
@@ -74,6 +74,12 @@ runs = Table(
     Column("scenario", JSONB, nullable=True, comment="scenario as given"),
     Column("seed", BigInteger, nullable=True),
     Column("engine_version", Text, nullable=False),
+    Column(
+        "code_version",
+        Text,
+        nullable=True,
+        comment="ENGINE_VERSION + hash of the engine's source files that made the run",
+    ),
     _tstz("start_sim", nullable=False, comment="timestamp_sim of seq 0"),
     Column("rows_expected", BigInteger, nullable=True),
     Column("status_reason", Text, nullable=True),
@@ -147,6 +153,8 @@ machine_events = Table(
     **APPEND_ONLY,
 )
 
+SCHEDULE_FIELDS: Final = ("ramp_s", "period_s", "duty", "onset_window_s", "recovery_s")
+
 fault_injections = Table(
     "fault_injections",
     metadata,
@@ -160,6 +168,9 @@ fault_injections = Table(
     _tstz("onset_sim", nullable=False),
     Column("duration_s", Float, nullable=True, comment="null: until cleared"),
     _tstz("cleared_sim", nullable=True),
+    # every schedule field of the instance (migration 0008; null on older rows)
+    *(Column(name, Float, nullable=True) for name in SCHEDULE_FIELDS),
+    Column("every_nth_heat", BigInteger, nullable=True, comment="acts on every N-th heat"),
     CheckConstraint("severity >= 0 AND severity <= 1", name="severity"),
     Index("ix_fault_injections_run_id_onset_seq", "run_id", "onset_seq"),
 )

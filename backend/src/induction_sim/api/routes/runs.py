@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from datetime import datetime
@@ -9,7 +10,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -221,3 +222,35 @@ async def export_run(
                 yield chunk
 
     return StreamingResponse(body(), media_type=chosen.media_type, headers=headers)
+
+
+@router.get(
+    "/runs/{run_id}/export/parts",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {f.media_type: {} for f in export.FORMATS.values()},
+            "description": "the run's parts table (one row per part: true and measured quality, "
+            "verdicts), the file the manifest's `parts` describes",
+        },
+        404: {"description": "unknown run"},
+        422: {"description": "unsupported format"},
+    },
+)
+async def export_parts(
+    run_id: IdPath,
+    conn: Conn,
+    format_: Annotated[ExportFormat, Query(alias="format")] = "parquet",
+) -> Response:
+    """A run's parts table as one file in an export format (a few thousand rows: not streamed)."""
+    chosen = export.file_format(format_)
+    try:
+        table = await export.parts_table(conn, run_id)
+    except NotFoundError as exc:
+        raise _not_found(exc) from None
+    name = export.parts_file_name(run_id, chosen)
+    return Response(
+        await asyncio.to_thread(export.encode, table, chosen),
+        media_type=chosen.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -5,6 +5,8 @@
 - `reading.py`: the run's rows by keyset-paginated binary COPY on the (run_id, seq) primary key.
 - `formats.py`: the registry `FORMATS` {name: media type, suffix, writer}.
 - `stream.py`: `iter_export`, reading and encoding overlapped, never the whole run in memory.
+- `context.py`: the run's recipes per shift and its fault schedule (recipe column, severities).
+- `parts_file.py`: the parts table as its own file (`parts_table`, `encode`).
 - `card.py`: the dataset card (`manifest`).
 
 Names are imported on first use, so reading `formats.FORMATS` (the CLI's help) loads no pyarrow.
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
         fault_column,
     )
     from induction_sim.storage.export.formats import FORMATS, FileFormat, file_format
+    from induction_sim.storage.export.parts_file import encode, parts_file_name, parts_table
     from induction_sim.storage.export.reading import decode_copy
     from induction_sim.storage.export.stream import BATCH_ROWS, iter_export
 
@@ -37,6 +40,7 @@ _HOMES: dict[str, str] = {
     "fault_column": "columns",
     **dict.fromkeys(("FORMATS", "FileFormat", "file_format"), "formats"),
     "manifest": "card",
+    **dict.fromkeys(("encode", "parts_file_name", "parts_table"), "parts_file"),
     "decode_copy": "reading",
     **dict.fromkeys(("BATCH_ROWS", "iter_export"), "stream"),
 }
@@ -52,10 +56,13 @@ __all__ = [
     "FileFormat",
     "arrow_batch",
     "decode_copy",
+    "encode",
     "fault_column",
     "file_format",
     "iter_export",
     "manifest",
+    "parts_file_name",
+    "parts_table",
 ]
 
 

@@ -14,16 +14,55 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim.machine.faults import CATALOGUE, CATALOGUE_MASK
+from induction_sim.machine.recipe import Recipe
 from induction_sim.machine.sample_schema import MASKS, PHASE_CODES, fault_phase_codes
 from induction_sim.machine.states import ALARMS, AlarmCode, MachineState
-from induction_sim.storage.export.columns import COLUMNS, PHASE_MEANINGS, PHASES, fault_column
+from induction_sim.storage.export.columns import (
+    COLUMNS,
+    PHASE_MEANINGS,
+    PHASES,
+    fault_column,
+    severity_column,
+)
+from induction_sim.storage.export.context import fault_schedule, run_context
 from induction_sim.storage.export.formats import FORMATS
-from induction_sim.storage.repositories.parts import PART_COLUMNS, parts_query
+from induction_sim.storage.export.parts_file import PART_FILE_COLUMNS, parts_file_name
 from induction_sim.storage.repositories.runs import incomplete_warning, is_complete, run_row
-from induction_sim.storage.sql_values import nan_null, real_value
-from induction_sim.storage.tables import fault_injections, parts, telemetry
+from induction_sim.storage.sql_values import nan_null
+from induction_sim.storage.tables import SCHEDULE_FIELDS, parts, telemetry
 
-MANIFEST_VERSION: Final = 1
+MANIFEST_VERSION: Final = 2  # 2: column roles, recipes, code version, schedules, parts file
+
+
+ROLE_MEANINGS: Final[dict[str, str]] = {
+    "id": "identifies the sample (run, seq, time)",
+    "state": "what the PLC is doing: state, part, alarm, recipe",
+    "measured": "an instrument's reading (noise, impairments and sensor faults included)",
+    "setpoint": "what the PLC asks for (not a reading)",
+    "true": "the true value behind a measured signal (what an ideal instrument would read)",
+    "label": "ground truth about faults: phases, effective severities, labels",
+}
+# The quality window and process of a recipe, as the manifest states them.
+_RECIPE_FIELDS: Final = (
+    "process",
+    "steel_grade",
+    "quench_medium",
+    "surface_hrc_min",
+    "surface_hrc_max",
+    "case_depth_min_mm",
+    "case_depth_max_mm",
+    "energy_tolerance_pct",
+    "peak_temp_max_c",
+)
+
+
+def _recipe_card(recipe: Recipe) -> dict[str, Any]:
+    low, high = recipe.energy_window_kj
+    return {
+        "name": recipe.name,
+        **{name: getattr(recipe, name) for name in _RECIPE_FIELDS},
+        "energy_window_kj": [low, high],
+    }
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -35,14 +74,6 @@ def _number(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def _json_ready(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_json_ready(v) for v in value]
-    return _number(value)
 
 
 async def _label_combinations(conn: AsyncConnection, run_id: int) -> np.ndarray[Any, Any]:
@@ -94,10 +125,19 @@ def _label_dictionary() -> dict[str, Any]:
                 "signature": f.signature,
                 "outcome": f.outcome,
                 "alarm": None if f.alarm is None else int(f.alarm),
+                "severity_column": severity_column(f.id),
+                "acts_when": str(f.acts_when),
+                "needs": sorted(str(n) for n in f.needs),
             }
             for f in CATALOGUE
         ],
         "phases": [{"value": p, "meaning": PHASE_MEANINGS[p]} for p in PHASES],
+        "effective_severity": "severity_<fault>: the fault's scheduled severity (0–1, ramping, "
+        "intermittent on/off) at the samples where it can act, 0 elsewhere. acts_when: always "
+        "(a state of the plant or an instrument), heating (through the energised coil or the "
+        "scan drive), spraying (through the quench spray, valve open); needs: the mechanism the "
+        "recipe must have (scan, polymer). The phase column says what was scheduled, the "
+        "severity what the fault did.",
         "machine_states": [{"code": int(s), "name": s.name} for s in MachineState],
         "alarm_codes": [
             {"code": int(a.code), "name": a.code.name, "text": a.text, "action": a.action}
@@ -267,18 +307,17 @@ async def manifest(conn: AsyncConnection, run_id: int) -> dict[str, Any]:
             "onset_sim": _iso(r.onset_sim),
             "duration_s": _number(r.duration_s),
             "cleared_sim": _iso(r.cleared_sim),
+            **{name: _number(getattr(r, name)) for name in SCHEDULE_FIELDS},
+            "every_nth_heat": r.every_nth_heat,
         }
-        for r in await conn.execute(
-            select(
-                *(c for c in fault_injections.c if c.name != "severity"),
-                real_value(fault_injections.c.severity).label("severity"),
-            )
-            .where(fault_injections.c.run_id == run_id)
-            .order_by(fault_injections.c.onset_seq, fault_injections.c.id)
-        )
+        for r in await fault_schedule(conn, run_id, run.start_sim)
     ]
 
-    part_rows = (await conn.execute(parts_query(run_id))).all()
+    context = await run_context(conn, run)
+    part_count = int(
+        await conn.scalar(select(func.count()).select_from(parts).where(parts.c.run_id == run_id))
+        or 0
+    )
     verdicts = await _verdict_summary(conn, run_id)
 
     return {
@@ -292,6 +331,10 @@ async def manifest(conn: AsyncConnection, run_id: int) -> dict[str, Any]:
             "warning": incomplete_warning(run.kind, run.status, run.status_reason),
             "seed": run.seed,
             "engine_version": run.engine_version,
+            "code_version": run.code_version,
+            "code_version_note": "ENGINE_VERSION + the first 12 hex digits of a SHA-256 over the "
+            "package's source files (induction_sim/code_version.py); null: made before it "
+            "was recorded",
             "scenario": run.scenario,
             "recipe": run.recipe,
             "start_sim": _iso(run.start_sim),
@@ -313,19 +356,24 @@ async def manifest(conn: AsyncConnection, run_id: int) -> dict[str, Any]:
                     "type": str(c.type),
                     "nullable": c.nullable,
                     "unit": c.unit,
+                    "role": str(c.role),
                     "meaning": c.meaning,
                 }
                 for c in COLUMNS
             ],
+            "roles": ROLE_MEANINGS,
         },
+        "recipes": [_recipe_card(r) for r in context.recipes],
         "labels": _label_dictionary(),
         "fault_onsets": {
             "scheduled": scheduled,
             "observed": observed,
             "note": "scheduled: the run's fault_injections (timed and stochastic rules as drawn "
             "from the seed; faults that start at a part number are resolved by the machine and "
-            "show only as observed). observed: the first and last sample whose labels carry the "
-            "fault, in any phase.",
+            "show only as observed), with every schedule field. onset_seq is the first sample "
+            "the instance labels (the first whole second at or after onset_sim, the scheduled "
+            "instant); an every_nth_heat instance labels its N-th heats only. observed: the "
+            "first and last sample whose labels carry the fault, in any phase.",
         },
         "class_balance": {
             "rows": rows,
@@ -336,14 +384,23 @@ async def manifest(conn: AsyncConnection, run_id: int) -> dict[str, Any]:
             "fault_phase": phase_balance,
         },
         "parts": {
-            "columns": list(PART_COLUMNS),
-            "data": [[_json_ready(v) for v in r] for r in part_rows],
+            "rows": part_count,
+            "file": {
+                "name": "<telemetry file>.parts.<suffix> beside the telemetry (CLI); "
+                f"{parts_file_name(run_id, FORMATS['parquet'])} from the API",
+                "api": f"/api/runs/{run_id}/export/parts?format=parquet|csv",
+                "formats": "the telemetry's (samples.formats); reasons ';'-joined",
+            },
+            "columns": [
+                {"name": c.name, "type": str(c.type), "unit": c.unit, "meaning": c.meaning}
+                for c in PART_FILE_COLUMNS
+            ],
         },
         "verdicts": verdicts,
         "join": {
             "key": "part_id",
             "how": "a sample's part_id is the part in the machine at that second (null: none); "
-            "it joins parts.data[*].part_id of the same run, e.g. in pandas "
+            "it joins the parts file's part_id of the same run, e.g. in pandas "
             "samples.merge(parts, on='part_id', how='left'). Part ids are unique within a run.",
             "part_labels": "per part: the true quality and the true verdict (verdict, reasons: the "
             "label), what QA measured where it inspected (*_measured, *_inspected) and the "

@@ -2,27 +2,33 @@
 one Arrow record batch built from decoded telemetry rows.
 
 Stored codes become names (state, alarm), the three label masks become one phase column per
-catalogue fault and a `fault_labels` text, read with the contract's precedence.
+catalogue fault and a `fault_labels` text, read with the contract's precedence; the stored
+`faults_acting` mask and the run's fault schedule become one effective-severity column per
+fault; the run's recipes (`context.RunContext`) give each sample its recipe. Every column has
+the role of the contract's column it comes from (id, state, measured, setpoint, true, label).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from induction_sim.machine.faults import CATALOGUE, CATALOGUE_MASK, Phase
+from induction_sim.machine.faults import BY_ID, CATALOGUE, CATALOGUE_MASK, Phase
 from induction_sim.machine.sample_schema import (
+    ACTING,
     MASKS,
+    SIGNAL_ROLES,
     Role,
     columns_of,
     fault_labels,
     fault_phase_codes,
 )
 from induction_sim.machine.states import AlarmCode, MachineState
+from induction_sim.storage.export.context import RunContext
 
 # --- label dictionaries ----------------------------------------------------------------------
 
@@ -62,10 +68,15 @@ class ExportColumn:
     unit: str | None
     meaning: str
     nullable: bool = False
+    role: Role = Role.STATE  # the role of the contract's column it comes from
 
 
 def fault_column(fault_id: str) -> str:
     return f"fault_{fault_id}"
+
+
+def severity_column(fault_id: str) -> str:
+    return f"severity_{fault_id}"
 
 
 # How each id and state column of the contract is exported (a new one needs its entry here).
@@ -119,10 +130,26 @@ def _columns() -> tuple[ExportColumn, ...]:
     """Ids and states decoded, measured and true values as float32, then the labels."""
     out: list[ExportColumn] = []
     for c in columns_of(Role.ID, Role.STATE):
-        out += _DECODED[c.name]
+        out += (replace(d, role=c.role) for d in _DECODED[c.name])
+    out.append(
+        ExportColumn(
+            "recipe",
+            NAME_TYPE,
+            None,
+            "recipe the machine runs at this sample (its quality window: the manifest's "
+            "recipes); null: not known to this version",
+            nullable=True,
+        )
+    )
     out += (
-        ExportColumn(c.name, pa.float32(), c.unit, f"measured: {c.description}")
-        for c in columns_of(Role.MEASURED)
+        ExportColumn(
+            c.name,
+            pa.float32(),
+            c.unit,
+            f"{'set point' if c.role is Role.SETPOINT else 'measured'}: {c.description}",
+            role=c.role,
+        )
+        for c in columns_of(*SIGNAL_ROLES)
     )
     out += (
         ExportColumn(
@@ -131,6 +158,7 @@ def _columns() -> tuple[ExportColumn, ...]:
             c.unit,
             f"true value behind {c.measured} (what an ideal instrument would read); differs "
             "from the measured value under sensor faults and impairments",
+            role=Role.TRUE,
         )
         for c in columns_of(Role.TRUE)
     )
@@ -141,6 +169,21 @@ def _columns() -> tuple[ExportColumn, ...]:
             None,
             f"label: phase of fault {f.id!r} (bit {f.bit}, {f.name}) at this sample: "
             "'' (absent), onset, active or recovering",
+            role=Role.LABEL,
+        )
+        for f in CATALOGUE
+    )
+    out += (
+        ExportColumn(
+            severity_column(f.id),
+            pa.float32(),
+            "1",
+            f"label: effective severity of fault {f.id!r} at this sample, 0–1: its scheduled "
+            f"severity where it can act ({f.acts_when}"
+            + (f"; needs {', '.join(sorted(f.needs))}" if f.needs else "")
+            + "), 0 where it cannot (absent, intermittent off, a machine state or recipe it "
+            "cannot act in); NaN: acting, level unknown (a fault started at a part number)",
+            role=Role.LABEL,
         )
         for f in CATALOGUE
     )
@@ -151,6 +194,7 @@ def _columns() -> tuple[ExportColumn, ...]:
             None,
             "label: every fault present at this sample as 'id:phase', ';'-separated in bit "
             "order; '' when the machine is free of faults",
+            role=Role.LABEL,
         )
     )
     return tuple(out)
@@ -162,7 +206,7 @@ SCHEMA: Final = pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c i
 # --- numpy rows → Arrow ----------------------------------------------------------------------
 
 PG_EPOCH_UNIX_US: Final = 946_684_800 * 1_000_000  # 2000-01-01 UTC in µs since 1970
-_VALUES: Final[tuple[str, ...]] = tuple(c.name for c in columns_of(Role.MEASURED, Role.TRUE))
+_VALUES: Final[tuple[str, ...]] = tuple(c.name for c in columns_of(*SIGNAL_ROLES, Role.TRUE))
 _MASK_COLUMNS: Final[tuple[str, ...]] = tuple(mask for _, mask in MASKS)
 
 
@@ -194,8 +238,32 @@ def _distinct_rows(masks: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray
     return combos, np.repeat(head_index.reshape(-1).astype(np.int32), lengths)
 
 
-def arrow_batch(rows: NDArray[np.void]) -> pa.RecordBatch:
-    """One record batch of the export schema from decoded telemetry rows."""
+def effective_severities(
+    seq: NDArray[np.int64], acting: NDArray[np.int64], context: RunContext
+) -> dict[str, NDArray[np.float32]]:
+    """Each catalogue fault's effective severity at samples `seq`: its scheduled level (the
+    largest of its instances there, `FaultInstance.severity_at`) where its `faults_acting` bit
+    is set, else 0; NaN where the bit is set but no stored instance covers the sample (a fault
+    started at a part number is not in the schedule)."""
+    t_s = seq.astype(np.float64)
+    levels = {f.id: np.zeros(seq.shape) for f in CATALOGUE}
+    if seq.size:
+        for f in context.faults:
+            if f.onset_s > t_s[-1] or f.end_s < t_s[0]:
+                continue
+            np.maximum(levels[f.fault_id], f.severity_at(t_s), out=levels[f.fault_id])
+    out = {}
+    for fid, level in levels.items():
+        bit = (acting & (np.int64(1) << np.int64(BY_ID[fid].bit))) != 0
+        known = np.where(level > 0, level, np.nan)
+        out[fid] = np.where(bit, known, 0.0).astype(np.float32)
+    return out
+
+
+def arrow_batch(rows: NDArray[np.void], context: RunContext | None = None) -> pa.RecordBatch:
+    """One record batch of the export schema from decoded telemetry rows (`context`: the run's
+    recipes and fault schedule; without it, no recipe and no level is known)."""
+    context = context or RunContext()
     arrays: dict[str, pa.Array[Any]] = {}
     arrays["run_id"] = pa.array(rows["run_id"].astype(np.int64))
     arrays["seq"] = pa.array(rows["seq"].astype(np.int64))
@@ -209,6 +277,8 @@ def arrow_batch(rows: NDArray[np.void]) -> pa.RecordBatch:
     alarm = rows["alarm_code"].astype(np.int16)
     arrays["alarm_code"] = pa.array(alarm, mask=alarm == 0)
     arrays["alarm_name"] = _dictionary(_coded(alarm, _ALARM_INDEX), ALARM_NAMES, pa.int8())
+    seq = rows["seq"].astype(np.int64)
+    arrays["recipe"] = _dictionary(context.recipe_codes(seq), context.recipe_names, pa.int8())
     for name in _VALUES:
         arrays[name] = pa.array(rows[name].astype(np.float32))
     masks = np.stack([rows[m].astype(np.int64) for m in _MASK_COLUMNS], axis=1)
@@ -217,6 +287,9 @@ def arrow_batch(rows: NDArray[np.void]) -> pa.RecordBatch:
     for f in CATALOGUE:
         phase = fault_phase_codes(onset, active, recovering, f.bit)
         arrays[fault_column(f.id)] = _dictionary(phase, PHASES, pa.int8())
+    acting = rows[ACTING].astype(np.int64)
+    for fid, severity in effective_severities(seq, acting, context).items():
+        arrays[severity_column(fid)] = pa.array(severity)
     combos, inverse = _distinct_rows(masks)
     texts = [";".join(fault_labels(int(o), int(a), int(r))) for o, a, r in combos]
     arrays["fault_labels"] = _dictionary(inverse, texts, pa.int32())

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from induction_sim.storage.export.columns import SCHEMA, arrow_batch
+from induction_sim.storage.export.context import RunContext, run_context
 from induction_sim.storage.export.formats import BatchWriter, FileFormat, file_format
 from induction_sim.storage.export.reading import copy_batches
 from induction_sim.storage.repositories.runs import run_row
@@ -58,14 +59,17 @@ class Encoder:
     """Telemetry rows in, file bytes out, batch by batch (the format's writer: CSV one header,
     Parquet a row group per batch and the footer at `finish`)."""
 
-    def __init__(self, format: FileFormat, metadata: dict[str, str]) -> None:
+    def __init__(
+        self, format: FileFormat, metadata: dict[str, str], context: RunContext | None = None
+    ) -> None:
+        self.context = context or RunContext()
         self.spool = _Spool()
         self.lock = threading.Lock()  # `write` runs in a worker thread; `close` waits for it
         self.sink = pa.PythonFile(self.spool, mode="w")
         self.writer: BatchWriter | None = format.open(self.sink, SCHEMA.with_metadata(metadata))
 
     def write(self, rows: NDArray[np.void]) -> bytes:
-        batch = arrow_batch(rows)
+        batch = arrow_batch(rows, self.context)
         with self.lock:
             if self.writer is not None:
                 self.writer.write_batch(batch)
@@ -125,11 +129,12 @@ async def iter_export(
                     "status": run.status,
                     "seed": run.seed,
                     "engine_version": run.engine_version,
+                    "code_version": run.code_version,
                     "scenario": (run.scenario or {}).get("name"),
                 }
             )
         }
-        encoder = Encoder(chosen, metadata)
+        encoder = Encoder(chosen, metadata, await run_context(conn, run))
         batches = copy_batches(conn, run_id, batch_rows)
         reading: asyncio.Task[NDArray[np.void] | None] | None = None
         try:

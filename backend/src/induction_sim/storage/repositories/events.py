@@ -16,6 +16,8 @@ from sqlalchemy import ScalarSelect, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from induction_sim.machine.faults import FaultInstance, OnsetMode
+from induction_sim.storage.records import schedule_fields
 from induction_sim.storage.tables import fault_injections, machine_events, runs
 
 ALARM_KINDS: Final = ("alarm_raised", "alarm_acknowledged", "alarm_reset")
@@ -139,6 +141,8 @@ async def save_operator_faults(conn: AsyncConnection, faults: Sequence[OperatorF
                 "onset_sim": f.onset_sim,
                 "duration_s": f.duration_s,
                 "cleared_sim": f.cleared_sim,
+                # the HMI injects with the catalogue's default schedule
+                **schedule_fields(FaultInstance(f.fault_type, f.severity, OnsetMode(f.mode), 0.0)),
             }
             for f in faults
         ]

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from induction_sim import ENGINE_VERSION
+from induction_sim.code_version import code_version
 from induction_sim.errors import NotFoundError
 from induction_sim.storage.tables import machine_events, parts, runs, telemetry
 
@@ -89,6 +90,7 @@ async def create_run(
             scenario=scenario,
             seed=seed,
             engine_version=ENGINE_VERSION,
+            code_version=code_version(),
             start_sim=start_sim,
             rows_expected=rows_expected,
         )
