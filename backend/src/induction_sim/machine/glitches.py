@@ -38,9 +38,9 @@ class GlitchKind:
 
 GLITCHES: tuple[GlitchKind, ...] = (
     # the meter reads ≈ 45 % low: under the 70 % interlock limit [E]
-    GlitchKind("coil_water_flow_lpm", 7_241, 0.08, 0.45, 0.0, "coil-water flow meter glitch"),
+    GlitchKind("coil_water_flow_lpm", 7_241, 0.04, 0.45, 0.0, "coil-water flow meter glitch"),
     # a transient of 40 mA over the 30 mA limit [E]
-    GlitchKind("ground_leakage_ma", 7_242, 0.04, 1.0, 40.0, "earth-leakage monitor transient"),
+    GlitchKind("ground_leakage_ma", 7_242, 0.02, 1.0, 40.0, "earth-leakage monitor transient"),
 )
 
 
