@@ -23,13 +23,13 @@ from induction_sim.machine.variation import smooth_noise
 FloatArray = NDArray[np.float64]
 
 CALIBRATION_STREAM = 7_300  # + instrument index: (offset, gain) of the machine's instrument
-DRIFT_STREAM = 7_400  # + index
-FLICKER_STREAM = 7_500  # + 100·octave + index
+DRIFT_STREAM = 7_400  # + instrument index
+FLICKER_STREAM = 7_500  # + 100·octave + instrument index
 JITTER_STREAM = 7_231  # the log's sampling instant (one per sample, all signals)
 
 DRIFT_PERIOD_S = 8 * 3600  # knots of the slow drift: it wanders over a shift [E]
 FLICKER_PERIODS_S = (20, 400)  # two octaves of correlated noise: a 1/f-like spectrum [E]
-FLICKER_FRACTION = 0.7  # flicker sd per octave / white sd [E]
+FLICKER_FRACTION = 0.7  # flicker amplitude per octave / white sd [E]
 JITTER_S = 0.01  # ±10 ms: a 10 ms PLC task logging at 1 Hz, uniform [E]
 # A two-colour pyrometer for hardening measures from ≈ 400 °C; below its range its analogue
 # output holds the start of the range (4 mA), which the PLC logs as 400 °C [E, machine.md].
@@ -75,39 +75,36 @@ assert set(CALIBRATIONS) == set(SIGNAL_NAMES), "every signal needs a calibration
 _INDEX = {name: i for i, name in enumerate(SIGNAL_NAMES)}
 
 
-def sampling_jitter_s(seed: int, seq0: int, n: int) -> FloatArray:
-    """Offset of each logged sample from its nominal second, s (shared by all signals)."""
-    return JITTER_S * (2.0 * uniform(seed, JITTER_STREAM, seq0, n) - 1.0)
+class InstrumentErrors:
+    """The instrument errors of one chunk (samples seq0 … seq0+n−1)."""
 
+    def __init__(self, seed: int, seq0: int, n: int, scale: float) -> None:
+        self.seed, self.seq0, self.n, self.scale = seed, seq0, n, scale
+        # the log's sampling instant: one offset per sample, shared by all signals
+        self.jitter_s = JITTER_S * (2.0 * uniform(seed, JITTER_STREAM, seq0, n) - 1.0)
 
-def instrument_error(
-    name: str,
-    true: FloatArray,
-    previous_true: float | None,
-    jitter_s: FloatArray,
-    seed: int,
-    seq0: int,
-    scale: float,
-) -> FloatArray | None:
-    """What instrument `name` adds to the true value besides its white noise (None: nothing).
-    `previous_true` is the true value of the sample before `seq0` (None: unknown, no slope)."""
-    cal = CALIBRATIONS[name]
-    if scale == 0.0:
-        return None
-    i = _INDEX[name]
-    n = true.shape[0]
-    offset_z, gain_z = standard_normal(seed, CALIBRATION_STREAM + i, 0, 2)
-    error = np.full(n, cal.offset_sd * float(offset_z)) + cal.gain_sd * float(gain_z) * true
-    if cal.drift_sd:
-        error += cal.drift_sd * smooth_noise(seed, DRIFT_STREAM + i, seq0, n, DRIFT_PERIOD_S)
-    white = SENSORS[name].noise_sd
-    if cal.flicker and white:
-        for octave, period in enumerate(FLICKER_PERIODS_S):
-            stream = FLICKER_STREAM + 100 * octave + i
-            error += FLICKER_FRACTION * white * smooth_noise(seed, stream, seq0, n, period)
-    if cal.jitter:
-        before = np.empty(n)
-        before[0] = true[0] if previous_true is None else previous_true
-        before[1:] = true[:-1]
-        error += (true - before) * jitter_s
-    return np.asarray(scale * error, dtype=np.float64)
+    def error(self, name: str, true: FloatArray, previous_true: float | None) -> FloatArray:
+        """What instrument `name` adds to the true value besides its white noise.
+        `previous_true`: the true value of the sample before seq0 (None: unknown, no slope)."""
+        cal = CALIBRATIONS[name]
+        i = _INDEX[name]
+        seed, seq0, n = self.seed, self.seq0, self.n
+        offset_z, gain_z = standard_normal(seed, CALIBRATION_STREAM + i, 0, 2)
+        error = cal.offset_sd * float(offset_z) + cal.gain_sd * float(gain_z) * true
+        if cal.drift_sd:
+            error = error + cal.drift_sd * smooth_noise(
+                seed, DRIFT_STREAM + i, seq0, n, DRIFT_PERIOD_S
+            )
+        white = SENSORS[name].noise_sd
+        if cal.flicker and white:
+            for octave, period in enumerate(FLICKER_PERIODS_S):
+                stream = FLICKER_STREAM + 100 * octave + i
+                error = error + FLICKER_FRACTION * white * smooth_noise(
+                    seed, stream, seq0, n, period
+                )
+        if cal.jitter:
+            before = np.empty(n)
+            before[0] = true[0] if previous_true is None else previous_true
+            before[1:] = true[:-1]
+            error = error + (true - before) * self.jitter_s
+        return np.asarray(self.scale * error, dtype=np.float64)

@@ -24,11 +24,7 @@ from induction_sim.machine.faults import BY_ID, FaultInstance
 from induction_sim.machine.glitches import Glitch, apply_glitches, glitches
 from induction_sim.machine.heating import CyclePhysics, scan_heat_planner
 from induction_sim.machine.inspection import DEFAULT_PLAN, InspectionPlan, inspect
-from induction_sim.machine.instruments import (
-    PYROMETER_RANGE_LO_C,
-    instrument_error,
-    sampling_jitter_s,
-)
+from induction_sim.machine.instruments import PYROMETER_RANGE_LO_C, InstrumentErrors
 from induction_sim.machine.interlocks import PlcView, first_trip, still_active
 from induction_sim.machine.modifiers import modifiers_for
 from induction_sim.machine.quality import evaluate, evaluate_plant
@@ -444,7 +440,8 @@ class Machine:
         """The instruments' readings: white noise and impairments, and (with sensor variation)
         calibration, drift, flicker and the log's sampling jitter."""
         seed, scale = self.config.seed, self.variation.sensors
-        jitter = sampling_jitter_s(seed, seq0, n) if scale else np.zeros(n)
+        errors = InstrumentErrors(seed, seq0, n, scale) if scale else None
+        last = self.memory.last_true
         return {
             name: measure(
                 name,
@@ -452,9 +449,7 @@ class Machine:
                 seed,
                 seq0,
                 self.config.impairments,
-                error=instrument_error(
-                    name, true[name], self.memory.last_true.get(name), jitter, seed, seq0, scale
-                ),
+                error=None if errors is None else errors.error(name, true[name], last.get(name)),
             )
             for name in SIGNAL_NAMES
         }
