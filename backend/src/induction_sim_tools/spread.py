@@ -29,14 +29,16 @@ class Spread:
     mean: float
     sd: float
     p1: float
+    p50: float
     p99: float
     n: int
 
     @classmethod
     def of(cls, name: str, unit: str, values: NDArray[np.float64]) -> Spread:
         v = np.asarray(values, dtype=np.float64)
-        p1, p99 = np.percentile(v, [1, 99])
-        return cls(name, unit, float(v.mean()), float(v.std(ddof=1)), float(p1), float(p99), v.size)
+        p1, p50, p99 = np.percentile(v, [1, 50, 99])
+        sd = float(v.std(ddof=1))
+        return cls(name, unit, float(v.mean()), sd, float(p1), float(p50), float(p99), v.size)
 
 
 def _starts(state: NDArray[np.int16], code: MachineState) -> NDArray[np.int64]:
@@ -82,11 +84,15 @@ def main() -> None:
     args = parser.parse_args()
     chunk = run(args.scenario, args.rows, args.seed)
     print(f"{args.scenario}, {args.rows:,} rows, seed {args.seed}: {len(chunk.parts)} parts")
-    print(f"{'figure':16s} {'unit':4s} {'mean':>9s} {'sd':>7s} {'cv %':>6s} {'p1':>9s} {'p99':>9s}")
+    print(
+        f"{'figure':16s} {'unit':4s} {'mean':>9s} {'sd':>7s} {'cv %':>6s} {'p1':>9s} {'p50':>9s}"
+        f" {'p99':>9s}"
+    )
     for s in spreads(chunk).values():
         cv = 100.0 * s.sd / s.mean if s.mean else float("nan")
         print(
-            f"{s.name:16s} {s.unit:4s} {s.mean:9.2f} {s.sd:7.2f} {cv:6.2f} {s.p1:9.2f} {s.p99:9.2f}"
+            f"{s.name:16s} {s.unit:4s} {s.mean:9.2f} {s.sd:7.2f} {cv:6.2f} {s.p1:9.2f}"
+            f" {s.p50:9.2f} {s.p99:9.2f}"
         )
     kinds = [e.kind for e in chunk.events]
     alarms = sum(k == "alarm_raised" for k in kinds)
