@@ -23,6 +23,7 @@ from induction_sim.machine.instruments import PYROMETER_RANGE_LO_C
 from induction_sim.machine.machine import Machine, MachineConfig
 from induction_sim.machine.scenario import BUILTIN, Scenario
 from induction_sim.machine.sensors import Impairment, ImpairmentKind
+from induction_sim.machine.sequence import Cursor, Step
 from induction_sim.machine.states import AlarmCode, MachineState
 from induction_sim.machine.variation import NONE, REALISTIC, Variation
 from induction_sim.machine.waits import MATERIAL_NOT_READY, wait_before_load
@@ -353,3 +354,24 @@ def test_variation_scales_are_applied_not_just_switched() -> None:
     full = var.part_draws(3, np.arange(1, 2001, dtype=np.int64), 1.0)
     assert np.std(half.power_factor) == pytest.approx(0.5 * np.std(full.power_factor), rel=1e-9)
     assert replace(REALISTIC, part=0.0).off is False and NONE.off
+
+
+def test_a_cycle_held_in_its_wait_gives_its_part_id_to_the_next_part() -> None:
+    steps = (Step(S.IDLE, 60), Step(S.LOADING, 5), Step(S.UNLOADING, 5), Step(S.IDLE, 1))
+    cursor = Cursor.initial(running=True)
+    waiting = cursor.advance(10, lambda at: steps)  # 10 s into the wait before part 1
+    assert waiting.state is S.IDLE and waiting.part_id == 1 and waiting.next_part_id == 2
+    held = waiting.hold(S.ALARM)
+    runs = held.resume_after_reset().runs(8, lambda at: steps[1:])
+    assert [r.part_id for r in runs if r.state is S.LOADING] == [1]
+    # a part already loading keeps its id, and the next part gets a new one
+    loading = cursor.advance(62, lambda at: steps).hold(S.ALARM)
+    assert loading.part_id == 1 and loading.next_part_id == 2
+
+
+def test_part_ids_stay_consecutive_on_a_rough_line() -> None:
+    config = MachineConfig(recipe=default_recipe(), seed=8, variation=Variation(1, 3, 1, 3))
+    chunk = Machine(config).advance(60_000)
+    assert any(e.kind == "alarm_raised" for e in chunk.events)
+    ids = [p.part_id for p in chunk.parts]
+    assert ids == list(range(1, len(ids) + 1))

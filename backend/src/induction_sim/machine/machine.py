@@ -288,6 +288,7 @@ class Machine:
             if due:
                 limit = max(1, min(limit, min(due) - self.seq))
         heat_s = scan_heat_planner(self.recipe, self.faults, self.seq)
+        self._waits.clear()  # a wait is planned and starts in the same walk: plan them afresh
         return self.cursor.walk(limit, self._cycle_steps, heat_s)
 
     def _synthesise(self, runs: list[Run], length: int) -> tuple[SampleChunk, PlcView]:
@@ -552,7 +553,6 @@ class Machine:
         m.last_measured = {name: float(kept.columns[name][keep - 1]) for name in SIGNAL_NAMES}
         if self.variation.sensors:
             m.last_true = {name: float(chunk.true_values[name][keep - 1]) for name in SIGNAL_NAMES}
-        self._waits = {at: w for at, w in self._waits.items() if at >= self.seq}
         # conditional onsets inside the kept samples are now history
         self.faults = [
             planned if f.from_part is not None and planned.onset_s < self.seq else f
