@@ -10,6 +10,7 @@ from induction_sim.machine.chunk import SampleChunk
 from induction_sim.machine.faults import FaultInstance, OnsetMode
 from induction_sim.machine.machine import Machine, MachineConfig, OperatorModel
 from induction_sim.machine.recipe import Recipe, builtin_recipes
+from induction_sim.machine.variation import REALISTIC, Variation
 
 ONSET_S = 1200  # faults start after 20 minutes of normal production
 
@@ -24,12 +25,14 @@ def run(
     seed: int = 1,
     recipe: Recipe | None = None,
     operator: OperatorModel | None = None,
+    variation: Variation = REALISTIC,
 ) -> SampleChunk:
     config = MachineConfig(
         recipe=recipe or default_recipe(),
         seed=seed,
         faults=faults,
         operator=operator or OperatorModel(),
+        variation=variation,
     )
     return Machine(config).advance(n)
 

@@ -282,7 +282,8 @@ def test_quench_temp_creep_warms_the_tank_cycle_after_cycle_softens_and_trips_ta
     tank = [mean(fault, "quench_temp_c", true=True, start=a, stop=a + 600) for a in windows]
     tank0 = [mean(base, "quench_temp_c", true=True, start=a, stop=a + 600) for a in windows]
     assert all(np.diff(tank) > 0.5)  # up, 10 minutes (≈ 16 cycles) after 10 minutes
-    assert max(tank0) - min(tank0) < 0.2
+    # a healthy tank follows the plant's cooling water (natural variation): ≲ 1 K per hour
+    assert max(tank0) - min(tank0) < 1.5
     assert tank[-1] > tank0[-1] + 10.0
     hot, hot0 = parts_loaded(fault, 2400, seq), parts_loaded(base, 2400, seq)
     assert quality(hot, "surface_hrc") < quality(hot0, "surface_hrc") - 0.2  # softer
@@ -300,8 +301,11 @@ def test_capacitor_degradation_detunes_upward_and_costs_case_depth_at_the_limits
     i, i0 = (mean(c, "coil_current_a", heating=True, true=True) for c in (fault, base))
     v, v0 = (mean(c, "coil_voltage_v", heating=True, true=True) for c in (fault, base))
     assert abs(i / i0 - 1.0) > 0.01 and abs(v / v0 - 1.0) > 0.01
-    # a healthy supply has the headroom to hold the power set point …
-    assert mean(fault, "power_kw", heating=True, true=True) == pytest.approx(37.0, rel=1e-3)
+    # a healthy supply has the headroom to hold the power set point (as well as it regulates
+    # it without the fault: the same seed, the same regulation error) …
+    held = mean(base, "power_kw", heating=True, true=True)
+    assert held == pytest.approx(37.0, rel=0.01)
+    assert mean(fault, "power_kw", heating=True, true=True) == pytest.approx(held, rel=1e-3)
     # … one already at its voltage limit (sagging mains) falls short: less energy, shallower case
     sag = step("mains_voltage_sag", 0.8)
     limit, limit0 = run(3600, sag, step("capacitor_degradation", 1.0)), run(3600, sag)
@@ -337,7 +341,8 @@ def test_mains_voltage_sag_lowers_the_dc_bus_and_at_the_limit_the_energy_per_par
     mild = run(3600, step("mains_voltage_sag", 0.3))
     bus, bus0 = (mean(c, "dc_bus_v", heating=False) for c in (mild, base))
     assert bus == pytest.approx(bus0 * (1 - 0.35 * 0.3), rel=0.01)
-    assert mean(mild, "power_kw", heating=True, true=True) == pytest.approx(37.0, rel=1e-3)
+    held = mean(base, "power_kw", heating=True, true=True)  # the set point, as regulated
+    assert mean(mild, "power_kw", heating=True, true=True) == pytest.approx(held, rel=1e-3)
     assert_same_parts(mild, base)
     # a deep sag: voltage-limited, less power and energy, shallower case
     deep = run(3600, step("mains_voltage_sag", 1.0))

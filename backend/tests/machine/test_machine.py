@@ -8,6 +8,7 @@ from engine_runs import baseline, default_recipe, run, step
 
 from induction_sim.machine.machine import CommandError, Machine, MachineConfig, OperatorModel
 from induction_sim.machine.states import AlarmCode, MachineState
+from induction_sim.machine.variation import NONE
 
 HEATING = int(MachineState.HEATING)
 
@@ -17,7 +18,10 @@ def test_same_seed_gives_identical_samples_and_another_seed_other_noise() -> Non
     for name in a.columns:
         np.testing.assert_array_equal(a.columns[name], b.columns[name], err_msg=name)
     assert not np.array_equal(a.columns["power_kw"], c.columns["power_kw"])
-    np.testing.assert_array_equal(a.columns["machine_state"], c.columns["machine_state"])
+    # the loader's timing is the seed's too (natural variation); a clean machine's cycle is not
+    assert not np.array_equal(a.columns["machine_state"], c.columns["machine_state"])
+    clean = [run(2000, seed=s, variation=NONE).columns["machine_state"] for s in (5, 6)]
+    np.testing.assert_array_equal(*clean)
 
 
 def test_one_sample_at_a_time_equals_one_big_chunk() -> None:
@@ -58,12 +62,15 @@ def test_curie_transition_shows_in_frequency_and_current_every_heat() -> None:
     chunk = baseline()
     state = chunk.columns["machine_state"]
     starts = np.flatnonzero((state[1:] == HEATING) & (state[:-1] != HEATING)) + 1
+    starts = starts[starts + 8 < state.shape[0]]  # a heat may start at the end of the run
     assert len(starts) > 50
     for s in starts:
         f, i = chunk.true_values["frequency_hz"], chunk.true_values["coil_current_a"]
         steady_f, steady_i = f[s + 8], i[s + 8]
         assert f[s] < 0.97 * steady_f  # cold magnetic load: lower resonance
-        assert abs(i[s] - steady_i) > 0.005 * steady_i
+        # the current's step spans the first two seconds (how it splits between them depends
+        # on the part's start temperature and power: natural variation)
+        assert max(abs(i[s] - steady_i), abs(i[s + 1] - steady_i)) > 0.005 * steady_i
 
 
 def test_energy_per_part_matches_the_power_integral() -> None:

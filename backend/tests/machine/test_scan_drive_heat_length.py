@@ -10,6 +10,7 @@ from induction_sim.machine.faults import FaultInstance, OnsetMode
 from induction_sim.machine.machine import Machine, MachineConfig
 from induction_sim.machine.schedule import FaultRule, expand
 from induction_sim.machine.states import AlarmCode, MachineState
+from induction_sim.machine.variation import NONE
 
 HEATING = int(MachineState.HEATING)
 
@@ -31,6 +32,7 @@ def test_every_nth_heat_drive_error_slows_only_those_heats_and_never_trips_no_lo
     assert AlarmCode.NO_LOAD not in _alarms(chunk)
     heats = _heat_lengths(chunk)
     # 200 mm at 10 mm/s = 20 s; at 0.82 × 10 mm/s = 24.4 s → 25 whole seconds
+    heats.pop(max(heats))  # the last heat may be cut by the end of the run
     assert {heats[p] for p in heats if p % 3 != 0} == {20}
     assert {heats[p] for p in heats if p % 3 == 0} == {25}
     slowed = [p for p in chunk.parts if p.part_id % 3 == 0]
@@ -58,7 +60,8 @@ def test_a_drive_error_from_part_n_leaves_the_earlier_heats_nominal() -> None:
 
 def test_a_fault_injected_or_cleared_before_the_heat_sets_that_heat() -> None:
     """The heat's length is decided when the heat starts, as the part's physics decides it."""
-    machine = Machine(MachineConfig(recipe=default_recipe(), seed=2))
+    # a clean machine's cycle: the times below are its steps (no loader jitter)
+    machine = Machine(MachineConfig(recipe=default_recipe(), seed=2, variation=NONE))
     machine.advance(3)  # part 1 is loading: its cycle is already planned
     machine.inject(FaultInstance("scan_drive_error", 0.5, OnsetMode.STEP, onset_s=0.0))
     first = machine.advance(45)  # load 5 + clamp 3 + heat 29 + quench 4 + unload 5 + idle 1

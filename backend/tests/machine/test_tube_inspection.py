@@ -16,7 +16,9 @@ def test_a_tube_hardened_through_measures_its_wall_not_ten_millimetres() -> None
     plan = InspectionPlan(section_every_n_parts=1, hardness_every_n_parts=1)
     chunk = Machine(MachineConfig(recipe=recipe, seed=3, inspection=plan)).advance(1800)
     sectioned = [p for p in chunk.parts if p.case_depth_inspected]
-    assert len(sectioned) >= 10
-    assert all(abs(p.case_depth_mm - 3.0) < 1e-6 for p in sectioned)  # hard through
-    assert all(p.case_depth_measured_mm <= 3.0 for p in sectioned)
-    assert all(p.case_depth_measured_mm >= 2.7 for p in sectioned)
+    # through hardening is marginal here: a cold part under a low power draw (natural
+    # variation) may keep a soft layer at the bore
+    through = [p for p in sectioned if abs(p.case_depth_mm - 3.0) < 1e-6]
+    assert len(through) >= 10 and len(through) >= 0.8 * len(sectioned)
+    assert all(p.case_depth_measured_mm <= 3.0 for p in sectioned)  # never beyond the wall
+    assert all(p.case_depth_measured_mm >= 2.7 for p in through)

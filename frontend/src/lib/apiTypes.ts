@@ -1416,6 +1416,12 @@ export interface components {
              * @default 2026-01-05T06:00:00Z
              */
             start_sim: string;
+            /**
+             * Variation
+             * @description natural variation of a healthy line: 'realistic' (default), 'none' (every cycle the same: for teaching), or scales per group (docs/machine.md)
+             * @default realistic
+             */
+            variation: ("realistic" | "none") | components["schemas"]["VariationScales"];
         };
         /** ScenarioView */
         ScenarioView: {
@@ -1454,6 +1460,37 @@ export interface components {
              * @description sim time of seq 0: sample k is at start_sim + k s
              */
             start_sim: string;
+        };
+        /**
+         * VariationScales
+         * @description Natural variation by group, each a scale of the documented magnitudes (docs/machine.md,
+         *     "Natural variation"): 1 as documented, 0 off, up to 3 for a rougher line.
+         */
+        VariationScales: {
+            /**
+             * Nuisance
+             * @description sensor glitches that trip an interlock
+             * @default 1
+             */
+            nuisance: number;
+            /**
+             * Part
+             * @description part to part: power, start temperature, gap
+             * @default 1
+             */
+            part: number;
+            /**
+             * Process
+             * @description loader waits, mains and cooling water over the day, polymer top-ups
+             * @default 1
+             */
+            process: number;
+            /**
+             * Sensors
+             * @description calibration, drift, flicker, sampling jitter
+             * @default 1
+             */
+            sensors: number;
         };
     };
     responses: never;

@@ -105,7 +105,7 @@ def blocked_hole_fraction(clog: FloatArray) -> FloatArray:
 
 
 def tank_temperature(
-    heat_in_w: FloatArray, hx_factor: FloatArray, plant_water_c: float, t0_c: float
+    heat_in_w: FloatArray, hx_factor: FloatArray, plant_water_c: FloatArray | float, t0_c: float
 ) -> FloatArray:
     """C dT/dt = Q_in − UA·h·(T − T_cw): a fouled exchanger (h < 1) lets the tank creep up."""
     ua = TANK_HX_UA_W_K * np.maximum(hx_factor, 0.02)

@@ -52,7 +52,9 @@ class PartRecord:
 @dataclass(frozen=True)
 class EventRecord:
     seq: int
-    kind: str  # state_change | alarm_raised | alarm_acknowledged | alarm_reset | operator_action
+    # state_change | alarm_raised | alarm_acknowledged | alarm_reset | operator_action |
+    # fault_injected | fault_cleared; natural variation: wait | quench_top_up | sensor_glitch
+    kind: str
     code: int | None = None
     from_state: str | None = None
     to_state: str | None = None

@@ -29,6 +29,7 @@ from induction_sim.machine.sequence import (
     heat_seconds,
 )
 from induction_sim.machine.states import MachineState
+from induction_sim.machine.variation import PartDraws, part_draws
 from induction_sim.physics.inputs import PartConditions, build_inputs
 from induction_sim.physics.part import simulate_parts
 from induction_sim.physics.results import PartResult
@@ -47,6 +48,17 @@ CARBON_STREAM = 7_001  # noise stream of the per-part carbon offsets (see sensor
 # Conditions are rounded below metallurgical relevance so equal parts share one simulation; the
 # scan-speed step is also what the PLC's heat length is computed from (`scan_heat_planner`).
 SCAN_SPEED_FACTOR_STEP = 0.005
+# Steps of the natural part-to-part conditions (machine/variation.py), chosen so that a step
+# changes the peak temperature by ≲ 5 K and the case depth by ≲ 0.02 mm (docs/machine.md):
+# parts stay distinct where it matters, and most parts still share a simulation with others.
+POWER_FACTOR_STEP = 0.005
+INITIAL_TEMP_STEP_C = 10.0
+GAP_STEP_MM = 0.03
+QUENCH_TEMP_STEP_C = 5.0
+CONCENTRATION_STEP_PCT = 1.0
+CARBON_STEP_PCT = 0.01
+QUENCH_FLOW_FACTOR_STEP = 0.05
+CAPACITANCE_FACTOR_STEP = 0.02
 _ELECTRIC = ("frequency_hz", "coil_current_a", "coil_voltage_v", "power_factor", "dc_bus_v")
 
 
@@ -73,9 +85,10 @@ class _Entry:
 class CyclePhysics:
     """Part physics for one machine: simulate new parts, answer per-sample questions."""
 
-    def __init__(self, recipe: Recipe, seed: int = 0) -> None:
+    def __init__(self, recipe: Recipe, seed: int = 0, part_variation: float = 0.0) -> None:
         self.recipe = recipe
         self.seed = seed
+        self.part_variation = part_variation  # scale of the natural part-to-part conditions
         self._entries: dict[PartConditions, _Entry] = {}
         self._part: dict[int, PartConditions] = {}
         self.nominal = _nominal_part(recipe.model_dump_json())
@@ -118,8 +131,9 @@ class CyclePhysics:
         at = np.array([r.start for r in starts])
         ids = np.array([r.part_id for r in starts])
         carbon = CARBON_SCATTER_PCT * _normals_for(self.seed, ids)
+        natural = part_draws(self.seed, ids, self.part_variation) if self.part_variation else None
         conditions = part_conditions(
-            self.recipe, mods, at, quench_temp_c, quench_flow_factor, carbon
+            self.recipe, mods, at, quench_temp_c, quench_flow_factor, carbon, natural
         )
         for pid, cond in zip(ids.tolist(), conditions, strict=True):
             self._part[pid] = cond
@@ -209,7 +223,8 @@ class CyclePhysics:
         on_fraction = np.clip(heat_on - k, 0.0, 1.0)
         t = np.where(on_fraction > 0, k + 0.5 * np.maximum(on_fraction, 1e-6), k + 0.5)
         rows = np.repeat(np.arange(batch.size), seconds)
-        tank = coil_state_at(batch.take(rows), t)
+        # the coil's history is all `coil_state_at` reads: take that alone, per second
+        tank = coil_state_at(replace(batch, coil=batch.coil.take(rows)), t)
         on = tank.power_coil_w > 0
 
         def grid(values: FloatArray) -> FloatArray:
@@ -257,13 +272,16 @@ def part_conditions(
     quench_temp_c: FloatArray,
     quench_flow_factor: FloatArray,
     carbon_offset_pct: FloatArray,
+    natural: PartDraws | None = None,
 ) -> list[PartConditions]:
-    """What the faults do to the parts heated at samples `at` — the one mapping from machine
-    modifiers to physics conditions. Values are rounded below metallurgical relevance, so that
-    parts made under equal conditions share one simulation."""
-    columns = {
+    """What the faults (and the `natural` part-to-part variation, if any) do to the parts heated
+    at samples `at` — the one mapping from machine modifiers to physics conditions. Values are
+    rounded below metallurgical relevance, so that parts made under equal conditions share one
+    simulation."""
+    eccentricity = mods.eccentricity_mm[at] + (0.0 if natural is None else natural.eccentricity_mm)
+    columns: dict[str, FloatArray] = {
         "mains_voltage_factor": _round(mods.mains_factor[at], 0.005),
-        "eccentricity_mm": _round(mods.eccentricity_mm[at], 0.05),
+        "eccentricity_mm": _round(eccentricity, 0.05),
         "quench_flow_factor": _round(quench_flow_factor[at], 0.005),
         "quench_blocked_fraction": _round(blocked_hole_fraction(mods.quench_clog[at]), 0.01),
         "quench_concentration_pct": _round(
@@ -274,8 +292,24 @@ def part_conditions(
         "scan_speed_factor": _round(mods.scan_speed_factor[at], SCAN_SPEED_FACTOR_STEP),
         "carbon_offset_pct": _round(carbon_offset_pct, 0.005),
     }
+    if natural is not None:
+        # A clean machine keeps the fine steps above (every difference there is a fault's); with
+        # the line's own scatter, steps whose effect is below the sensitivity budget of
+        # docs/machine.md ("Natural variation": ≤ 0.2 HRC, ≤ 0.05 mm) let parts share
+        # simulations — else nearly every part would be a simulation of its own.
+        columns["quench_temp_c"] = _round(quench_temp_c[at], QUENCH_TEMP_STEP_C)
+        columns["quench_concentration_pct"] = _round(
+            recipe.quench_concentration_pct + mods.concentration_offset_pct[at],
+            CONCENTRATION_STEP_PCT,
+        )
+        columns["carbon_offset_pct"] = _round(carbon_offset_pct, CARBON_STEP_PCT)
+        columns["quench_flow_factor"] = _round(quench_flow_factor[at], QUENCH_FLOW_FACTOR_STEP)
+        columns["capacitance_factor"] = _round(mods.capacitance_factor[at], CAPACITANCE_FACTOR_STEP)
+        columns["power_factor"] = _round(natural.power_factor, POWER_FACTOR_STEP)
+        columns["initial_temp_c"] = _round(natural.initial_temp_c, INITIAL_TEMP_STEP_C)
+        columns["gap_mm"] = recipe.coil_gap_mm + _round(natural.gap_offset_mm, GAP_STEP_MM)
     names = list(columns)
-    rows = zip(*(columns[n].tolist() for n in names), strict=True)
+    rows = zip(*(np.asarray(columns[n]).tolist() for n in names), strict=True)
     return [PartConditions(**dict(zip(names, values, strict=True))) for values in rows]
 
 

@@ -21,13 +21,15 @@ from numpy.typing import NDArray
 from induction_sim.machine import auxiliaries as aux
 from induction_sim.machine.chunk import EventRecord, PartRecord, SampleChunk
 from induction_sim.machine.faults import BY_ID, FaultInstance, effective_severity, mechanisms
+from induction_sim.machine.glitches import Glitch, apply_glitches, glitches
 from induction_sim.machine.heating import CyclePhysics, scan_heat_planner
 from induction_sim.machine.inspection import DEFAULT_PLAN, InspectionPlan, inspect
+from induction_sim.machine.instruments import PYROMETER_RANGE_LO_C, InstrumentErrors
 from induction_sim.machine.interlocks import PlcView, first_trip, still_active
 from induction_sim.machine.modifiers import modifiers_for
 from induction_sim.machine.quality import evaluate, evaluate_plant
 from induction_sim.machine.recipe import Recipe
-from induction_sim.machine.sensors import Impairment, measure
+from induction_sim.machine.sensors import SENSORS, Impairment, measure
 from induction_sim.machine.sequence import Cursor, Run, Step, cycle_steps_for
 from induction_sim.machine.signals import SIGNAL_NAMES
 from induction_sim.machine.states import (
@@ -36,6 +38,8 @@ from induction_sim.machine.states import (
     AlarmCode,
     MachineState,
 )
+from induction_sim.machine.variation import REALISTIC, Variation, process_drift, top_ups_in
+from induction_sim.machine.waits import Wait, wait_before_load
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -72,6 +76,8 @@ class MachineConfig:
     start_seq: int = 0
     first_part_id: int = 1
     inspection: InspectionPlan = DEFAULT_PLAN  # which parts QA measures (machine/inspection.py)
+    # natural variation of a healthy line (machine/variation.py); NONE: every cycle the same
+    variation: Variation = REALISTIC
 
 
 @dataclass
@@ -96,6 +102,7 @@ class Memory:
     inverter_c: float
     energy_coil_kj: float = 0.0
     last_measured: dict[str, float] = field(default_factory=dict)
+    last_true: dict[str, float] = field(default_factory=dict)  # for the log's sampling jitter
     held: dict[AlarmCode, bool] = field(default_factory=dict)
 
 
@@ -109,7 +116,8 @@ class Machine:
         )
         self.alarm: LatchedAlarm | None = None
         self.faults: list[FaultInstance] = list(config.faults)
-        self.physics = CyclePhysics(config.recipe, config.seed)
+        self.variation = config.variation
+        self.physics = CyclePhysics(config.recipe, config.seed, config.variation.part)
         self.offered = mechanisms(config.recipe.process, config.recipe.quench_medium)
         self.part_started_seq: dict[int, int] = {}
         self.interrupted: set[int] = set()
@@ -123,6 +131,8 @@ class Machine:
         self._horizon = MAX_HORIZON
         self.door_open = False
         self._plan_faults: list[FaultInstance] = list(self.faults)
+        self._plan_glitches: list[Glitch] = []
+        self._waits: dict[int, Wait] = {}  # sample a named wait starts at → the wait
         # The last emitted sample: the cursor may already stand at the next step.
         self._last_state = self.cursor.state
         self._last_part = 0
@@ -261,9 +271,15 @@ class Machine:
         """A cycle as planned at loading; its heat's length is set when the heat starts
         (`scan_heat_planner`: the drive's actual speed then, as the part's physics sees it)."""
         r = self.recipe
-        return cycle_steps_for(
+        steps = cycle_steps_for(
             r.process, r.hardened_length_mm, r.scan_speed_mm_s, r.heat_time_s, r.temper_time_s
         )
+        wait = wait_before_load(self.config.seed, self.seq + at, self.variation.process)
+        if wait.seconds == 0:
+            return steps
+        if wait.reason is not None:
+            self._waits[self.seq + at] = wait
+        return (Step(S.IDLE, wait.seconds), *steps)
 
     def _plan(self, limit: int) -> tuple[list[Run], Cursor]:
         """The runs of the next `limit` seconds (fewer when an operator acts sooner), and the
@@ -273,6 +289,7 @@ class Machine:
             if due:
                 limit = max(1, min(limit, min(due) - self.seq))
         heat_s = scan_heat_planner(self.recipe, self.faults, self.seq)
+        self._waits.clear()  # a wait is planned and starts in the same walk: plan them afresh
         return self.cursor.walk(limit, self._cycle_steps, heat_s)
 
     def _synthesise(self, runs: list[Run], length: int) -> tuple[SampleChunk, PlcView]:
@@ -297,13 +314,30 @@ class Machine:
         )
         quenching = state == int(S.QUENCHING)
         r = self.recipe
+        drift = process_drift(
+            self.config.seed,
+            self.config.start_sim,
+            seq0,
+            length,
+            self.variation.process,
+            r.quench_concentration_pct,
+        )
+        if self.variation.process:
+            # the plant's cooling water feeds the tank's exchanger and the coil loop's; the
+            # polymer's concentration wanders between top-ups (both reach the part's physics)
+            mods.coil_inlet_offset_c = mods.coil_inlet_offset_c + drift.plant_water_offset_c
+            mods.concentration_offset_pct = (
+                mods.concentration_offset_pct + drift.concentration_offset_pct
+            )
 
         quench_on = quenching | (heating & (in_state >= 1)) if r.process == "scan" else quenching
         q = aux.quench_flow(r.quench_flow_lpm, quench_on, mods.quench_pump_factor, mods.quench_clog)
         tank = aux.tank_temperature(
             self.physics.quench_heat_w(state),
             mods.hx_factor,
-            self._plant_water_c,
+            self._plant_water_c + drift.plant_water_offset_c
+            if self.variation.process
+            else self._plant_water_c,
             self.memory.tank_c,
         )
         # what the part's spray sees: the set flow through this pump and these nozzles
@@ -325,6 +359,8 @@ class Machine:
         )
         inverter_c = aux.inverter_temperature(el.power_coil_w, water.in_c, self.memory.inverter_c)
         dc_bus_v = np.where(heating, el.dc_bus_v, aux.dc_bus(np.zeros(length), mods.mains_factor))
+        if self.variation.process:
+            dc_bus_v = dc_bus_v * drift.mains_factor  # within the inverter's headroom
 
         # energy per part: integrates the coil power, restarts when the next part is loaded
         energy = np.cumsum(el.power_coil_w) / 1000.0
@@ -366,12 +402,14 @@ class Machine:
             "quench_concentration_pct": r.quench_concentration_pct + mods.concentration_offset_pct,
             "ground_leakage_ma": aux.earth_leakage(heating, mods.ground_fault, mods.coil_leak),
         }
-        measured = {
-            name: measure(name, true[name], self.config.seed, seq0, self.config.impairments)
-            for name in SIGNAL_NAMES
-        }
+        measured = self._measure(true, seq0, length)
         # sensor-only faults act on the measured value alone
         measured["surface_temp_c"] = np.round(measured["surface_temp_c"] * mods.pyrometer_factor)
+        if self.variation.sensors:
+            # below its range the pyrometer's output holds the range's start (NaN stays NaN)
+            measured["surface_temp_c"] = np.maximum(
+                measured["surface_temp_c"], PYROMETER_RANGE_LO_C
+            )
         stuck = mods.flow_sensor_stuck > 0
         if stuck.any():
             first = int(np.argmax(stuck))
@@ -383,6 +421,10 @@ class Machine:
                 )
             )
             measured["coil_water_flow_lpm"] = np.where(stuck, held, measured["coil_water_flow_lpm"])
+        self._plan_glitches = glitches(self.config.seed, seq0, length, self.variation.nuisance)
+        if self._plan_glitches:
+            resolution = {name: spec.resolution for name, spec in SENSORS.items()}
+            apply_glitches(measured, self._plan_glitches, seq0, resolution)
 
         onset, active, recovering = self._fault_masks(t_s, part, heating)
         acting = self._acting_mask(t_s, part, heating, quench_on)
@@ -402,6 +444,24 @@ class Machine:
         step_s = np.repeat(np.array([r.step_s for r in runs], dtype=np.int64), lengths)
         plc = PlcView(state, in_state, step_s, quench_on, mods.inverter_fault, self.door_open)
         return SampleChunk(seq0, columns, true), plc
+
+    def _measure(self, true: dict[str, FloatArray], seq0: int, n: int) -> dict[str, FloatArray]:
+        """The instruments' readings: white noise and impairments, and (with sensor variation)
+        calibration, drift, flicker and the log's sampling jitter."""
+        seed, scale = self.config.seed, self.variation.sensors
+        errors = InstrumentErrors(seed, seq0, n, scale) if scale else None
+        last = self.memory.last_true
+        return {
+            name: measure(
+                name,
+                true[name],
+                seed,
+                seq0,
+                self.config.impairments,
+                error=None if errors is None else errors.error(name, true[name], last.get(name)),
+            )
+            for name in SIGNAL_NAMES
+        }
 
     def _fault_masks(
         self, t_s: FloatArray, part: IntArray, heating: NDArray[np.bool_]
@@ -461,10 +521,27 @@ class Machine:
             {k: v[:keep] for k, v in chunk.true_values.items()},
         )
         previous = self._last_state
+        end = self.seq + keep
+        extra: list[EventRecord] = []  # events of the natural variation, merged in seq order
+        for g in self._plan_glitches:
+            if self.seq <= g.seq < end:
+                extra.append(
+                    EventRecord(
+                        g.seq,
+                        "sensor_glitch",
+                        message=f"{g.kind.text}, {g.seconds} s (no process fault)",
+                    )
+                )
+        if self.variation.process:
+            for top_up in top_ups_in(self.config.seed, self.seq, keep):
+                extra.append(EventRecord(top_up, "quench_top_up", message="polymer tank topped up"))
         for run in runs:
             if run.start >= keep:
                 break
             at = self.seq + run.start
+            wait = self._waits.get(at) if run.state is S.IDLE and run.elapsed0 == 0 else None
+            if wait is not None:
+                extra.append(EventRecord(at, "wait", message=f"{wait.reason}: {wait.seconds} s"))
             if run.elapsed0 == 0 and run.state is not previous:
                 self._events.append(
                     EventRecord(
@@ -479,6 +556,8 @@ class Machine:
                 and run.elapsed0 + min(run.length, keep - run.start) == UNLOADING_S
             ):
                 kept.parts.append(self._finish_part(run.part_id, at + run.length - 1))
+        if extra:
+            self._events = sorted(self._events + extra, key=lambda e: e.seq)  # stable
         self.cursor = (
             planned
             if keep == runs[-1].end
@@ -496,6 +575,8 @@ class Machine:
         m.inverter_c = float(chunk.true_values["inverter_temp_c"][keep - 1])
         m.energy_coil_kj = float(chunk.true_values["energy_coil_kj"][keep - 1])
         m.last_measured = {name: float(kept.columns[name][keep - 1]) for name in SIGNAL_NAMES}
+        if self.variation.sensors:
+            m.last_true = {name: float(chunk.true_values[name][keep - 1]) for name in SIGNAL_NAMES}
         # conditional onsets inside the kept samples are now history
         self.faults = [
             planned if f.from_part is not None and planned.onset_s < self.seq else f

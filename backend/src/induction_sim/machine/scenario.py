@@ -12,7 +12,7 @@ import json
 import math
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 import numpy as np
 import yaml
@@ -32,6 +32,7 @@ from induction_sim.machine.machine import MachineConfig, OperatorModel
 from induction_sim.machine.recipe import DEFAULT_RECIPE, Recipe, builtin_recipes, load_recipe
 from induction_sim.machine.schedule import MAX_SECONDS, FaultRule
 from induction_sim.machine.sensors import SENSORS, Impairment, ImpairmentKind
+from induction_sim.machine.variation import NONE, REALISTIC, Variation
 from induction_sim.textfields import (
     AS_OBJECT,
     BY_NAME,
@@ -104,6 +105,34 @@ class ImpairmentRule(BaseModel):
         return Impairment(**self.model_dump())
 
 
+class VariationScales(BaseModel):
+    """Natural variation by group, each a scale of the documented magnitudes (docs/machine.md,
+    "Natural variation"): 1 as documented, 0 off, up to 3 for a rougher line."""
+
+    model_config = ConfigDict(extra="forbid")
+    part: Number = Field(
+        default=1.0, ge=0.0, le=3.0, description="part to part: power, start temperature, gap"
+    )
+    process: Number = Field(
+        default=1.0,
+        ge=0.0,
+        le=3.0,
+        description="loader waits, mains and cooling water over the day, polymer top-ups",
+    )
+    sensors: Number = Field(
+        default=1.0, ge=0.0, le=3.0, description="calibration, drift, flicker, sampling jitter"
+    )
+    nuisance: Number = Field(
+        default=1.0, ge=0.0, le=3.0, description="sensor glitches that trip an interlock"
+    )
+
+    def variation(self) -> Variation:
+        return Variation(self.part, self.process, self.sensors, self.nuisance)
+
+
+VARIATION_PRESETS: dict[str, Variation] = {"realistic": REALISTIC, "none": NONE}
+
+
 class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -129,6 +158,15 @@ class Scenario(BaseModel):
     inspection: InspectionPlan = Field(
         default_factory=InspectionPlan,
         description="which parts QA measures and how (docs/machine.md, quality verdicts)",
+    )
+    variation: Annotated[
+        Annotated[Literal["realistic", "none"], Tag(BY_NAME)]
+        | Annotated[VariationScales, Tag(AS_OBJECT)],
+        Discriminator(name_or_object),
+    ] = Field(
+        default="realistic",
+        description="natural variation of a healthy line: 'realistic' (default), 'none' (every "
+        "cycle the same: for teaching), or scales per group (docs/machine.md)",
     )
 
     @field_validator("start_sim")
@@ -194,7 +232,13 @@ class Scenario(BaseModel):
             start_seq=shard * self.shift_rows,
             first_part_id=shard * PART_IDS_PER_SHIFT + 1,
             inspection=self.inspection,
+            variation=self.variation_config,
         )
+
+    @property
+    def variation_config(self) -> Variation:
+        v = self.variation
+        return VARIATION_PRESETS[v] if isinstance(v, str) else v.variation()
 
 
 # Part ids of shift k are k·100000 + 1, + 2, …: unique in the run, readable, split-independent.

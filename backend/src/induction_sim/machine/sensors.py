@@ -115,12 +115,16 @@ def measure(
     start_seq: int,
     impairments: tuple[Impairment, ...] = (),
     stuck_values: dict[str, float] | None = None,
+    error: FloatArray | None = None,
 ) -> FloatArray:
-    """Measured value of signal `name` for samples start_seq … (1 s apart)."""
+    """Measured value of signal `name` for samples start_seq … (1 s apart). `error`: what the
+    instrument adds besides its white noise (calibration, drift, flicker: `instruments`)."""
     spec = SENSORS[name]
     n = true.shape[0]
     t_s = np.arange(start_seq, start_seq + n, dtype=np.float64)
     noise = spec.noise_sd * standard_normal(seed, _STREAM[name], start_seq, n)
+    if error is not None:
+        noise = noise + error
     value = true + (np.where(true != 0.0, noise, 0.0) if spec.zero_when_off else noise)
     for imp in impairments:
         if imp.signal != name:

@@ -81,7 +81,14 @@ class Cursor:
     def hold(self, state: MachineState, keep_part: bool = True) -> Cursor:
         """Enter a hold state now (alarm, e-stop, stop); the cycle resumes after a reset."""
         part = self.part_id if keep_part and self.state in PART_STATES else 0
-        return replace(self, state=state, elapsed_s=0, steps=(), part_id=part)
+        next_part_id = self.next_part_id
+        if self.state is S.IDLE and any(s.state is S.LOADING for s in self.steps):
+            # a cycle held in its wait before loading: its part never came; the next one gets
+            # the id (part ids stay consecutive)
+            next_part_id = self.part_id
+        return replace(
+            self, state=state, elapsed_s=0, steps=(), part_id=part, next_part_id=next_part_id
+        )
 
     def resume_after_reset(self) -> Cursor:
         """Leave a hold: unload the part that was in the machine, or go idle."""

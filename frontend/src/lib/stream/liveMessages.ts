@@ -34,8 +34,9 @@ export interface LiveSample {
 
 /**
  * `event`: a machine event. `kind` is one of `state_change`, `alarm_raised`, `alarm_acknowledged`,
- * `alarm_reset`, `operator_action`, `fault_injected`, `fault_cleared` (kept a string: a newer server
- * may add kinds). The server sends no `id` (events are ordered by `seq`); `null` then.
+ * `alarm_reset`, `operator_action`, `fault_injected`, `fault_cleared`, and of the natural variation
+ * `wait`, `quench_top_up`, `sensor_glitch` (kept a string: a newer server may add kinds). The
+ * server sends no `id` (events are ordered by `seq`); `null` then.
  */
 export interface MachineEvent {
   id: number | null;
