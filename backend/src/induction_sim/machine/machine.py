@@ -602,7 +602,8 @@ class Machine:
         last, part = self._last_state, self._last_part
         if part and last is S.HEATING:
             self.interrupted.add(part)
-            self.physics.interrupt(part, self._last_in_state + 1)
+            if self.judge_parts:  # the cut heat's physics only serves the part's verdict
+                self.physics.interrupt(part, self._last_in_state + 1)
         elif part and last in (S.LOADING, S.CLAMPING, S.QUENCHING, S.TEMPERING):
             self.interrupted.add(part)
         op = self.config.operator
@@ -692,7 +693,14 @@ class Machine:
             seq = min(seq, self.config.handover.stop_loading_seq)
         if seq <= self.seq:
             return
-        heat_s = scan_heat_planner(self.recipe, self.faults, self.seq)
+        # only a scan-drive fault in this stretch changes a heat's length (the planner's cost)
+        drive = [
+            f
+            for f in self.faults
+            if f.fault_id == "scan_drive_error"
+            and (f.from_part is not None or (f.onset_s <= seq and f.end_s >= self.seq))
+        ]
+        heat_s = scan_heat_planner(self.recipe, drive, self.seq)
         runs, _ = self.cursor.walk(seq - self.seq, self._cycle_steps, heat_s)
         load = next((r for r in reversed(runs) if r.state is S.LOADING and r.elapsed0 == 0), None)
         if load is None or load.start == 0:
