@@ -782,12 +782,22 @@ async def _breakdown(engine: AsyncEngine, rows: int, seed: int, made: Made) -> B
             conn, scenario.model_dump(mode="json"), scenario.start_sim, seed, rows
         )
     made.runs.append(run_id)
-    stages = ("engine", "encode", "COPY telemetry", "COPY parts", "COPY events", "commit")
+    stages = (
+        "warm-up",
+        "engine",
+        "encode",
+        "COPY telemetry",
+        "COPY parts",
+        "COPY events",
+        "commit",
+    )
     watch = Stopwatch(dict.fromkeys(stages, 0.0))
     parts = events = 0
     for k in range(scenario.shards(rows)):
         _, total = shard_rows(scenario, rows, k)
-        machine = Machine(scenario.machine_config(rows, seed, k))
+        watch.start()
+        machine = scenario.shard_machine(rows, seed, k)  # the previous shift's end, replayed
+        watch.lap("warm-up")
         done = 0
         async with engine.begin() as conn:
             while done < total:

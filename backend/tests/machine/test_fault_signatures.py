@@ -286,7 +286,9 @@ def test_quench_temp_creep_warms_the_tank_cycle_after_cycle_softens_and_trips_ta
     assert max(tank0) - min(tank0) < 1.5
     assert tank[-1] > tank0[-1] + 10.0
     hot, hot0 = parts_loaded(fault, 2400, seq), parts_loaded(base, 2400, seq)
-    assert quality(hot, "surface_hrc") < quality(hot0, "surface_hrc") - 0.2  # softer
+    # softer by more than a Rockwell reading's resolution (0.1 HRC): a tank 20 K warm costs the
+    # self-quenching 1045 skin ≈ 0.2 HRC (physics.md §7.1)
+    assert quality(hot, "surface_hrc") < quality(hot0, "surface_hrc") - 0.1
 
 
 # --- power supply ----------------------------------------------------------------------------

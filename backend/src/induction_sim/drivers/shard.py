@@ -1,7 +1,9 @@
 """The data factory's unit of work: one shard (a shift of machine time) generated and COPYed.
 
 `run_shard` is a plain function of plain data — what a worker process runs here, and what a
-distributed engine (Ray tasks, see docs/scaling.md) would run across machines. It generates its
+distributed engine (Ray tasks, see docs/scaling.md) would run across machines. It needs no other
+shard: the machine starts in the state the previous shift left, from a warm-up it simulates
+itself (`Scenario.shard_machine`, docs/machine.md "Shifts and shard boundaries"). It generates its
 shift in chunks, writes telemetry, parts and events by binary COPY over its process's connection
 (kept between shards), all in one transaction: a shard is either fully committed or absent.
 """
@@ -19,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from induction_sim.machine.machine import Machine
 from induction_sim.machine.scenario import Scenario
 from induction_sim.storage.database import (
     connection_lost,
@@ -103,10 +104,13 @@ def run_shard(spec: ShardSpec, progress: Callable[[int, int], None] | None = Non
 async def _run_shard(spec: ShardSpec, progress: Callable[[int, int], None] | None) -> ShardResult:
     scenario = Scenario.model_validate(spec.scenario)
     _, total = shard_rows(scenario, spec.rows, spec.shard)
-    machine = Machine(scenario.machine_config(spec.rows, spec.seed, spec.shard))
+    t0 = time.perf_counter()
+    # the state the previous shift left, from a warm-up made before the transaction opens
+    machine = scenario.shard_machine(spec.rows, spec.seed, spec.shard)
+    compute_s = time.perf_counter() - t0
+    write_s = 0.0
     start_sim = scenario.start_sim
     engine = _engine(spec.database_url)
-    compute_s = write_s = 0.0
     parts = events = done = 0
     async with engine.begin() as conn:
         while done < total:

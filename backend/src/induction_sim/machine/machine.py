@@ -12,6 +12,7 @@ alarm; numpy work is per sample.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -30,7 +31,15 @@ from induction_sim.machine.modifiers import modifiers_for
 from induction_sim.machine.quality import evaluate, evaluate_plant
 from induction_sim.machine.recipe import Recipe
 from induction_sim.machine.sensors import SENSORS, Impairment, measure
-from induction_sim.machine.sequence import Cursor, Run, Step, cycle_steps_for
+from induction_sim.machine.sequence import (
+    HOLD_STATES,
+    PART_STATES,
+    Cursor,
+    Run,
+    Step,
+    cycle_steps_for,
+)
+from induction_sim.machine.shifts import Handover
 from induction_sim.machine.signals import SIGNAL_NAMES
 from induction_sim.machine.states import (
     ALARMS,
@@ -78,6 +87,10 @@ class MachineConfig:
     inspection: InspectionPlan = DEFAULT_PLAN  # which parts QA measures (machine/inspection.py)
     # natural variation of a healthy line (machine/variation.py); NONE: every cycle the same
     variation: Variation = REALISTIC
+    # A data-factory shift: how it ends (None: it never does — the live machine) and what it
+    # inherits from the shift before (None: a fresh machine). machine/shifts.py.
+    handover: Handover | None = None
+    carried: ShiftStart | None = None
 
 
 @dataclass
@@ -104,6 +117,16 @@ class Memory:
     last_measured: dict[str, float] = field(default_factory=dict)
     last_true: dict[str, float] = field(default_factory=dict)  # for the log's sampling jitter
     held: dict[AlarmCode, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ShiftStart:
+    """What a shift inherits from the one before: every slow state and last reading (`Memory`,
+    whole), the alarm still latched, and the state of the shift's last sample."""
+
+    memory: Memory
+    alarm: AlarmCode | None
+    last_state: MachineState
 
 
 class Machine:
@@ -140,6 +163,31 @@ class Machine:
         self._plant_water_c = aux.plant_water_for(
             self.recipe.quench_temp_c, self.physics.nominal_quench_duty_w()
         )
+        self._loading_stopped = self._handed_over = False  # this shift's handover, done?
+        self._taken_out: list[PartRecord] = []  # a part taken out at the handover, not sent yet
+        # False: finished parts are forgotten unjudged (a shard's warm-up writes none of them)
+        self.judge_parts = True
+        if config.carried is not None:
+            self._take_over(config.carried)
+        else:
+            self._settle_tank()
+
+    def _settle_tank(self) -> None:
+        """A fresh machine's tank where it would stand now: the set point moved by the plant
+        water's offset of this hour (its exchanger holds the set point at the nominal duty
+        against the mean water). Without it a fresh start — the live machine's, a shard
+        warm-up's — would first relax from the bare set point over the tank's ≈ 20 min."""
+        if not self.variation.process:
+            return
+        drift = process_drift(
+            self.config.seed,
+            self.config.start_sim,
+            self.seq,
+            1,
+            self.variation.process,
+            self.recipe.quench_concentration_pct,
+        )
+        self.memory.tank_c = self.recipe.quench_temp_c + float(drift.plant_water_offset_c[0])
 
     @property
     def state(self) -> MachineState:
@@ -246,6 +294,7 @@ class Machine:
         pieces: list[SampleChunk] = []
         remaining = n
         while remaining > 0:
+            self._shift_handover()
             self._simulated_operator()
             runs, planned = self._plan(min(remaining, self._horizon))
             length = runs[-1].end
@@ -265,6 +314,8 @@ class Machine:
         # an alarm latched on the last sample is news now, not with the next chunk
         pieces[-1].events.extend(self._events)
         self._events = []
+        pieces[-1].parts.extend(self._taken_out)
+        self._taken_out = []
         return SampleChunk.concatenate(pieces)
 
     def _cycle_steps(self, at: int) -> tuple[Step, ...]:
@@ -288,6 +339,12 @@ class Machine:
             due = [d for d in (self.alarm.ack_due_seq, self.alarm.reset_due_seq) if d is not None]
             if due:
                 limit = max(1, min(limit, min(due) - self.seq))
+        if self.config.handover is not None:  # the crew acts at these samples exactly
+            h = self.config.handover
+            limit = min(
+                [limit]
+                + [d - self.seq for d in (h.stop_loading_seq, h.end_seq - 1) if d > self.seq]
+            )
         heat_s = scan_heat_planner(self.recipe, self.faults, self.seq)
         self._waits.clear()  # a wait is planned and starts in the same walk: plan them afresh
         return self.cursor.walk(limit, self._cycle_steps, heat_s)
@@ -555,7 +612,10 @@ class Machine:
                 run.state is S.UNLOADING
                 and run.elapsed0 + min(run.length, keep - run.start) == UNLOADING_S
             ):
-                kept.parts.append(self._finish_part(run.part_id, at + run.length - 1))
+                if self.judge_parts:
+                    kept.parts.append(self._finish_part(run.part_id, at + run.length - 1))
+                else:
+                    self._forget_part(run.part_id)
         if extra:
             self._events = sorted(self._events + extra, key=lambda e: e.seq)  # stable
         self.cursor = (
@@ -666,7 +726,8 @@ class Machine:
         last, part = self._last_state, self._last_part
         if part and last is S.HEATING:
             self.interrupted.add(part)
-            self.physics.interrupt(part, self._last_in_state + 1)
+            if self.judge_parts:  # the cut heat's physics only serves the part's verdict
+                self.physics.interrupt(part, self._last_in_state + 1)
         elif part and last in (S.LOADING, S.CLAMPING, S.QUENCHING, S.TEMPERING):
             self.interrupted.add(part)
         op = self.config.operator
@@ -693,6 +754,93 @@ class Machine:
                 self.reset("auto-operator")
             except CommandError:
                 alarm.reset_due_seq = self.seq + op.retry_s
+
+    # --- shifts (data factory: machine/shifts.py) ---------------------------------------------
+
+    def _take_over(self, carried: ShiftStart) -> None:
+        """Start this shift where the previous one stopped: its slow states, and its latched
+        alarm handed to this crew (raised again at this shift's first second, to be
+        acknowledged and reset as any other); otherwise the crew starts the machine."""
+        self.memory = copy.deepcopy(carried.memory)
+        self._last_state = carried.last_state
+        if carried.alarm is not None:
+            code, op = carried.alarm, self.config.operator
+            self.cursor = self.cursor.hold(S.ALARM)
+            self.alarm = LatchedAlarm(
+                code, self.seq, ack_due_seq=self.seq + op.ack_delay_s if op.auto else None
+            )
+            self._event(
+                "alarm_raised", code=int(code), message=f"{ALARMS[code].text} (shift handover)"
+            )
+        else:
+            self._event("operator_action", message="start: shift handover")
+
+    def _shift_handover(self) -> None:
+        """The outgoing crew: no new part after `stop_loading_seq`; at the shift's last second a
+        part still in the machine (held by an alarm) is taken out, judged interrupted."""
+        h = self.config.handover
+        if h is None:
+            return
+        if not self._loading_stopped and self.seq >= h.stop_loading_seq:
+            self._loading_stopped = True
+            if self.state is not S.STOPPED and not self.cursor.stop_requested:
+                self._event("operator_action", message="shift handover: stop after this cycle")
+                self.cursor = replace(self.cursor, stop_requested=True)
+        if not self._handed_over and self.seq >= h.end_seq - 1:
+            self._handed_over = True
+            self._take_out_part()
+
+    def _take_out_part(self) -> None:
+        cursor = self.cursor
+        part = cursor.part_id if cursor.state in PART_STATES | HOLD_STATES else 0
+        if not part:
+            return
+        if self._last_state is S.HEATING and self._last_part == part:
+            self.physics.interrupt(part, self._last_in_state + 1)
+        if cursor.state is not S.UNLOADING:  # its cycle was cut short (unloading: it was done)
+            self.interrupted.add(part)
+        self._taken_out.append(self._finish_part(part, self.seq - 1))
+        self._event("operator_action", message=f"shift handover: part {part} taken out")
+        # no state_change event here: the next sample's run reports it (`_commit`)
+        self.cursor = cursor.hold(S.ALARM if self.alarm else S.STOPPED, keep_part=False)
+
+    def _forget_part(self, part_id: int) -> None:
+        self.interrupted.discard(part_id)
+        self.part_started_seq.pop(part_id, None)
+        self.physics.forget(part_id)
+
+    def skip_to(self, seq: int) -> None:
+        """Move to the last cycle start at or before `seq` without making samples: the PLC
+        sequence alone, as it runs while nothing trips (a shard's warm-up starts in step with
+        the shift it replays). Never past this shift's end of loading."""
+        if self.config.handover is not None:
+            seq = min(seq, self.config.handover.stop_loading_seq)
+        if seq <= self.seq:
+            return
+        # only a scan-drive fault in this stretch changes a heat's length (the planner's cost)
+        drive = [
+            f
+            for f in self.faults
+            if f.fault_id == "scan_drive_error"
+            and (f.from_part is not None or (f.onset_s <= seq and f.end_s >= self.seq))
+        ]
+        heat_s = scan_heat_planner(self.recipe, drive, self.seq)
+        runs, _ = self.cursor.walk(seq - self.seq, self._cycle_steps, heat_s)
+        load = next((r for r in reversed(runs) if r.state is S.LOADING and r.elapsed0 == 0), None)
+        if load is None or load.start == 0:
+            return
+        # between two cycles, as `Cursor.walk` leaves it: idle, that part next
+        self.cursor = replace(
+            self.cursor, state=S.IDLE, elapsed_s=0, part_id=0, steps=(), next_part_id=load.part_id
+        )
+        self.seq += load.start
+        self._last_state, self._last_part, self._last_in_state = S.IDLE, 0, 0
+        self._settle_tank()
+
+    def shift_start(self) -> ShiftStart:
+        """What the next shift inherits from this machine as it stands."""
+        code = self.alarm.code if self.alarm is not None else None
+        return ShiftStart(copy.deepcopy(self.memory), code, self._last_state)
 
     def _set_cursor(self, cursor: Cursor) -> None:
         if cursor.state is not self.cursor.state:

@@ -28,10 +28,11 @@ from pydantic import (
 
 from induction_sim.machine.faults import BY_ID, FaultInstance, Needs, OnsetMode, mechanisms
 from induction_sim.machine.inspection import InspectionPlan
-from induction_sim.machine.machine import MachineConfig, OperatorModel
+from induction_sim.machine.machine import Machine, MachineConfig, OperatorModel, ShiftStart
 from induction_sim.machine.recipe import DEFAULT_RECIPE, Recipe, builtin_recipes, load_recipe
 from induction_sim.machine.schedule import MAX_SECONDS, FaultRule
 from induction_sim.machine.sensors import SENSORS, Impairment, ImpairmentKind
+from induction_sim.machine.shifts import WARM_UP_S, handover
 from induction_sim.machine.variation import NONE, REALISTIC, Variation
 from induction_sim.textfields import (
     AS_OBJECT,
@@ -45,13 +46,14 @@ from induction_sim.textfields import (
 )
 
 RECIPE_STREAM = 9_101  # random stream of the per-shift recipe draw
+WARM_UP_CHUNK_ROWS = 16_384  # samples per step of a shard's warm-up (bounds its memory)
 
 # Bounds on what one small request body can ask for (each item costs work in every shard).
 MAX_RECIPES = 16
 MAX_FAULT_RULES = 32
 MAX_IMPAIRMENTS = 32
-# One shard is one shift: a fresh machine, a transaction and a fixed setup cost each. Below a
-# quarter of an hour (900 rows) that cost dominates and a job splits into absurdly many shards.
+# One shard is one shift: a warm-up, a transaction and a fixed setup cost each. Below a quarter
+# of an hour (900 rows) that cost dominates and a job splits into absurdly many shards.
 MIN_SHIFT_H = 0.25
 
 
@@ -218,12 +220,22 @@ class Scenario(BaseModel):
             if rule.rate_per_h is None or hosts(f)
         )
 
-    def machine_config(self, rows: int, seed: int, shard: int) -> MachineConfig:
-        """The machine of shard `shard` (one shift): fresh start at its own sample offset."""
+    def machine_config(
+        self,
+        rows: int,
+        seed: int,
+        shard: int,
+        carried: ShiftStart | None = None,
+        faults: tuple[FaultInstance, ...] | None = None,
+    ) -> MachineConfig:
+        """The machine of shift `shard` of a `rows`-row run, from the shift's first sample to its
+        handover (the run's end is one too); `carried` is what the shift before left (None: a
+        fresh machine). `faults`: the run's, when the caller has drawn them already."""
+        recipe = self.shift_recipe(seed, shard)
         return MachineConfig(
-            recipe=self.shift_recipe(seed, shard),
+            recipe=recipe,
             seed=seed,
-            faults=self.fault_instances(rows, seed),
+            faults=self.fault_instances(rows, seed) if faults is None else faults,
             impairments=tuple(i.impairment() for i in self.impairments),
             operator=OperatorModel(
                 auto=True, ack_delay_s=self.operator_ack_s, reset_delay_s=self.operator_reset_s
@@ -233,12 +245,39 @@ class Scenario(BaseModel):
             first_part_id=shard * PART_IDS_PER_SHIFT + 1,
             inspection=self.inspection,
             variation=self.variation_config,
+            handover=handover(recipe, min((shard + 1) * self.shift_rows, rows)),
+            carried=carried,
         )
 
     @property
     def variation_config(self) -> Variation:
         v = self.variation
         return VARIATION_PRESETS[v] if isinstance(v, str) else v.variation()
+
+    def shard_machine(self, rows: int, seed: int, shard: int) -> Machine:
+        """The machine of shard `shard` at its first sample, in the state the shift before left.
+
+        Shard 0 starts fresh (the run's start). Shard k replays the last `WARM_UP_S` of machine
+        time before it without writing them — the same recipes, faults and handovers, its start
+        put in step with the cycle by the PLC sequence alone (`Machine.skip_to`) — and takes
+        over what that replay ends with. Depends on (scenario, rows, seed, shard) only, never on
+        which other shards run, where or when."""
+        faults = self.fault_instances(rows, seed)
+        if shard == 0:
+            return Machine(self.machine_config(rows, seed, 0, faults=faults))
+        first = max(0, shard * self.shift_rows - WARM_UP_S)
+        shift = first // self.shift_rows
+        machine = Machine(self.machine_config(rows, seed, shift, faults=faults))
+        machine.skip_to(first)
+        while shift < shard:
+            machine.judge_parts = False  # nobody reads the warm-up's verdicts
+            end = (shift + 1) * self.shift_rows
+            while machine.seq < end:  # the replay: made, never written
+                machine.advance(min(WARM_UP_CHUNK_ROWS, end - machine.seq))
+            shift += 1
+            carried = machine.shift_start()
+            machine = Machine(self.machine_config(rows, seed, shift, carried, faults))
+        return machine
 
 
 # Part ids of shift k are k·100000 + 1, + 2, …: unique in the run, readable, split-independent.
