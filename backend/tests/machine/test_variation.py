@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from induction_sim.machine import glitches as gl
 from induction_sim.machine import variation as var
 from induction_sim.machine.chunk import SampleChunk
-from induction_sim.machine.heating import CARBON_STEP_PCT, INITIAL_TEMP_STEP_C, POWER_FACTOR_STEP
+from induction_sim.machine.heating import CONDITION_STEPS, INITIAL_TEMP_STEP_C, POWER_FACTOR_STEP
 from induction_sim.machine.instruments import PYROMETER_RANGE_LO_C
 from induction_sim.machine.machine import Machine, MachineConfig
 from induction_sim.machine.scenario import BUILTIN, Scenario
@@ -210,7 +210,8 @@ def test_parts_share_simulations_on_the_documented_steps() -> None:
     for c in seen:
         assert c.power_factor == pytest.approx(round(c.power_factor / POWER_FACTOR_STEP) * 0.005)
         assert c.initial_temp_c % INITIAL_TEMP_STEP_C == 0.0
-        assert abs(c.carbon_offset_pct / CARBON_STEP_PCT - round(c.carbon_offset_pct / 0.01)) < 1e-9
+        carbon_step = CONDITION_STEPS["carbon_offset_pct"][True]
+        assert abs(c.carbon_offset_pct / carbon_step - round(c.carbon_offset_pct / 0.01)) < 1e-9
     assert len(set(seen)) < 0.5 * len(seen)  # the roundings keep the engine fast
 
 

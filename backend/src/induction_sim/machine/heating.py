@@ -19,17 +19,16 @@ from induction_sim.machine.auxiliaries import blocked_hole_fraction
 from induction_sim.machine.faults import FaultInstance
 from induction_sim.machine.modifiers import Modifiers, modifiers_for
 from induction_sim.machine.recipe import Recipe
-from induction_sim.machine.sensors import standard_normal
 from induction_sim.machine.sequence import (
     LOAD_TO_HEAT_S,
     HeatSeconds,
     Run,
     Step,
-    cycle_steps_for,
     heat_seconds,
+    recipe_cycle_steps,
 )
 from induction_sim.machine.states import MachineState
-from induction_sim.machine.variation import PartDraws, part_draws
+from induction_sim.machine.variation import PartDraws, by_part_id, part_draws
 from induction_sim.physics.inputs import PartConditions, build_inputs
 from induction_sim.physics.part import simulate_parts
 from induction_sim.physics.results import PartResult
@@ -48,17 +47,22 @@ CARBON_STREAM = 7_001  # noise stream of the per-part carbon offsets (see sensor
 # Conditions are rounded below metallurgical relevance so equal parts share one simulation; the
 # scan-speed step is also what the PLC's heat length is computed from (`scan_heat_planner`).
 SCAN_SPEED_FACTOR_STEP = 0.005
-# Steps of the natural part-to-part conditions (machine/variation.py), chosen so that a step
-# changes the peak temperature by ≲ 5 K and the case depth by ≲ 0.02 mm (docs/machine.md):
-# parts stay distinct where it matters, and most parts still share a simulation with others.
+# Rounding steps of the conditions a part's physics sees: (a clean machine, with natural
+# variation). A clean machine keeps fine steps (every difference there is a fault's); with the
+# line's own scatter, steps whose effect is below the sensitivity budget of docs/machine.md
+# ("Natural variation": ≲ 5 K peak, ≲ 0.2 HRC, ≲ 0.05 mm per step) let parts share simulations —
+# else nearly every part would be a simulation of its own.
+CONDITION_STEPS: dict[str, tuple[float, float]] = {
+    "quench_flow_factor": (0.005, 0.05),
+    "quench_concentration_pct": (0.05, 1.0),
+    "quench_temp_c": (0.25, 5.0),
+    "capacitance_factor": (0.002, 0.02),
+    "carbon_offset_pct": (0.005, 0.01),
+}
+# Steps of the natural part-to-part conditions alone (machine/variation.py)
 POWER_FACTOR_STEP = 0.005
 INITIAL_TEMP_STEP_C = 10.0
 GAP_STEP_MM = 0.03
-QUENCH_TEMP_STEP_C = 5.0
-CONCENTRATION_STEP_PCT = 1.0
-CARBON_STEP_PCT = 0.01
-QUENCH_FLOW_FACTOR_STEP = 0.05
-CAPACITANCE_FACTOR_STEP = 0.02
 _ELECTRIC = ("frequency_hz", "coil_current_a", "coil_voltage_v", "power_factor", "dc_bus_v")
 
 
@@ -108,10 +112,7 @@ class CyclePhysics:
         return np.where(spraying, self.nominal.energy_part_kj * 1000.0 / spray_s, 0.0)
 
     def _nominal_cycle(self) -> tuple[Step, ...]:
-        r = self.recipe
-        return cycle_steps_for(
-            r.process, r.hardened_length_mm, r.scan_speed_mm_s, r.heat_time_s, r.temper_time_s
-        )
+        return recipe_cycle_steps(self.recipe)
 
     def prepare(
         self,
@@ -130,7 +131,7 @@ class CyclePhysics:
             return
         at = np.array([r.start for r in starts])
         ids = np.array([r.part_id for r in starts])
-        carbon = CARBON_SCATTER_PCT * _normals_for(self.seed, ids)
+        carbon = CARBON_SCATTER_PCT * by_part_id(self.seed, CARBON_STREAM, ids)
         natural = part_draws(self.seed, ids, self.part_variation) if self.part_variation else None
         conditions = part_conditions(
             self.recipe, mods, at, quench_temp_c, quench_flow_factor, carbon, natural
@@ -279,32 +280,26 @@ def part_conditions(
     rounded below metallurgical relevance, so that parts made under equal conditions share one
     simulation."""
     eccentricity = mods.eccentricity_mm[at] + (0.0 if natural is None else natural.eccentricity_mm)
+    varied = natural is not None
+
+    def rounded(name: str, values: FloatArray) -> FloatArray:
+        return _round(values, CONDITION_STEPS[name][varied])
+
     columns: dict[str, FloatArray] = {
         "mains_voltage_factor": _round(mods.mains_factor[at], 0.005),
         "eccentricity_mm": _round(eccentricity, 0.05),
-        "quench_flow_factor": _round(quench_flow_factor[at], 0.005),
+        "quench_flow_factor": rounded("quench_flow_factor", quench_flow_factor[at]),
         "quench_blocked_fraction": _round(blocked_hole_fraction(mods.quench_clog[at]), 0.01),
-        "quench_concentration_pct": _round(
-            recipe.quench_concentration_pct + mods.concentration_offset_pct[at], 0.05
+        "quench_concentration_pct": rounded(
+            "quench_concentration_pct",
+            recipe.quench_concentration_pct + mods.concentration_offset_pct[at],
         ),
-        "quench_temp_c": _round(quench_temp_c[at], 0.25),
-        "capacitance_factor": _round(mods.capacitance_factor[at], 0.002),
+        "quench_temp_c": rounded("quench_temp_c", quench_temp_c[at]),
+        "capacitance_factor": rounded("capacitance_factor", mods.capacitance_factor[at]),
         "scan_speed_factor": _round(mods.scan_speed_factor[at], SCAN_SPEED_FACTOR_STEP),
-        "carbon_offset_pct": _round(carbon_offset_pct, 0.005),
+        "carbon_offset_pct": rounded("carbon_offset_pct", carbon_offset_pct),
     }
     if natural is not None:
-        # A clean machine keeps the fine steps above (every difference there is a fault's); with
-        # the line's own scatter, steps whose effect is below the sensitivity budget of
-        # docs/machine.md ("Natural variation": ≤ 0.2 HRC, ≤ 0.05 mm) let parts share
-        # simulations — else nearly every part would be a simulation of its own.
-        columns["quench_temp_c"] = _round(quench_temp_c[at], QUENCH_TEMP_STEP_C)
-        columns["quench_concentration_pct"] = _round(
-            recipe.quench_concentration_pct + mods.concentration_offset_pct[at],
-            CONCENTRATION_STEP_PCT,
-        )
-        columns["carbon_offset_pct"] = _round(carbon_offset_pct, CARBON_STEP_PCT)
-        columns["quench_flow_factor"] = _round(quench_flow_factor[at], QUENCH_FLOW_FACTOR_STEP)
-        columns["capacitance_factor"] = _round(mods.capacitance_factor[at], CAPACITANCE_FACTOR_STEP)
         columns["power_factor"] = _round(natural.power_factor, POWER_FACTOR_STEP)
         columns["initial_temp_c"] = _round(natural.initial_temp_c, INITIAL_TEMP_STEP_C)
         columns["gap_mm"] = recipe.coil_gap_mm + _round(natural.gap_offset_mm, GAP_STEP_MM)
@@ -352,13 +347,6 @@ def scan_heat_planner(recipe: Recipe, faults: list[FaultInstance], seq0: int) ->
         )
 
     return heat_s
-
-
-def _normals_for(seed: int, ids: IntArray) -> FloatArray:
-    """Standard normals keyed by part id (independent of which chunk a part falls in)."""
-    lo, hi = int(ids.min()), int(ids.max())
-    span = standard_normal(seed, CARBON_STREAM, lo, hi - lo + 1)
-    return span[ids - lo]
 
 
 def _pad(values: FloatArray, width: int) -> FloatArray:

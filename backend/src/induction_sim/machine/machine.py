@@ -37,7 +37,7 @@ from induction_sim.machine.sequence import (
     Cursor,
     Run,
     Step,
-    cycle_steps_for,
+    recipe_cycle_steps,
 )
 from induction_sim.machine.shifts import Handover
 from induction_sim.machine.signals import SIGNAL_NAMES
@@ -321,10 +321,7 @@ class Machine:
     def _cycle_steps(self, at: int) -> tuple[Step, ...]:
         """A cycle as planned at loading; its heat's length is set when the heat starts
         (`scan_heat_planner`: the drive's actual speed then, as the part's physics sees it)."""
-        r = self.recipe
-        steps = cycle_steps_for(
-            r.process, r.hardened_length_mm, r.scan_speed_mm_s, r.heat_time_s, r.temper_time_s
-        )
+        steps = recipe_cycle_steps(self.recipe)
         wait = wait_before_load(self.config.seed, self.seq + at, self.variation.process)
         if wait.seconds == 0:
             return steps
@@ -379,22 +376,20 @@ class Machine:
             self.variation.process,
             r.quench_concentration_pct,
         )
-        if self.variation.process:
-            # the plant's cooling water feeds the tank's exchanger and the coil loop's; the
-            # polymer's concentration wanders between top-ups (both reach the part's physics)
-            mods.coil_inlet_offset_c = mods.coil_inlet_offset_c + drift.plant_water_offset_c
-            mods.concentration_offset_pct = (
-                mods.concentration_offset_pct + drift.concentration_offset_pct
-            )
+        # the plant's cooling water feeds the tank's exchanger and the coil loop's; the polymer's
+        # concentration wanders between top-ups (both reach the part's physics). Without process
+        # variation the drift is zeros (and the mains factor ones): nothing moves.
+        mods.coil_inlet_offset_c = mods.coil_inlet_offset_c + drift.plant_water_offset_c
+        mods.concentration_offset_pct = (
+            mods.concentration_offset_pct + drift.concentration_offset_pct
+        )
 
         quench_on = quenching | (heating & (in_state >= 1)) if r.process == "scan" else quenching
         q = aux.quench_flow(r.quench_flow_lpm, quench_on, mods.quench_pump_factor, mods.quench_clog)
         tank = aux.tank_temperature(
             self.physics.quench_heat_w(state),
             mods.hx_factor,
-            self._plant_water_c + drift.plant_water_offset_c
-            if self.variation.process
-            else self._plant_water_c,
+            self._plant_water_c + drift.plant_water_offset_c,
             self.memory.tank_c,
         )
         # what the part's spray sees: the set flow through this pump and these nozzles
@@ -416,8 +411,7 @@ class Machine:
         )
         inverter_c = aux.inverter_temperature(el.power_coil_w, water.in_c, self.memory.inverter_c)
         dc_bus_v = np.where(heating, el.dc_bus_v, aux.dc_bus(np.zeros(length), mods.mains_factor))
-        if self.variation.process:
-            dc_bus_v = dc_bus_v * drift.mains_factor  # within the inverter's headroom
+        dc_bus_v = dc_bus_v * drift.mains_factor  # within the inverter's headroom
 
         # energy per part: integrates the coil power, restarts when the next part is loaded
         energy = np.cumsum(el.power_coil_w) / 1000.0

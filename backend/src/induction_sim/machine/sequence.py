@@ -19,6 +19,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Protocol
 
 from induction_sim.machine.states import (
     CLAMPING_S,
@@ -182,6 +183,29 @@ def cycle_steps_for(
         steps.append(Step(S.TEMPERING, max(1, math.ceil(temper_time_s))))
     steps += [Step(S.UNLOADING, UNLOADING_S), Step(S.IDLE, IDLE_S)]
     return tuple(steps)
+
+
+class CycleRecipe(Protocol):
+    """What a cycle's plan reads from a recipe (`machine.recipe.Recipe` has it)."""
+
+    @property
+    def process(self) -> str: ...
+    @property
+    def hardened_length_mm(self) -> float: ...
+    @property
+    def scan_speed_mm_s(self) -> float | None: ...
+    @property
+    def heat_time_s(self) -> float | None: ...
+    @property
+    def temper_time_s(self) -> float | None: ...
+
+
+def recipe_cycle_steps(recipe: CycleRecipe) -> tuple[Step, ...]:
+    """The recipe's cycle as planned (nominal scan speed)."""
+    r = recipe
+    return cycle_steps_for(
+        r.process, r.hardened_length_mm, r.scan_speed_mm_s, r.heat_time_s, r.temper_time_s
+    )
 
 
 def heat_seconds(

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from induction_sim.machine import auxiliaries as aux
 from induction_sim.machine.recipe import Recipe
-from induction_sim.machine.sequence import cycle_steps_for
+from induction_sim.machine.sequence import recipe_cycle_steps
 
 # The machine stands still for at least this long at a shift change: the crews' walk-round and
 # handover notes [E: 5 min]. It must also cover an alarm in the last cycle — acknowledged after
@@ -41,10 +41,10 @@ SLOW_TIME_CONSTANTS_S: dict[str, float] = {
     "inverter heat sink": aux.HEATSINK_TAU_S,
     "coil water outlet": aux.COIL_WATER_TAU_S,
 }
-# After 3 time constants a first-order state keeps e⁻³ ≈ 5 % of its starting error: the warm-up
-# starts at the fresh machine's values (tank at its set point, inverter at the water inlet), a few
-# hundredths of a kelvin from the running tank, so ≈ 0.002 K remain — under the 0.1 K resolution
-# of the tank's sensor and under the tank's own change from one second to the next.
+# After 5 time constants a first-order state keeps e⁻⁵ ≈ 0.7 % of its starting error: the warm-up
+# starts at the fresh machine's values (tank at this hour's equilibrium, `Machine._settle_tank`;
+# inverter at the water inlet), a kelvin or so from the running tank, so hundredths of a kelvin
+# remain — under the tank's own change from one second to the next at rest (tested).
 WARM_UP_TIME_CONSTANTS = 5.0
 WARM_UP_S = math.ceil(WARM_UP_TIME_CONSTANTS * max(SLOW_TIME_CONSTANTS_S.values()))
 
@@ -61,11 +61,7 @@ class Handover:
 
 def planned_cycle_s(recipe: Recipe) -> int:
     """One part's cycle as planned, s: loading to the end of the idle second."""
-    r = recipe
-    steps = cycle_steps_for(
-        r.process, r.hardened_length_mm, r.scan_speed_mm_s, r.heat_time_s, r.temper_time_s
-    )
-    return sum(s.duration_s for s in steps)
+    return sum(s.duration_s for s in recipe_cycle_steps(recipe))
 
 
 def handover(recipe: Recipe, end_seq: int) -> Handover:

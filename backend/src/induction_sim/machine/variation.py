@@ -28,6 +28,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from induction_sim.machine.auxiliaries import TANK_VOLUME_L
 from induction_sim.machine.sensors import standard_normal, uniform
 
 FloatArray = NDArray[np.float64]
@@ -80,7 +81,6 @@ PLANT_WATER_MINUTES_PERIOD_S = 1800
 # concentration). The operator checks the refractometer and tops up once per shift, back to the
 # set point within the reading's ±0.1 % [E].
 EVAPORATION_L_PER_H = 2.0
-TANK_VOLUME_L = 500.0  # as auxiliaries.TANK_VOLUME_L (kept here to avoid a cycle)
 TOP_UP_INTERVAL_S = 8 * 3600
 TOP_UP_ERROR_SD_PCT = 0.1
 
@@ -103,7 +103,7 @@ REALISTIC = Variation()
 NONE = Variation(0.0, 0.0, 0.0, 0.0)
 
 
-def _by_id(seed: int, stream: int, ids: IntArray, kind: str = "normal") -> FloatArray:
+def by_part_id(seed: int, stream: int, ids: IntArray, kind: str = "normal") -> FloatArray:
     """Draws keyed by part id (independent of which chunk a part falls in)."""
     if ids.size == 0:
         return np.empty(0)
@@ -123,12 +123,12 @@ class PartDraws:
 def part_draws(seed: int, ids: IntArray, scale: float) -> PartDraws:
     """The natural conditions of parts `ids` (all nominal at scale 0)."""
     machine = POWER_MACHINE_SD * float(standard_normal(seed, POWER_MACHINE_STREAM, 0, 1)[0])
-    power = 1.0 + scale * (machine + POWER_PART_SD * _by_id(seed, POWER_PART_STREAM, ids))
-    u = _by_id(seed, INITIAL_TEMP_STREAM, ids, "uniform")
+    power = 1.0 + scale * (machine + POWER_PART_SD * by_part_id(seed, POWER_PART_STREAM, ids))
+    u = by_part_id(seed, INITIAL_TEMP_STREAM, ids, "uniform")
     excess = -INITIAL_TEMP_EXCESS_MEAN_K * np.log1p(-u)
     initial = np.minimum(INITIAL_TEMP_BASE_C + scale * excess, INITIAL_TEMP_MAX_C)
-    undersize = DIAMETER_TOLERANCE_MM * _by_id(seed, DIAMETER_STREAM, ids, "uniform")
-    u_seat = _by_id(seed, SEATING_STREAM, ids, "uniform")
+    undersize = DIAMETER_TOLERANCE_MM * by_part_id(seed, DIAMETER_STREAM, ids, "uniform")
+    u_seat = by_part_id(seed, SEATING_STREAM, ids, "uniform")
     eccentricity = SEATING_SIGMA_MM * np.sqrt(-2.0 * np.log1p(-u_seat))  # Rayleigh
     return PartDraws(power, initial, scale * 0.5 * undersize, scale * eccentricity)
 
